@@ -1,0 +1,56 @@
+"""The one service that writes audit events, and the selectors that read them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+from django.http import HttpRequest
+
+from ayni.core.models import AuditEvent
+from ayni.core.net import client_ip
+
+
+def audit_log(
+    *,
+    action: str,
+    actor: Any = None,
+    request: HttpRequest | None = None,
+    subject_type: str = "",
+    subject_id: int | None = None,
+    obj: models.Model | None = None,
+    unit_path: str = "",
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    detail: str = "",
+) -> AuditEvent:
+    """Write one audit event. Call it inside the transaction of the change it records."""
+    if actor is None and request is not None and request.user.is_authenticated:
+        actor = request.user
+    return AuditEvent.objects.create(
+        action=action,
+        actor=actor if actor is not None and getattr(actor, "pk", None) else None,
+        subject_type=subject_type,
+        subject_id=subject_id,
+        object_type=obj._meta.label_lower if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        unit_path=unit_path,
+        before=before,
+        after=after,
+        client_ip=client_ip(request) if request is not None else None,
+        detail=detail[:255],
+    )
+
+
+def events_for_subject(subject_type: str, subject_id: int) -> models.QuerySet[AuditEvent]:
+    return AuditEvent.objects.filter(subject_type=subject_type, subject_id=subject_id)
+
+
+def events_in_paths(paths: list[str]) -> models.QuerySet[AuditEvent]:
+    """Events whose org unit lies under any of `paths` (empty list: none)."""
+    if not paths:
+        return AuditEvent.objects.none()
+    query = models.Q()
+    for path in paths:
+        query |= models.Q(unit_path__startswith=path)
+    return AuditEvent.objects.filter(query).select_related("actor")

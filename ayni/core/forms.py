@@ -1,0 +1,26 @@
+from django import forms
+
+MAX_VERIFY_UPLOAD = 30 * 1024 * 1024
+
+
+class VerifyForm(forms.Form):
+    code = forms.CharField(
+        label="Código de verificación",
+        max_length=40,
+        widget=forms.TextInput(attrs={"autocapitalize": "characters", "autocomplete": "off"}),
+    )
+    pdf = forms.FileField(
+        label="Documento PDF (opcional, para comprobar que es idéntico)", required=False
+    )
+
+    def clean_pdf(self):  # type: ignore[no-untyped-def]
+        pdf = self.cleaned_data.get("pdf")
+        if pdf is None:
+            return None
+        if pdf.size > MAX_VERIFY_UPLOAD:
+            raise forms.ValidationError("El archivo supera los 30 MB.")
+        head = pdf.read(5)
+        pdf.seek(0)
+        if head != b"%PDF-":
+            raise forms.ValidationError("El archivo no es un PDF.")
+        return pdf

@@ -1,0 +1,52 @@
+"""In-app notifications, with an e-mail that carries a link and never personal values."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import models, transaction
+from django.utils import timezone
+
+from ayni.core.models import Notification
+
+
+def notify(*, recipient: Any, title: str, link: str = "", email: bool = True) -> Notification:
+    """Record a notification; after commit, e-mail the recipient a pointer to it.
+
+    `title` must not hold personal data (it is e-mailed): say «Su solicitud fue
+    atendida», not the values that changed.
+    """
+    note = Notification.objects.create(recipient=recipient, title=title, link=link)
+    if email and recipient.email:
+        address = recipient.email
+        url = f"{settings.SITE_URL}{link}" if link else settings.SITE_URL
+        body = (
+            f"{title}\n\nIngrese a Ayni para ver el detalle:\n{url}\n\n"
+            "Este es un mensaje automático; no lo responda."
+        )
+        transaction.on_commit(
+            lambda: send_mail(
+                subject=f"Ayni: {title}",
+                message=body,
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                recipient_list=[address],
+                fail_silently=True,
+            )
+        )
+    return note
+
+
+def notifications_for(user: Any) -> models.QuerySet[Notification]:
+    return Notification.objects.filter(recipient=user)
+
+
+def unread_count(user: Any) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def mark_all_read(user: Any) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )

@@ -1,0 +1,60 @@
+"""Failure counters kept in the database, so every web process and worker shares them."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from ayni.core.models import Throttle
+
+
+def hashed(*parts: str) -> str:
+    raw = "\x1f".join(parts).encode()
+    return hashlib.sha256(settings.SECRET_KEY.encode() + b"\x1e" + raw).hexdigest()
+
+
+@dataclass(frozen=True)
+class Limit:
+    key: str
+    max_count: int
+    window_seconds: int
+    block_seconds: int
+    group: str = ""
+
+
+def is_blocked(limit: Limit) -> bool:
+    now = timezone.now()
+    return Throttle.objects.filter(key=limit.key, blocked_until__gt=now).exists()
+
+
+def register_hit(limit: Limit) -> bool:
+    """Count one hit; return True when the key is (now) blocked."""
+    now = timezone.now()
+    with transaction.atomic():
+        row, _ = Throttle.objects.select_for_update().get_or_create(
+            key=limit.key, defaults={"window_started_at": now, "group": limit.group}
+        )
+        if row.blocked_until and row.blocked_until > now:
+            return True
+        if row.window_started_at <= now - timedelta(seconds=limit.window_seconds):
+            row.count = 0
+            row.window_started_at = now
+            row.blocked_until = None
+        row.count += 1
+        if row.count >= limit.max_count:
+            row.blocked_until = now + timedelta(seconds=limit.block_seconds)
+        row.save()
+        return row.blocked_until is not None and row.blocked_until > now
+
+
+def clear(key: str) -> None:
+    Throttle.objects.filter(key=key).delete()
+
+
+def clear_group(group: str) -> None:
+    Throttle.objects.filter(group=group).delete()

@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_http_methods
+
+from ayni.core import throttle
+from ayni.core.forms import VerifyForm
+from ayni.core.net import client_ip
+from ayni.core.verification import effective_status, find_record, format_code, pdf_matches
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def verify(request: HttpRequest) -> HttpResponse:
+    """«Verificar documento»: public; a bank or clinic checks a code (and a PDF)."""
+    initial = {"code": request.GET.get("c", "")}
+    form = VerifyForm(request.POST or None, request.FILES or None, initial=initial)
+    context: dict[str, object] = {"form": form}
+    if request.method == "POST" and form.is_valid():
+        limit = throttle.Limit(
+            key=throttle.hashed("verify", client_ip(request) or "unknown"),
+            max_count=settings.VERIFY_RATE_LIMIT_PER_HOUR,
+            window_seconds=3600,
+            block_seconds=3600,
+        )
+        if throttle.register_hit(limit):
+            context["error"] = (
+                "Hizo demasiadas consultas desde esta conexión. Inténtelo dentro de una hora."
+            )
+            return render(request, "core/verify.html", context, status=429)
+        record = find_record(form.cleaned_data["code"])
+        context["searched"] = True
+        if record is not None:
+            context.update(
+                record=record, status=effective_status(record), code=format_code(record.code)
+            )
+            pdf = form.cleaned_data.get("pdf")
+            if pdf is not None:
+                context["pdf_checked"] = True
+                context["pdf_match"] = pdf_matches(record, pdf.read())
+    return render(request, "core/verify.html", context)

@@ -1,0 +1,48 @@
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from ayni.personnel.demo import generate_servants, seed_demo
+
+
+class Command(BaseCommand):
+    help = (
+        "Crea las cuentas de demostración (idempotente) y, con --servants N, "
+        "N servidores sintéticos repartidos en todas las UGEL."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--servants", type=int, default=0, help="Servidores sintéticos a generar."
+        )
+        parser.add_argument(
+            "--with-accounts",
+            action="store_true",
+            help="Crear también una cuenta para cada servidor sintético.",
+        )
+        parser.add_argument(
+            "--no-demo", action="store_true", help="No crear las cuentas de demostración."
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not options["no_demo"]:
+            created = seed_demo()
+            self.stdout.write(
+                f"Demostración: {created['users']} cuentas y "
+                f"{created['servants']} servidores nuevos."
+            )
+        count = options["servants"]
+        if count > 0:
+
+            def progress(done: int, total: int) -> None:
+                self.stdout.write(f"\r  {done:,}/{total:,} servidores", ending="")
+                self.stdout.flush()
+
+            result = generate_servants(
+                count, with_accounts=options["with_accounts"], progress=progress
+            )
+            self.stdout.write("")
+            self.stdout.write(
+                f"Sintéticos: {result.servants:,} servidores, "
+                f"{result.accounts:,} cuentas, {result.schools} colegios."
+            )

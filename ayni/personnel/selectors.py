@@ -1,0 +1,90 @@
+"""Reads of servants. The one scoping rule for personal data lives here.
+
+A user sees their own servant record; a staff user also sees the servants
+employed by a unit under a unit where they hold the permission. Everything
+else is 404, whether it exists or not.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+
+from ayni.accounts.permissions import PERSONNEL_VIEW, perm_paths
+from ayni.org.models import OrgUnit
+from ayni.org.selectors import under_any
+from ayni.personnel.models import Servant
+
+
+def own_servant(user: Any) -> Servant | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return (
+        Servant.objects.select_related(
+            "employing_unit", "school", "labor_regime", "escala", "pension_regime"
+        )
+        .filter(user=user)
+        .first()
+    )
+
+
+def servants_in_scope(user: Any, perm: str = PERSONNEL_VIEW) -> QuerySet[Servant]:
+    """Servants whose employing unit lies under a unit where `user` holds `perm`."""
+    return Servant.objects.filter(under_any(perm_paths(user, perm), "employing_unit__path"))
+
+
+def get_servant_for_user(
+    user: Any, ref: UUID | str, perm: str = PERSONNEL_VIEW
+) -> tuple[Servant, bool]:
+    """The servant `ref` if the user may see it, with whether this is a staff read.
+
+    Raises Http404 when missing or out of scope: the two are indistinguishable.
+    """
+    base = Servant.objects.select_related(
+        "employing_unit", "school", "labor_regime", "escala", "pension_regime"
+    )
+    servant = base.filter(uuid=ref).first()
+    if servant is None:
+        raise Http404
+    if servant.user_id is not None and servant.user_id == user.pk:
+        return servant, False
+    if servants_in_scope(user, perm).filter(pk=servant.pk).exists():
+        return servant, True
+    raise Http404
+
+
+def search_servants(user: Any, query: str) -> QuerySet[Servant]:
+    qs = servants_in_scope(user).select_related("employing_unit", "school")
+    query = query.strip()
+    if not query:
+        return qs
+    if query.isdigit() or (query.isalnum() and any(c.isdigit() for c in query)):
+        return qs.filter(doc_number=query.upper())
+    for word in query.split():
+        qs = qs.filter(
+            Q(paternal_surname__icontains=word)
+            | Q(maternal_surname__icontains=word)
+            | Q(given_names__icontains=word)
+        )
+    return qs
+
+
+def counts_by_status(qs: QuerySet[Servant]) -> dict[str, int]:
+    rows = qs.order_by().values("status").annotate(n=Count("id"))
+    counts = {status: 0 for status in Servant.Status.values}
+    counts.update({row["status"]: row["n"] for row in rows})
+    return counts
+
+
+def counts_by_child_unit(unit: OrgUnit) -> list[dict[str, Any]]:
+    """Per child unit (DRE → its UGELs; MINEDU → its DREs): servants by status."""
+    children = list(OrgUnit.objects.filter(parent=unit).exclude(kind=OrgUnit.Kind.SCHOOL))
+    result = []
+    for child in children:
+        qs = Servant.objects.filter(employing_unit__path__startswith=child.path)
+        counts = counts_by_status(qs)
+        result.append({"unit": child, "counts": counts, "total": sum(counts.values())})
+    return result

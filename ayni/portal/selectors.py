@@ -1,0 +1,51 @@
+"""What the home pages show: the user's units, work queue and figures of their scope."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import QuerySet
+
+from ayni.accounts.models import RoleGrant
+from ayni.accounts.permissions import ALL_PERMISSIONS, STATS_VIEW, perm_paths
+from ayni.core.models import WorkItem
+from ayni.core.workqueue import open_items_for_scopes
+from ayni.org.models import OrgUnit
+from ayni.org.selectors import under_any
+from ayni.personnel.models import Servant
+from ayni.personnel.selectors import counts_by_child_unit, counts_by_status
+
+
+@dataclass
+class UnitFigures:
+    unit: OrgUnit
+    counts: dict[str, int]
+    total: int
+    children: list[dict[str, Any]] = field(default_factory=list)
+
+
+def grants_of(user: Any) -> QuerySet[RoleGrant]:
+    return RoleGrant.objects.filter(user=user, active=True).select_related("unit")
+
+
+def work_queue_for(user: Any) -> QuerySet[WorkItem]:
+    scopes = {perm: perm_paths(user, perm) for perm in sorted(ALL_PERMISSIONS)}
+    return open_items_for_scopes({p: paths for p, paths in scopes.items() if paths})
+
+
+def figures_for(user: Any) -> list[UnitFigures]:
+    """Servant counts for each unit where the user may see statistics."""
+    result = []
+    for unit in OrgUnit.objects.filter(path__in=perm_paths(user, STATS_VIEW)):
+        qs = Servant.objects.filter(under_any([unit.path], "employing_unit__path"))
+        counts = counts_by_status(qs)
+        children = (
+            counts_by_child_unit(unit)
+            if unit.kind in {OrgUnit.Kind.MINEDU, OrgUnit.Kind.DRE}
+            else []
+        )
+        result.append(
+            UnitFigures(unit=unit, counts=counts, total=sum(counts.values()), children=children)
+        )
+    return result

@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
+
+from django import forms
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from ayni.accounts.permissions import (
+    AUDIT_VIEW,
+    PERSONNEL_VIEW,
+    has_perm,
+    is_staff_user,
+    perm_paths,
+    require_perm,
+)
+from ayni.core.audit import events_in_paths
+from ayni.core.notifications import mark_all_read, notifications_for
+from ayni.personnel.selectors import own_servant
+from ayni.portal.selectors import figures_for, grants_of, work_queue_for
+
+LIMA = ZoneInfo("America/Lima")
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    servant = own_servant(request.user)
+    if is_staff_user(request.user):
+        context = {
+            "servant": servant,
+            "grants": grants_of(request.user),
+            "work_items": work_queue_for(request.user)[:50],
+            "figures": figures_for(request.user),
+            "can_view_servants": has_perm(request.user, PERSONNEL_VIEW),
+            "can_audit": has_perm(request.user, AUDIT_VIEW),
+        }
+        return render(request, "portal/staff_home.html", context)
+    return render(request, "portal/servant_home.html", {"servant": servant})
+
+
+class AuditFilterForm(forms.Form):
+    action = forms.CharField(label="Acción", required=False, max_length=64)
+    since = forms.DateField(
+        label="Desde", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label="Hasta", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+@require_perm(AUDIT_VIEW)
+@require_GET
+def audit_list(request: HttpRequest) -> HttpResponse:
+    form = AuditFilterForm(request.GET or None)
+    events = events_in_paths(perm_paths(request.user, AUDIT_VIEW))
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["action"]:
+            events = events.filter(action__startswith=data["action"])
+        if data["since"]:
+            events = events.filter(
+                occurred_at__gte=datetime.combine(data["since"], time.min, tzinfo=LIMA)
+            )
+        if data["until"]:
+            events = events.filter(
+                occurred_at__lte=datetime.combine(data["until"], time.max, tzinfo=LIMA)
+            )
+    page = Paginator(events, 50).get_page(request.GET.get("pagina"))
+    template = (
+        "portal/_audit_rows.html" if request.headers.get("HX-Request") else "portal/audit_list.html"
+    )
+    return render(request, template, {"form": form, "page": page})
+
+
+@require_GET
+def notifications(request: HttpRequest) -> HttpResponse:
+    page = Paginator(notifications_for(request.user), 30).get_page(request.GET.get("pagina"))
+    return render(request, "portal/notifications.html", {"page": page})
+
+
+@require_POST
+def notifications_read(request: HttpRequest) -> HttpResponse:
+    mark_all_read(request.user)
+    return redirect("portal:notifications")
