@@ -1,0 +1,84 @@
+"""Personas and the demo data set, loaded once per test database.
+
+The personas are the demo accounts of DESIGN.md, so tests speak of the same
+people the demo shows: the teacher of UGEL 07, her colleague, the escalafón
+officer of UGEL 07 and of UGEL Cusco, the two Lima supervisors, the MINEDU admin.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from ayni.accounts.models import User
+from ayni.org.loaders import load_catalogues, load_org_tree
+from ayni.org.models import OrgUnit
+from ayni.personnel.demo import seed_demo
+from ayni.personnel.models import Servant
+
+PERSONAS = {
+    "servant": "10000001",  # docente nombrado, UGEL 07 San Borja
+    "other_servant": "10000002",  # auxiliar, UGEL 07 San Borja
+    "cesante": "10000003",  # docente cesante, UGEL 07 San Borja
+    "cusco_servant": "10000004",  # contratado, UGEL Cusco
+    "canete_servant": "10000005",  # nombrado, UGEL 08 Cañete (DRE Lima Provincias)
+    "escalafon": "20000001",  # escalafón, UGEL 07 San Borja
+    "planillas": "20000002",  # planillas, UGEL 07 San Borja
+    "mesa_partes": "20000003",  # mesa de partes, UGEL 07 San Borja
+    "other_ugel_officer": "20000004",  # escalafón, UGEL Cusco
+    "dre_supervisor": "20000005",  # supervisor, DRE Lima Metropolitana
+    "admin": "20000006",  # administrador, MINEDU
+    "other_dre_supervisor": "20000007",  # supervisor, DRE Lima Provincias
+}
+
+
+def load_everything() -> None:
+    load_org_tree()
+    load_catalogues()
+    seed_demo()
+    User.objects.update(privacy_accepted_at=timezone.now())
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+    with django_db_blocker.unblock():
+        load_everything()
+
+
+@pytest.fixture
+def demo_data(db) -> None:  # type: ignore[no-untyped-def]
+    """The demo set; reloaded when a transactional (browser) test flushed the database."""
+    if not OrgUnit.objects.exists():
+        load_everything()
+
+
+@pytest.fixture
+def persona(demo_data) -> Callable[[str], User]:  # type: ignore[no-untyped-def]
+    def get(name: str) -> User:
+        return User.objects.get(login_id=f"01-{PERSONAS[name]}")
+
+    return get
+
+
+@pytest.fixture
+def servant_of(demo_data) -> Callable[[str], Servant]:  # type: ignore[no-untyped-def]
+    def get(name: str) -> Servant:
+        return Servant.objects.get(doc_number=PERSONAS[name])
+
+    return get
+
+
+@pytest.fixture
+def client_for(persona) -> Callable[[str], Client]:  # type: ignore[no-untyped-def]
+    """A test client logged in as the persona (or anonymous for "anonymous")."""
+
+    def make(name: str) -> Client:
+        client = Client()
+        if name != "anonymous":
+            client.force_login(persona(name))
+        return client
+
+    return make

@@ -1,0 +1,105 @@
+"""Browser fixtures: one headless Debian Chromium per session, a fresh phone-sized
+context per test, driven with Playwright's sync API against pytest-django's
+`live_server`.
+
+Each test runs on a transactional database that is flushed afterwards; the
+`demo_data` fixture reloads the org tree and the demo accounts when it finds the
+database empty, so every browser test starts from the same demo set.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+
+import pytest
+
+# Playwright's sync API keeps an event loop running in the test thread; Django
+# would otherwise refuse ORM calls made from the test (fixtures, assertions).
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright  # noqa: E402
+
+from tests.conftest import PERSONAS  # noqa: E402
+
+CHROMIUM = os.environ.get("AYNI_E2E_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+PHONE = {"width": 360, "height": 740}
+DEMO_PASSWORD = "ayni-demo-2026"
+TIMEOUT_MS = 10_000
+
+expect.set_options(timeout=TIMEOUT_MS)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test under tests/e2e/ is an e2e test, marked or not."""
+    here = os.path.dirname(__file__)
+    for item in items:
+        if str(item.path).startswith(here):
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def new_context(browser: Browser) -> Iterator[Callable[[], BrowserContext]]:
+    """Factory of isolated browser sessions (own cookies), phone-sized, es-PE, Lima time."""
+    contexts: list[BrowserContext] = []
+
+    def make() -> BrowserContext:
+        context = browser.new_context(
+            viewport=PHONE,
+            is_mobile=True,
+            has_touch=True,
+            locale="es-PE",
+            timezone_id="America/Lima",
+        )
+        context.set_default_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        return context
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_context: Callable[[], BrowserContext], live_server, demo_data) -> Page:  # type: ignore[no-untyped-def]
+    return new_context().new_page()
+
+
+@pytest.fixture
+def url(live_server) -> Callable[[str], str]:  # type: ignore[no-untyped-def]
+    """Absolute URL on the live server for a path such as "/cuenta/ingresar/"."""
+
+    def make(path: str) -> str:
+        return live_server.url + path
+
+    return make
+
+
+def fill_login(page: Page, dni: str, password: str) -> None:
+    """Fill and submit the login form (the one inside <main>) on the current page."""
+    main = page.locator("main")
+    main.locator("#id_doc_type").select_option(label="DNI")
+    main.locator("#id_doc_number").fill(dni)
+    main.locator("#id_password").fill(password)
+    main.locator("form").get_by_role("button", name="Ingresar").click()
+
+
+@pytest.fixture
+def login(url: Callable[[str], str]) -> Callable[..., None]:
+    """Open the login page and sign in as a persona name or a DNI."""
+
+    def do(page: Page, who: str, password: str = DEMO_PASSWORD) -> None:
+        page.goto(url("/cuenta/ingresar/"))
+        fill_login(page, PERSONAS.get(who, who), password)
+
+    return do

@@ -1,0 +1,95 @@
+"""Lockout after repeated wrong passwords, and password reset by e-mail link."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.conf import settings
+from django.core import mail
+from playwright.sync_api import Page, expect
+
+from tests.e2e.conftest import DEMO_PASSWORD, fill_login
+
+pytestmark = pytest.mark.e2e
+
+INVALID = "Tipo de documento, número o contraseña incorrectos."
+NEW_PASSWORD = "Chaska-Wayta-2026!"
+
+
+def test_five_wrong_passwords_lock_the_account_even_for_the_right_one(
+    page: Page, login, url
+):
+    error = page.locator("#login-error")
+    for attempt in range(1, 5):
+        login(page, "other_servant", f"equivocada-{attempt}")
+        expect(page).to_have_url(url("/cuenta/ingresar/"))
+        expect(error).to_have_text(INVALID)
+        # The form keeps what the user typed (except the password).
+        expect(page.locator("#id_doc_number")).to_have_value("10000002")
+        expect(page.locator("#id_password")).to_have_value("")
+
+    login(page, "other_servant", "equivocada-5")
+    expect(error).to_contain_text("demasiados intentos")
+    reset_link = error.get_by_role("link", name="Restablecer mi contraseña")
+    expect(reset_link).to_have_attribute("href", "/cuenta/contrasena/olvide/")
+
+    login(page, "other_servant", DEMO_PASSWORD)
+    expect(page).to_have_url(url("/cuenta/ingresar/"))
+    expect(error).to_contain_text("demasiados intentos")
+    expect(page.locator("header").get_by_role("button", name="Salir")).to_have_count(0)
+
+    # The lockout is per account and address: a colleague at the same
+    # computer can still log in.
+    login(page, "servant")
+    expect(page).to_have_url(url("/"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Hola, Rosa Elena")
+
+    # And the link offered by the lockout message leads to the reset page.
+    page.locator("header").get_by_role("button", name="Salir").click()
+    login(page, "other_servant", DEMO_PASSWORD)
+    page.locator("#login-error").get_by_role("link", name="Restablecer mi contraseña").click()
+    expect(page).to_have_url(url("/cuenta/contrasena/olvide/"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Restablecer contraseña")
+
+
+def test_password_reset_by_email_link(page: Page, login, url, live_server):
+    page.goto(url("/cuenta/ingresar/"))
+    page.get_by_role("link", name="¿Olvidó su contraseña?").click()
+    expect(page).to_have_url(url("/cuenta/contrasena/olvide/"))
+
+    main = page.locator("main")
+    main.locator("#id_doc_type").select_option(label="DNI")
+    main.locator("#id_doc_number").fill("10000001")
+    main.get_by_role("button", name="Enviar enlace").click()
+    expect(page).to_have_url(url("/cuenta/contrasena/olvide/enviado/"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Revise su correo")
+
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["demo.10000001@ayni.example"]
+    # The e-mail carries a link, never personal data.
+    assert "QUISPE" not in message.body and "10000001" not in message.body
+    found = re.search(re.escape(settings.SITE_URL) + r"(/cuenta/contrasena/restablecer/\S+)",
+                      message.body)
+    assert found, message.body
+    link = live_server.url + found.group(1)
+
+    page.goto(link)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Nueva contraseña")
+    main.locator("#id_new_password1").fill(NEW_PASSWORD)
+    main.locator("#id_new_password2").fill(NEW_PASSWORD)
+    main.get_by_role("button", name="Guardar contraseña").click()
+    expect(page).to_have_url(url("/cuenta/contrasena/restablecida/"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Contraseña guardada")
+
+    # The link works once only.
+    page.goto(link)
+    expect(page.locator("main")).to_contain_text("El enlace no es válido o ya fue usado")
+
+    # The old password no longer opens the account; the new one does.
+    login(page, "servant", DEMO_PASSWORD)
+    expect(page.locator("#login-error")).to_have_text(INVALID)
+    fill_login(page, "10000001", NEW_PASSWORD)
+    expect(page).to_have_url(url("/"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Hola, Rosa Elena")

@@ -1,0 +1,156 @@
+"""The persona x view matrix: every personal view tried by every persona.
+
+200 means the page shows what it must; 403 a page the persona's roles don't
+open; 404 an object out of scope (indistinguishable from a missing one); 302 an
+anonymous visitor sent to log in. Every view added later joins this matrix.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from ayni.core.models import AuditEvent
+
+pytestmark = pytest.mark.django_db
+
+PERSONAS = ["anonymous", "servant", "other_servant", "cesante", "escalafon", "planillas",
+            "other_ugel_officer", "dre_supervisor", "other_dre_supervisor", "admin"]
+
+# view -> expected status per persona (views on a servant's record use the teacher
+# of UGEL 07, "servant", or the teacher of UGEL 08 Cañete, "canete_servant").
+MATRIX: dict[str, dict[str, int]] = {
+    "/": dict.fromkeys(PERSONAS, 200) | {"anonymous": 302},
+    "/mi-legajo/": dict.fromkeys(PERSONAS, 200) | {"anonymous": 302},
+    "/mi-legajo/quien-vio/": dict.fromkeys(PERSONAS, 200) | {"anonymous": 302},
+    "/notificaciones/": dict.fromkeys(PERSONAS, 200) | {"anonymous": 302},
+    "/servidores/": {"anonymous": 302, "servant": 403, "other_servant": 403, "cesante": 403,
+                     "escalafon": 200, "planillas": 403, "other_ugel_officer": 200,
+                     "dre_supervisor": 200, "other_dre_supervisor": 200, "admin": 200},
+    "/auditoria/": {"anonymous": 302, "servant": 403, "other_servant": 403, "cesante": 403,
+                    "escalafon": 403, "planillas": 403, "other_ugel_officer": 403,
+                    "dre_supervisor": 200, "other_dre_supervisor": 200, "admin": 200},
+    "servant_detail:servant": {"anonymous": 302, "servant": 200, "other_servant": 404,
+                               "cesante": 404, "escalafon": 200, "planillas": 404,
+                               "other_ugel_officer": 404, "dre_supervisor": 200,
+                               "other_dre_supervisor": 404, "admin": 200},
+    "servant_detail:canete_servant": {"anonymous": 302, "servant": 404, "other_servant": 404,
+                                      "cesante": 404, "escalafon": 404, "planillas": 404,
+                                      "other_ugel_officer": 404, "dre_supervisor": 404,
+                                      "other_dre_supervisor": 200, "admin": 200},
+    "servant_detail:missing": dict.fromkeys(PERSONAS, 404) | {"anonymous": 302},
+    "/verificar/": dict.fromkeys(PERSONAS, 200),
+    "/admin/": dict.fromkeys(PERSONAS, 403) | {"anonymous": 302, "admin": 200},
+}
+
+CASES = [(view, who, status) for view, row in MATRIX.items() for who, status in row.items()]
+
+
+def resolve(view: str, servant_of) -> str:
+    if not view.startswith("servant_detail:"):
+        return view
+    target = view.split(":", 1)[1]
+    ref = uuid.uuid4() if target == "missing" else servant_of(target).uuid
+    return f"/servidores/{ref}/"
+
+
+@pytest.mark.parametrize(("view", "who", "expected"), CASES,
+                         ids=[f"{v}-{w}" for v, w, _ in CASES])
+def test_scoping_matrix(view, who, expected, client_for, servant_of):
+    response = client_for(who).get(resolve(view, servant_of))
+    assert response.status_code == expected
+    if expected == 302:
+        assert "/cuenta/ingresar/" in response["Location"]
+
+
+def test_not_found_and_forbidden_look_the_same(client_for, servant_of):
+    client = client_for("other_ugel_officer")
+    forbidden = client.get(f"/servidores/{servant_of('servant').uuid}/")
+    missing = client.get(f"/servidores/{uuid.uuid4()}/")
+    assert forbidden.status_code == missing.status_code == 404
+    assert forbidden.content == missing.content
+
+
+def test_servant_sees_only_her_own_record(client_for):
+    body = client_for("servant").get("/mi-legajo/").content.decode()
+    assert "QUISPE HUAMÁN, ROSA ELENA" in body
+    assert "MAMANI" not in body
+
+
+def test_staff_read_is_audited_and_shown_to_the_servant(client_for, servant_of, persona):
+    teacher = servant_of("servant")
+    before = AuditEvent.objects.filter(action="personnel.servant_viewed",
+                                       subject_id=teacher.pk).count()
+    page = client_for("escalafon").get(f"/servidores/{teacher.uuid}/").content.decode()
+    assert "Esta consulta queda registrada" in page
+    event = AuditEvent.objects.filter(action="personnel.servant_viewed",
+                                      subject_id=teacher.pk).first()
+    assert AuditEvent.objects.filter(action="personnel.servant_viewed",
+                                     subject_id=teacher.pk).count() == before + 1
+    assert event.actor == persona("escalafon")
+    assert event.unit_path == "/000000/150101/150108/"
+    seen = client_for("servant").get("/mi-legajo/quien-vio/").content.decode()
+    assert "María Isabel Flores Gutiérrez" in seen
+    assert "Escalafón y legajos" in seen
+
+
+def test_own_read_is_not_logged_as_a_staff_read(client_for, servant_of):
+    teacher = servant_of("servant")
+    before = AuditEvent.objects.filter(subject_id=teacher.pk).count()
+    client_for("servant").get(f"/servidores/{teacher.uuid}/")
+    client_for("servant").get("/mi-legajo/")
+    assert AuditEvent.objects.filter(subject_id=teacher.pk).count() == before
+
+
+def test_servant_list_shows_only_servants_in_scope(client_for):
+    lima = client_for("dre_supervisor").get("/servidores/").content.decode()
+    assert "QUISPE HUAMÁN, ROSA ELENA" in lima
+    assert "RAMOS PAREDES" not in lima  # UGEL 08 Cañete belongs to DRE Lima Provincias
+    assert "CCORI APAZA" not in lima
+    cusco = client_for("other_ugel_officer").get("/servidores/").content.decode()
+    assert "CCORI APAZA, LUZ MARINA" in cusco
+    assert "QUISPE" not in cusco
+
+
+def test_servant_search_is_posted_so_no_document_number_reaches_a_url(client_for):
+    client = client_for("escalafon")
+    response = client.post("/servidores/", {"q": "10000001"})
+    body = response.content.decode()
+    assert "QUISPE HUAMÁN, ROSA ELENA" in body
+    assert "MAMANI" not in body
+    assert "10000001" not in response.wsgi_request.get_full_path()
+    outside = client.post("/servidores/", {"q": "10000004"}).content.decode()
+    assert "No se encontraron servidores." in outside
+
+
+def test_audit_page_lists_only_events_of_the_scope(client_for, servant_of):
+    client_for("escalafon").get(f"/servidores/{servant_of('servant').uuid}/")
+    client_for("other_dre_supervisor").get(f"/servidores/{servant_of('canete_servant').uuid}/")
+    lima = client_for("dre_supervisor").get("/auditoria/?action=personnel").content.decode()
+    assert "María Isabel Flores Gutiérrez" in lima
+    assert "Raúl Espinoza Cruz" not in lima
+    provincias = client_for("other_dre_supervisor").get("/auditoria/?action=personnel")
+    assert "Raúl Espinoza Cruz" in provincias.content.decode()
+    assert "María Isabel Flores Gutiérrez" not in provincias.content.decode()
+
+
+def test_staff_home_shows_unit_figures_and_work_queue(client_for):
+    officer = client_for("escalafon").get("/").content.decode()
+    assert "Completar la ficha del servidor SÁNCHEZ GARCÍA, YOLANDA" in officer
+    assert "UGEL 07 SAN BORJA" in officer
+    cusco = client_for("other_ugel_officer").get("/").content.decode()
+    assert "SÁNCHEZ GARCÍA" not in cusco
+    supervisor = client_for("dre_supervisor").get("/").content.decode()
+    assert "Servidores por unidad" in supervisor
+    assert "UGEL 07 SAN BORJA" in supervisor
+    assert "UGEL 08 CAÑETE" not in supervisor
+    admin = client_for("admin").get("/").content.decode()
+    assert "DRE LIMA PROVINCIAS" in admin
+    assert "DRE CUSCO" in admin
+
+
+def test_retired_servant_keeps_access(client_for):
+    home = client_for("cesante").get("/").content.decode()
+    assert "conserva el acceso" in home
+    assert "Cesante" in client_for("cesante").get("/mi-legajo/").content.decode()
