@@ -27,4 +27,4 @@ def top_paths(paths: list[str]) -> list[str]:
     for path in sorted(set(paths), key=len):
         if not any(path.startswith(kept) for kept in result):
             result.append(path)
-    return result
+    return sorted(result)
