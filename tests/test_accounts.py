@@ -1,5 +1,4 @@
 import re
-from datetime import timedelta
 
 import pytest
 from django.conf import settings
@@ -16,8 +15,9 @@ PASSWORD = "ayni-demo-2026"
 
 
 def post_login(client: Client, dni: str, password: str, ip: str = "10.0.0.1"):
-    return client.post(LOGIN, {"doc_type": "01", "doc_number": dni, "password": password},
-                       REMOTE_ADDR=ip)
+    return client.post(
+        LOGIN, {"doc_type": "01", "doc_number": dni, "password": password}, REMOTE_ADDR=ip
+    )
 
 
 def test_login_with_dni_and_password_lands_on_home_and_is_audited(persona):
@@ -85,8 +85,9 @@ def test_password_reset_by_email_link_sets_a_new_password_and_lifts_lockout(pers
     for _ in range(settings.LOGIN_MAX_FAILURES):
         post_login(Client(), "10000001", "wrong-password")
     client = Client()
-    response = client.post("/cuenta/contrasena/olvide/", {"doc_type": "01",
-                                                          "doc_number": "10000001"})
+    response = client.post(
+        "/cuenta/contrasena/olvide/", {"doc_type": "01", "doc_number": "10000001"}
+    )
     assert response["Location"] == "/cuenta/contrasena/olvide/enviado/"
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
@@ -96,20 +97,23 @@ def test_password_reset_by_email_link_sets_a_new_password_and_lifts_lockout(pers
     link = re.search(r"https?://[^/]+(/cuenta/contrasena/restablecer/\S+)", message.body)[1]
     form_page = client.get(link, follow=True)
     assert "Nueva contraseña" in form_page.content.decode()
-    done = client.post(form_page.redirect_chain[-1][0],
-                       {"new_password1": "otra-clave-segura-2026",
-                        "new_password2": "otra-clave-segura-2026"})
+    done = client.post(
+        form_page.redirect_chain[-1][0],
+        {"new_password1": "otra-clave-segura-2026", "new_password2": "otra-clave-segura-2026"},
+    )
     assert done["Location"] == "/cuenta/contrasena/restablecida/"
     assert persona("servant").check_password("otra-clave-segura-2026")
-    assert AuditEvent.objects.filter(action="auth.password_reset",
-                                     actor=persona("servant")).exists()
+    assert AuditEvent.objects.filter(
+        action="auth.password_reset", actor=persona("servant")
+    ).exists()
     # the lockout is lifted
     assert post_login(Client(), "10000001", "otra-clave-segura-2026").status_code == 302
 
 
 def test_password_reset_for_unknown_document_looks_the_same_and_sends_nothing(demo_data):
-    response = Client().post("/cuenta/contrasena/olvide/", {"doc_type": "01",
-                                                            "doc_number": "87654321"})
+    response = Client().post(
+        "/cuenta/contrasena/olvide/", {"doc_type": "01", "doc_number": "87654321"}
+    )
     assert response["Location"] == "/cuenta/contrasena/olvide/enviado/"
     assert mail.outbox == []
 
@@ -156,9 +160,14 @@ def test_privacy_notice_must_be_accepted_at_first_login(persona):
 
 def test_password_change(client_for, persona):
     client = client_for("servant")
-    response = client.post("/cuenta/contrasena/cambiar/", {
-        "old_password": PASSWORD, "new_password1": "nueva-clave-larga-99",
-        "new_password2": "nueva-clave-larga-99"})
+    response = client.post(
+        "/cuenta/contrasena/cambiar/",
+        {
+            "old_password": PASSWORD,
+            "new_password1": "nueva-clave-larga-99",
+            "new_password2": "nueva-clave-larga-99",
+        },
+    )
     assert response.status_code == 302
     assert persona("servant").check_password("nueva-clave-larga-99")
     assert AuditEvent.objects.filter(action="auth.password_changed").exists()
@@ -180,9 +189,15 @@ def test_login_page_lists_demo_accounts_only_in_demo_mode(demo_data, settings):
 
 
 def test_open_redirect_after_login_is_refused(demo_data):
-    response = Client().post(LOGIN + "?next=https://evil.example/",
-                             {"doc_type": "01", "doc_number": "10000001", "password": PASSWORD,
-                              "next": "https://evil.example/"})
+    response = Client().post(
+        LOGIN + "?next=https://evil.example/",
+        {
+            "doc_type": "01",
+            "doc_number": "10000001",
+            "password": PASSWORD,
+            "next": "https://evil.example/",
+        },
+    )
     assert response["Location"] == "/"
 
 

@@ -25,6 +25,7 @@ UGEL07 = "/000000/150101/150108/"
 
 # --- gapless numbering ------------------------------------------------------------
 
+
 @pytest.mark.django_db
 def test_numbers_are_sequential_per_scope_and_year():
     assert [next_number("desk:150108", 2026) for _ in range(3)] == [1, 2, 3]
@@ -53,7 +54,7 @@ def test_concurrent_numbering_has_no_gaps_or_duplicates():
             for _ in range(10):
                 with transaction.atomic():
                     results.append(next_number("desk:concurrency", 2026))
-        except BaseException as exc:  # noqa: BLE001
+        except BaseException as exc:
             errors.append(exc)
         finally:
             connection.close()
@@ -69,6 +70,7 @@ def test_concurrent_numbering_has_no_gaps_or_duplicates():
 
 
 # --- working-day calendar ---------------------------------------------------------
+
 
 @pytest.mark.django_db
 def test_working_days_skip_weekends_and_holidays(demo_data):
@@ -111,9 +113,12 @@ PDF = b"%PDF-1.7\n% a payslip\n%%EOF\n"
 
 
 def make_record(**extra):
-    defaults = {"kind": "boleta", "issuer": "UGEL 07 SAN BORJA",
-                "summary": {"Titular": "Q***** H*****, R*** E****", "Periodo": "10-2026"},
-                "pdf_bytes": PDF}
+    defaults = {
+        "kind": "boleta",
+        "issuer": "UGEL 07 SAN BORJA",
+        "summary": {"Titular": "Q***** H*****, R*** E****", "Periodo": "10-2026"},
+        "pdf_bytes": PDF,
+    }
     defaults.update(extra)
     return verification_create(**defaults)
 
@@ -126,19 +131,23 @@ def test_verify_page_confirms_a_genuine_document_and_its_pdf(demo_data):
     assert "Documento válido." in page
     assert "UGEL 07 SAN BORJA" in page
     assert "Q***** H*****, R*** E****" in page
-    same = client.post("/verificar/", {"code": record.code,
-                                       "pdf": SimpleUploadedFile("b.pdf", PDF)})
+    same = client.post(
+        "/verificar/", {"code": record.code, "pdf": SimpleUploadedFile("b.pdf", PDF)}
+    )
     assert "idéntico, byte por byte" in same.content.decode()
-    changed = client.post("/verificar/", {"code": record.code,
-                                          "pdf": SimpleUploadedFile("b.pdf", PDF + b" ")})
+    changed = client.post(
+        "/verificar/", {"code": record.code, "pdf": SimpleUploadedFile("b.pdf", PDF + b" ")}
+    )
     assert "NO es idéntico" in changed.content.decode()
 
 
 @pytest.mark.django_db
 def test_verify_page_unknown_expired_annulled_and_non_pdf(demo_data):
     client = Client()
-    assert "No existe un documento con ese código" in client.post(
-        "/verificar/", {"code": "ABCD-EFGH-JKMN-PQRS"}).content.decode()
+    assert (
+        "No existe un documento con ese código"
+        in client.post("/verificar/", {"code": "ABCD-EFGH-JKMN-PQRS"}).content.decode()
+    )
     expired = make_record(valid_until=date(2020, 1, 1))
     assert "vencido" in client.post("/verificar/", {"code": expired.code}).content.decode()
     annulled = make_record()
@@ -155,8 +164,9 @@ def test_verify_page_unknown_expired_annulled_and_non_pdf(demo_data):
 def test_verify_page_is_rate_limited(demo_data, settings):
     settings.VERIFY_RATE_LIMIT_PER_HOUR = 3
     client = Client()
-    statuses = [client.post("/verificar/", {"code": "AAAA-BBBB-CCCC-DDDD"}).status_code
-                for _ in range(4)]
+    statuses = [
+        client.post("/verificar/", {"code": "AAAA-BBBB-CCCC-DDDD"}).status_code for _ in range(4)
+    ]
     assert statuses[:2] == [200, 200]
     assert statuses[-1] == 429
 
@@ -171,14 +181,27 @@ def test_verification_codes_are_long_and_unique(demo_data):
 
 # --- work queue and notifications ---------------------------------------------------
 
+
 @pytest.mark.django_db
 def test_work_item_reaches_holders_of_the_permission_in_scope(client_for, servant_of):
-    item = work_item_post(kind="reports.informe_request", title="Emitir informe escalafonario",
-                          link="/x/", unit_path=UGEL07, permission="reports.issue",
-                          source_type="test", source_id="1")
-    again = work_item_post(kind="reports.informe_request", title="Emitir informe escalafonario",
-                           link="/x/", unit_path=UGEL07, permission="reports.issue",
-                           source_type="test", source_id="1")
+    item = work_item_post(
+        kind="reports.informe_request",
+        title="Emitir informe escalafonario",
+        link="/x/",
+        unit_path=UGEL07,
+        permission="reports.issue",
+        source_type="test",
+        source_id="1",
+    )
+    again = work_item_post(
+        kind="reports.informe_request",
+        title="Emitir informe escalafonario",
+        link="/x/",
+        unit_path=UGEL07,
+        permission="reports.issue",
+        source_type="test",
+        source_id="1",
+    )
     assert again.pk == item.pk
     assert "Emitir informe escalafonario" in client_for("escalafon").get("/").content.decode()
     for other in ("other_ugel_officer", "dre_supervisor", "planillas"):
@@ -189,7 +212,8 @@ def test_work_item_reaches_holders_of_the_permission_in_scope(client_for, servan
 
 @pytest.mark.django_db
 def test_notification_email_carries_a_link_and_no_personal_values(
-        persona, django_capture_on_commit_callbacks):
+    persona, django_capture_on_commit_callbacks
+):
     user = persona("servant")
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         notify(recipient=user, title="Su solicitud fue atendida", link="/mi-legajo/")
@@ -210,6 +234,7 @@ def test_notification_email_carries_a_link_and_no_personal_values(
 
 # --- security headers ---------------------------------------------------------------
 
+
 @pytest.mark.django_db
 def test_pages_carry_a_strict_content_security_policy(demo_data):
     response = Client().get("/cuenta/ingresar/")
@@ -217,5 +242,3 @@ def test_pages_carry_a_strict_content_security_policy(demo_data):
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert "cdn" not in response.content.decode().lower()
-
-

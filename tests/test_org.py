@@ -48,6 +48,7 @@ def test_catalogues_load_as_data(demo_data):
     assert onp.allowed_in_rem is False
     assert PayrollConcept.objects.get(code="0100").kind == "GRUPO"
     assert LaborRegime.objects.filter(code="L29944").exists()
-    login_types = set(DocumentType.objects.filter(usable_for_login=True)
-                      .values_list("code", flat=True))
+    login_types = set(
+        DocumentType.objects.filter(usable_for_login=True).values_list("code", flat=True)
+    )
     assert login_types == {"01", "04", "07"}

@@ -68,8 +68,9 @@ def test_require_perm_refuses_with_403(persona):
 def test_scope_grows_with_a_second_grant(persona):
     officer = persona("other_ugel_officer")
     assert not servants_in_scope(officer).filter(doc_number="10000001").exists()
-    RoleGrant.objects.create(user=officer, role=Role.ESCALAFON,
-                             unit=OrgUnit.objects.get(code="150108"))
+    RoleGrant.objects.create(
+        user=officer, role=Role.ESCALAFON, unit=OrgUnit.objects.get(code="150108")
+    )
     forget_grants(officer)
     assert servants_in_scope(officer).filter(doc_number="10000001").exists()
 
@@ -120,20 +121,34 @@ def test_generator_creates_plausible_servants_and_continues_numbering(demo_data)
 
 
 def test_deploy_check_is_clean_with_production_settings(tmp_path):
-    env = {"PATH": "/usr/bin:/bin", "SECRET_KEY": secrets.token_urlsafe(50), "DEBUG": "0",
-           "ALLOWED_HOSTS": "ayni.minedu.gob.pe", "AYNI_VAR_DIR": str(tmp_path),
-           "DJANGO_SETTINGS_MODULE": "ayni.settings"}
-    result = subprocess.run([sys.executable, "manage.py", "check", "--deploy",
-                             "--fail-level", "WARNING"], env=env, capture_output=True,
-                            text=True, check=False)
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "DEBUG": "0",
+        "ALLOWED_HOSTS": "ayni.minedu.gob.pe",
+        "AYNI_VAR_DIR": str(tmp_path),
+        "DJANGO_SETTINGS_MODULE": "ayni.settings",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
 
 def test_settings_refuse_to_start_without_secret_key(tmp_path):
-    env = {"PATH": "/usr/bin:/bin", "DEBUG": "0", "DJANGO_SETTINGS_MODULE": "ayni.settings",
-           "AYNI_VAR_DIR": str(tmp_path)}
-    result = subprocess.run([sys.executable, "manage.py", "check"], env=env,
-                            capture_output=True, text=True, check=False)
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "DEBUG": "0",
+        "DJANGO_SETTINGS_MODULE": "ayni.settings",
+        "AYNI_VAR_DIR": str(tmp_path),
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], env=env, capture_output=True, text=True, check=False
+    )
     assert result.returncode != 0
     assert "SECRET_KEY is required" in result.stderr

@@ -15,8 +15,18 @@ from ayni.core.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 
-PERSONAS = ["anonymous", "servant", "other_servant", "cesante", "escalafon", "planillas",
-            "other_ugel_officer", "dre_supervisor", "other_dre_supervisor", "admin"]
+PERSONAS = [
+    "anonymous",
+    "servant",
+    "other_servant",
+    "cesante",
+    "escalafon",
+    "planillas",
+    "other_ugel_officer",
+    "dre_supervisor",
+    "other_dre_supervisor",
+    "admin",
+]
 
 # view -> expected status per persona (views on a servant's record use the teacher
 # of UGEL 07, "servant", or the teacher of UGEL 08 Cañete, "canete_servant").
@@ -25,20 +35,54 @@ MATRIX: dict[str, dict[str, int]] = {
     "/mi-legajo/": dict.fromkeys(PERSONAS, 200) | {"anonymous": 302},
     "/mi-legajo/quien-vio/": dict.fromkeys(PERSONAS, 200) | {"anonymous": 302},
     "/notificaciones/": dict.fromkeys(PERSONAS, 200) | {"anonymous": 302},
-    "/servidores/": {"anonymous": 302, "servant": 403, "other_servant": 403, "cesante": 403,
-                     "escalafon": 200, "planillas": 403, "other_ugel_officer": 200,
-                     "dre_supervisor": 200, "other_dre_supervisor": 200, "admin": 200},
-    "/auditoria/": {"anonymous": 302, "servant": 403, "other_servant": 403, "cesante": 403,
-                    "escalafon": 403, "planillas": 403, "other_ugel_officer": 403,
-                    "dre_supervisor": 200, "other_dre_supervisor": 200, "admin": 200},
-    "servant_detail:servant": {"anonymous": 302, "servant": 200, "other_servant": 404,
-                               "cesante": 404, "escalafon": 200, "planillas": 404,
-                               "other_ugel_officer": 404, "dre_supervisor": 200,
-                               "other_dre_supervisor": 404, "admin": 200},
-    "servant_detail:canete_servant": {"anonymous": 302, "servant": 404, "other_servant": 404,
-                                      "cesante": 404, "escalafon": 404, "planillas": 404,
-                                      "other_ugel_officer": 404, "dre_supervisor": 404,
-                                      "other_dre_supervisor": 200, "admin": 200},
+    "/servidores/": {
+        "anonymous": 302,
+        "servant": 403,
+        "other_servant": 403,
+        "cesante": 403,
+        "escalafon": 200,
+        "planillas": 403,
+        "other_ugel_officer": 200,
+        "dre_supervisor": 200,
+        "other_dre_supervisor": 200,
+        "admin": 200,
+    },
+    "/auditoria/": {
+        "anonymous": 302,
+        "servant": 403,
+        "other_servant": 403,
+        "cesante": 403,
+        "escalafon": 403,
+        "planillas": 403,
+        "other_ugel_officer": 403,
+        "dre_supervisor": 200,
+        "other_dre_supervisor": 200,
+        "admin": 200,
+    },
+    "servant_detail:servant": {
+        "anonymous": 302,
+        "servant": 200,
+        "other_servant": 404,
+        "cesante": 404,
+        "escalafon": 200,
+        "planillas": 404,
+        "other_ugel_officer": 404,
+        "dre_supervisor": 200,
+        "other_dre_supervisor": 404,
+        "admin": 200,
+    },
+    "servant_detail:canete_servant": {
+        "anonymous": 302,
+        "servant": 404,
+        "other_servant": 404,
+        "cesante": 404,
+        "escalafon": 404,
+        "planillas": 404,
+        "other_ugel_officer": 404,
+        "dre_supervisor": 404,
+        "other_dre_supervisor": 200,
+        "admin": 200,
+    },
     "servant_detail:missing": dict.fromkeys(PERSONAS, 404) | {"anonymous": 302},
     "/verificar/": dict.fromkeys(PERSONAS, 200),
     "/admin/": dict.fromkeys(PERSONAS, 403) | {"anonymous": 302, "admin": 200},
@@ -55,8 +99,7 @@ def resolve(view: str, servant_of) -> str:
     return f"/servidores/{ref}/"
 
 
-@pytest.mark.parametrize(("view", "who", "expected"), CASES,
-                         ids=[f"{v}-{w}" for v, w, _ in CASES])
+@pytest.mark.parametrize(("view", "who", "expected"), CASES, ids=[f"{v}-{w}" for v, w, _ in CASES])
 def test_scoping_matrix(view, who, expected, client_for, servant_of):
     client = client_for(who)
     response = client.get(resolve(view, servant_of))
@@ -82,14 +125,18 @@ def test_servant_sees_only_her_own_record(client_for):
 
 def test_staff_read_is_audited_and_shown_to_the_servant(client_for, servant_of, persona):
     teacher = servant_of("servant")
-    before = AuditEvent.objects.filter(action="personnel.servant_viewed",
-                                       subject_id=teacher.pk).count()
+    before = AuditEvent.objects.filter(
+        action="personnel.servant_viewed", subject_id=teacher.pk
+    ).count()
     page = client_for("escalafon").get(f"/servidores/{teacher.uuid}/").content.decode()
     assert "Esta consulta queda registrada" in page
-    event = AuditEvent.objects.filter(action="personnel.servant_viewed",
-                                      subject_id=teacher.pk).first()
-    assert AuditEvent.objects.filter(action="personnel.servant_viewed",
-                                     subject_id=teacher.pk).count() == before + 1
+    event = AuditEvent.objects.filter(
+        action="personnel.servant_viewed", subject_id=teacher.pk
+    ).first()
+    assert (
+        AuditEvent.objects.filter(action="personnel.servant_viewed", subject_id=teacher.pk).count()
+        == before + 1
+    )
     assert event.actor == persona("escalafon")
     assert event.unit_path == "/000000/150101/150108/"
     seen = client_for("servant").get("/mi-legajo/quien-vio/").content.decode()

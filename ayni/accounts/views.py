@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -85,7 +87,8 @@ def privacy_view(request: HttpRequest) -> HttpResponse:
         else:
             privacy_accept(request, request.user)
             return redirect("home")
-    return render(request, "accounts/privacy.html", {"accepted": request.user.privacy_accepted_at})
+    user: Any = request.user
+    return render(request, "accounts/privacy.html", {"accepted": user.privacy_accepted_at})
 
 
 @login_not_required

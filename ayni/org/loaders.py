@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from django.db import transaction
 
@@ -38,7 +39,7 @@ def _rows(name: str) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
-def _upsert(result: LoadResult, model: type, code: str, **fields: object) -> object:
+def _upsert(result: LoadResult, model: Any, code: str, **fields: object) -> Any:
     obj, created = model.objects.update_or_create(code=code, defaults=fields)
     if created:
         result.created += 1
