@@ -3,7 +3,7 @@
 import os
 
 os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
-os.environ.setdefault("DEBUG", "0")
+os.environ["DEBUG"] = "0"  # tests run with production settings, whatever the shell says
 
 from ayni.settings import *  # noqa: F403
 from ayni.settings import VAR_DIR
