@@ -269,3 +269,14 @@ OFFICE_HOURS_DEFAULT = (
     os.environ.get("OFFICE_CLOSES", "16:30"),
 )
 VERIFY_RATE_LIMIT_PER_HOUR = env_int("VERIFY_RATE_LIMIT_PER_HOUR", 60)
+
+# Tiempo de servicios (docs/legajo.md, DOMAIN.md): which leave and sanctions are
+# discounted, and the method. Change here, not in code.
+SERVICE_TIME = {
+    "method": "calendar",  # calendar difference per stretch, 30 days → month, 12 months → year
+    "unpaid_leave": ["particulares", "capacitacion_no_oficial", "cargo_politico"],
+    "discounted_sanctions": ["suspension", "cese_temporal"],
+    "ats_thresholds_years": [25, 30],
+}
+# Working days a servant has to answer an observed change request.
+CHANGE_REQUEST_OBSERVATION_DAYS = env_int("CHANGE_REQUEST_OBSERVATION_DAYS", 5)

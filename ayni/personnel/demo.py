@@ -21,6 +21,7 @@ from ayni.accounts.permissions import PERSONNEL_EDIT
 from ayni.core.models import AuditEvent, Notification
 from ayni.core.workqueue import work_item_post
 from ayni.org.models import Escala, LaborRegime, OrgUnit, PensionRegime
+from ayni.personnel.demo_file import seed_files
 from ayni.personnel.models import Servant
 
 UGEL_SAN_BORJA = "150108"
@@ -386,6 +387,7 @@ def seed_demo() -> dict[str, int]:
             RoleGrant.objects.get_or_create(user=user, role=p.role, unit=units[p.role_unit])
     _seed_incomplete_servant(units[UGEL_SAN_BORJA])
     _seed_history(servants)
+    seed_files(servants, User.objects.get(login_id="01-20000001"))
     return created
 
 

@@ -56,6 +56,21 @@ def get_servant_for_user(
     raise Http404
 
 
+def get_servant_for_staff(user: Any, ref: UUID | str, perm: str) -> Servant:
+    """A servant in the user's `perm` scope, never the user's own record (a staff member
+    changes their own file through requests like everyone else). 404 otherwise."""
+    servant = (
+        servants_in_scope(user, perm)
+        .select_related("employing_unit", "user")
+        .filter(uuid=ref)
+        .exclude(user=user)
+        .first()
+    )
+    if servant is None:
+        raise Http404
+    return servant
+
+
 def search_servants(user: Any, query: str) -> QuerySet[Servant]:
     qs = servants_in_scope(user).select_related("employing_unit", "school")
     query = query.strip()

@@ -22,6 +22,7 @@ class UnitFigures:
     unit: OrgUnit
     counts: dict[str, int]
     total: int
+    requests: dict[str, int] = field(default_factory=dict)
     children: list[dict[str, Any]] = field(default_factory=list)
 
 

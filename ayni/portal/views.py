@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from ayni.accounts.permissions import (
     AUDIT_VIEW,
     PERSONNEL_VIEW,
+    REQUESTS_REVIEW,
     has_perm,
     is_staff_user,
     perm_paths,
@@ -19,6 +20,7 @@ from ayni.accounts.permissions import (
 )
 from ayni.core.audit import events_in_paths
 from ayni.core.notifications import mark_all_read, notifications_for
+from ayni.personnel.request_selectors import open_request_count
 from ayni.personnel.selectors import own_servant
 from ayni.portal.selectors import figures_for, grants_of, work_queue_for
 
@@ -36,9 +38,14 @@ def home(request: HttpRequest) -> HttpResponse:
             "figures": figures_for(request.user),
             "can_view_servants": has_perm(request.user, PERSONNEL_VIEW),
             "can_audit": has_perm(request.user, AUDIT_VIEW),
+            "can_review": has_perm(request.user, REQUESTS_REVIEW),
         }
         return render(request, "portal/staff_home.html", context)
-    return render(request, "portal/servant_home.html", {"servant": servant})
+    return render(
+        request,
+        "portal/servant_home.html",
+        {"servant": servant, "open_requests": open_request_count(request.user)},
+    )
 
 
 class AuditFilterForm(forms.Form):

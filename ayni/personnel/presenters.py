@@ -1,0 +1,79 @@
+"""Turn entries and requests into what templates print: labels and display values."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ayni.personnel.models import ChangeRequest, FileEntry
+from ayni.personnel.sections import (
+    KINDS,
+    EntryKind,
+    display_value,
+    entry_values,
+    field_label,
+)
+
+
+@dataclass
+class EntryRow:
+    entry: FileEntry
+    cells: list[str]
+    open_request: ChangeRequest | None
+
+
+@dataclass
+class KindTable:
+    kind: EntryKind
+    headers: list[str]
+    rows: list[EntryRow]
+
+
+def kind_table(
+    kind: EntryKind, entries: list[Any], open_requests: dict[Any, ChangeRequest] | None = None
+) -> KindTable:
+    open_requests = open_requests or {}
+    return KindTable(
+        kind=kind,
+        headers=[field_label(kind, f) for f in kind.columns],
+        rows=[
+            EntryRow(
+                entry=e,
+                cells=[display_value(kind, f, getattr(e, f)) for f in kind.columns],
+                open_request=open_requests.get(e.uuid),
+            )
+            for e in entries
+        ],
+    )
+
+
+@dataclass
+class FieldDiff:
+    label: str
+    current: str
+    proposed: str
+    changed: bool
+
+
+def request_diff(cr: ChangeRequest, live: FileEntry | None = None) -> list[FieldDiff]:
+    """Side by side: the values now in the file (or when filed) and the proposed ones."""
+    kind = KINDS[cr.kind]
+    current = entry_values(kind, live) if live is not None else (cr.current or {})
+    proposed = cr.proposed or {}
+    result = []
+    for name in kind.fields:
+        before = display_value(kind, name, current.get(name)) if current else "—"
+        after = display_value(kind, name, proposed.get(name)) if proposed else "—"
+        result.append(
+            FieldDiff(
+                label=field_label(kind, name),
+                current=before,
+                proposed=after,
+                changed=before != after,
+            )
+        )
+    return result
+
+
+def entry_detail(kind: EntryKind, entry: FileEntry) -> list[tuple[str, str]]:
+    return [(field_label(kind, f), display_value(kind, f, getattr(entry, f))) for f in kind.fields]

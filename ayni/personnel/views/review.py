@@ -1,0 +1,103 @@
+"""The escalafón team's review inbox: side by side, approve, observe, reject."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from uuid import UUID
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from ayni.accounts.permissions import REQUESTS_REVIEW, require_perm
+from ayni.personnel.change_requests import (
+    ChangeRequestError,
+    change_request_approve,
+    change_request_observe,
+    change_request_reject,
+    conflict_of,
+)
+from ayni.personnel.file_selectors import get_entry
+from ayni.personnel.models import ChangeRequest
+from ayni.personnel.presenters import request_diff
+from ayni.personnel.request_selectors import get_request_for_reviewer, requests_in_review_scope
+from ayni.personnel.sections import KINDS, SECTION_OF_KIND, SECTIONS
+from ayni.personnel.services import servant_read_record
+
+State = ChangeRequest.State
+AGES = {"7": 7, "15": 15, "30": 30}
+
+
+@require_perm(REQUESTS_REVIEW)
+@require_GET
+def inbox(request: HttpRequest) -> HttpResponse:
+    requests = requests_in_review_scope(request.user).select_related("servant")
+    state = request.GET.get("estado", State.EN_SOLICITUD)
+    section = request.GET.get("seccion", "")
+    age = request.GET.get("antiguedad", "")
+    if state in State.values:
+        requests = requests.filter(state=state)
+    if section.isdigit():
+        requests = requests.filter(section=int(section))
+    if age in AGES:
+        requests = requests.filter(created_at__lte=timezone.now() - timedelta(days=AGES[age]))
+    requests = requests.order_by("created_at", "id")
+    page = Paginator(requests, 50).get_page(request.GET.get("pagina"))
+    return render(
+        request,
+        "personnel/review_inbox.html",
+        {
+            "page": page,
+            "states": State.choices,
+            "state": state,
+            "sections": SECTIONS,
+            "section": section,
+            "age": age,
+            "kinds": KINDS,
+            "section_of": SECTION_OF_KIND,
+        },
+    )
+
+
+@require_perm(REQUESTS_REVIEW)
+@require_http_methods(["GET", "POST"])
+def review_detail(request: HttpRequest, ref: UUID) -> HttpResponse:
+    cr = get_request_for_reviewer(request.user, ref)
+    kind = KINDS[cr.kind]
+    if request.method == "POST":
+        action = request.POST.get("action")
+        note = request.POST.get("note", "")[:500]
+        try:
+            if action == "approve":
+                change_request_approve(officer=request.user, cr=cr, note=note, request=request)
+                messages.success(request, "Solicitud atendida: el cambio se aplicó al legajo.")
+            elif action == "observe":
+                change_request_observe(officer=request.user, cr=cr, note=note, request=request)
+                messages.success(request, "Solicitud observada; se avisó al servidor.")
+            elif action == "reject":
+                change_request_reject(officer=request.user, cr=cr, reason=note, request=request)
+                messages.success(request, "Solicitud rechazada; se avisó al servidor.")
+            else:
+                messages.error(request, "Acción no válida.")
+        except ChangeRequestError as exc:
+            messages.error(request, str(exc))
+        return redirect("personnel:review_detail", ref=cr.uuid)
+    servant_read_record(request, cr.servant, what="Solicitud de modificación")
+    live = get_entry(cr.servant, kind, cr.entry_uuid) if cr.entry_uuid else None
+    return render(
+        request,
+        "personnel/review_detail.html",
+        {
+            "cr": cr,
+            "kind": kind,
+            "section": SECTION_OF_KIND[cr.kind],
+            "servant": cr.servant,
+            "diff": request_diff(cr, live if cr.is_open else None),
+            "filed_diff": request_diff(cr),
+            "conflict": conflict_of(cr) if cr.is_open else "",
+            "events": cr.events.all(),
+        },
+    )

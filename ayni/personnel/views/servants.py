@@ -1,0 +1,87 @@
+"""Staff views of servants: the list in scope and one servant's whole file."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from ayni.accounts.permissions import PERSONNEL_EDIT, PERSONNEL_VIEW, has_perm, require_perm
+from ayni.core.audit import events_for_subject
+from ayni.personnel.file_selectors import (
+    compute_service_time,
+    file_history,
+    open_requests_by_entry,
+    section_entries,
+)
+from ayni.personnel.presenters import kind_table
+from ayni.personnel.sections import KINDS, SECTIONS
+from ayni.personnel.selectors import get_servant_for_user, search_servants
+from ayni.personnel.services import SUBJECT, servant_read_record
+from ayni.personnel.views.my_file import own_or_404
+
+PAGE_SIZE = 50
+
+
+@require_perm(PERSONNEL_VIEW)
+@require_http_methods(["GET", "POST"])
+def servant_list(request: HttpRequest) -> HttpResponse:
+    """Staff: servants in scope. Search by name or document is POSTed (no DNI in URLs)."""
+    query = request.POST.get("q", "")[:60] if request.method == "POST" else ""
+    servants = search_servants(request.user, query)
+    page = Paginator(servants, PAGE_SIZE).get_page(request.GET.get("pagina"))
+    return render(request, "personnel/servant_list.html", {"page": page, "query": query})
+
+
+@require_GET
+def servant_detail(request: HttpRequest, ref: UUID) -> HttpResponse:
+    """One servant's whole file: header, every section, history (staff, or oneself)."""
+    servant, staff_read = get_servant_for_user(request.user, ref)
+    if staff_read:
+        servant_read_record(request, servant, what="Legajo completo")
+    open_requests = open_requests_by_entry(servant)
+    sections = [
+        (
+            section,
+            [
+                kind_table(kind, entries, open_requests)
+                for kind, entries in section_entries(servant, section)
+            ],
+        )
+        for section in SECTIONS
+    ]
+    can_edit = (
+        staff_read
+        and servant.user_id != request.user.pk
+        and has_perm(request.user, PERSONNEL_EDIT, servant.employing_unit)
+    )
+    return render(
+        request,
+        "personnel/servant_detail.html",
+        {
+            "servant": servant,
+            "staff_read": staff_read,
+            "service": compute_service_time(servant),
+            "sections": sections,
+            "can_edit": can_edit,
+            "versions": file_history(servant)[:50],
+            "kinds": KINDS,
+        },
+    )
+
+
+@require_GET
+def who_viewed(request: HttpRequest) -> HttpResponse:
+    """«¿Quién vio mi legajo?»: staff reads of the servant's own data."""
+    servant = own_or_404(request)
+    events = (
+        events_for_subject(SUBJECT, servant.pk)
+        .filter(action__endswith="_viewed")
+        .select_related("actor")
+        .prefetch_related("actor__role_grants__unit")
+    )
+    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("pagina"))
+    return render(request, "personnel/who_viewed.html", {"servant": servant, "page": page})
