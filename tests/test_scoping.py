@@ -12,6 +12,7 @@ import uuid
 import pytest
 
 from ayni.core.models import AuditEvent
+from ayni.personnel.models import ChangeRequest
 
 pytestmark = pytest.mark.django_db
 
@@ -85,6 +86,20 @@ MATRIX: dict[str, dict[str, int]] = {
     },
     "servant_detail:missing": dict.fromkeys(PERSONAS, 404) | {"anonymous": 302},
     "/verificar/": dict.fromkeys(PERSONAS, 200),
+    # Mi legajo (every persona has a servant record of their own)
+    "/mi-legajo/academica/": dict.fromkeys(PERSONAS, 200) | {"anonymous": 302},
+    "/mi-legajo/historial/": dict.fromkeys(PERSONAS, 200) | {"anonymous": 302},
+    "/mi-legajo/academica/solicitar/degree/add/": dict.fromkeys(PERSONAS, 200)
+    | {"anonymous": 302},
+    "/mis-solicitudes/": dict.fromkeys(PERSONAS, 200) | {"anonymous": 302},
+    "my_request:": dict.fromkeys(PERSONAS, 404) | {"anonymous": 302, "servant": 200},
+    "my_request_withdraw:": dict.fromkeys(PERSONAS, 404) | {"anonymous": 302, "servant": 200},
+    "/escalafon/solicitudes/": dict.fromkeys(PERSONAS, 403)
+    | {"anonymous": 302, "escalafon": 200, "other_ugel_officer": 200},
+    "review_detail:": dict.fromkeys(PERSONAS, 403)
+    | {"anonymous": 302, "escalafon": 200, "other_ugel_officer": 404},
+    "staff_entry_new:": dict.fromkeys(PERSONAS, 403)
+    | {"anonymous": 302, "escalafon": 200, "other_ugel_officer": 404},
     "/admin/": dict.fromkeys(PERSONAS, 403) | {"anonymous": 302, "admin": 200},
 }
 
@@ -92,6 +107,16 @@ CASES = [(view, who, status) for view, row in MATRIX.items() for who, status in 
 
 
 def resolve(view: str, servant_of) -> str:
+    teacher = servant_of("servant")
+    pending = ChangeRequest.objects.filter(servant=teacher, state="en_solicitud").first()
+    special = {
+        "my_request:": lambda: f"/mis-solicitudes/{pending.uuid}/",
+        "my_request_withdraw:": lambda: f"/mis-solicitudes/{pending.uuid}/anular/",
+        "review_detail:": lambda: f"/escalafon/solicitudes/{pending.uuid}/",
+        "staff_entry_new:": lambda: f"/servidores/{teacher.uuid}/legajo/degree/nuevo/",
+    }
+    if view in special:
+        return special[view]()
     if not view.startswith("servant_detail:"):
         return view
     target = view.split(":", 1)[1]

@@ -18,7 +18,7 @@ from ayni.personnel.sections import (
 @dataclass
 class EntryRow:
     entry: FileEntry
-    cells: list[str]
+    cells: list[tuple[str, str]]  # (column label, value)
     open_request: ChangeRequest | None
 
 
@@ -33,13 +33,17 @@ def kind_table(
     kind: EntryKind, entries: list[Any], open_requests: dict[Any, ChangeRequest] | None = None
 ) -> KindTable:
     open_requests = open_requests or {}
+    headers = [field_label(kind, f) for f in kind.columns]
     return KindTable(
         kind=kind,
-        headers=[field_label(kind, f) for f in kind.columns],
+        headers=headers,
         rows=[
             EntryRow(
                 entry=e,
-                cells=[display_value(kind, f, getattr(e, f)) for f in kind.columns],
+                cells=[
+                    (label, display_value(kind, f, getattr(e, f)))
+                    for label, f in zip(headers, kind.columns, strict=True)
+                ],
                 open_request=open_requests.get(e.uuid),
             )
             for e in entries

@@ -14,6 +14,7 @@ from ayni.core.workqueue import open_items_for_scopes
 from ayni.org.models import OrgUnit
 from ayni.org.selectors import under_any
 from ayni.personnel.models import Servant
+from ayni.personnel.request_selectors import open_requests_by_age
 from ayni.personnel.selectors import counts_by_child_unit, counts_by_status
 
 
@@ -47,6 +48,12 @@ def figures_for(user: Any) -> list[UnitFigures]:
             else []
         )
         result.append(
-            UnitFigures(unit=unit, counts=counts, total=sum(counts.values()), children=children)
+            UnitFigures(
+                unit=unit,
+                counts=counts,
+                total=sum(counts.values()),
+                requests=open_requests_by_age(unit.path),
+                children=children,
+            )
         )
     return result
