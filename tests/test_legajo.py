@@ -30,9 +30,14 @@ State = ChangeRequest.State
 DEGREE = KINDS["degree"]
 TRAINING = KINDS["training"]
 
-NEW_TRAINING = {"name": "Curso de matemática para primaria", "institution": "MINEDU",
-                "kind": "curso", "hours": "60", "date_from": "2025-04-01",
-                "date_to": "2025-06-30"}
+NEW_TRAINING = {
+    "name": "Curso de matemática para primaria",
+    "institution": "MINEDU",
+    "kind": "curso",
+    "hours": "60",
+    "date_from": "2025-04-01",
+    "date_to": "2025-06-30",
+}
 
 
 def maestria(teacher):
@@ -54,19 +59,35 @@ def teacher(servant_of):
 def submit(persona, teacher):
     def make(**changes):
         degree = maestria(teacher)
-        return change_request_submit(user=persona("servant"), servant=teacher, kind=DEGREE,
-                                     operation="correct", entry=degree,
-                                     values=corrected(degree, **changes))
+        return change_request_submit(
+            user=persona("servant"),
+            servant=teacher,
+            kind=DEGREE,
+            operation="correct",
+            entry=degree,
+            values=corrected(degree, **changes),
+        )
+
     return make
 
 
 # --- the file pages -----------------------------------------------------------------
 
+
 def test_file_home_shows_header_with_service_time_and_ten_sections(client_for):
     body = client_for("servant").get("/mi-legajo/").content.decode()
-    for text in ("QUISPE HUAMÁN, ROSA ELENA", "DNI 10000001", "MAGISTERIO - LEY N.° 29944",
-                 "PROFESORA DE AULA", "0312603", "30 horas semanales", "Nombrado · Activo",
-                 "Tiempo de servicios", "Filiación e identificación", "Otros"):
+    for text in (
+        "QUISPE HUAMÁN, ROSA ELENA",
+        "DNI 10000001",
+        "MAGISTERIO - LEY N.° 29944",
+        "PROFESORA DE AULA",
+        "0312603",
+        "30 horas semanales",
+        "Nombrado · Activo",
+        "Tiempo de servicios",
+        "Filiación e identificación",
+        "Otros",
+    ):
         assert text in body
     assert body.count('class="roman"') == 10
 
@@ -74,8 +95,12 @@ def test_file_home_shows_header_with_service_time_and_ten_sections(client_for):
 def test_every_section_shows_its_entries(client_for):
     client = client_for("servant")
     expectations = {
-        "filiacion": ["MENDOZA QUISPE, DIEGO ALONSO", "Av. San Luis 2450", "Quechua",
-                      "Bienes y rentas"],
+        "filiacion": [
+            "MENDOZA QUISPE, DIEGO ALONSO",
+            "Av. San Luis 2450",
+            "Quechua",
+            "Bienes y rentas",
+        ],
         "academica": ["Gestión de la Educación", "Programa de formación en servicio"],
         "ingreso": ["Nombramiento", "01234-2005-UGEL07"],
         "trayectoria": ["Reasignación", "Ascenso de escala", "Encargatura"],
@@ -95,12 +120,14 @@ def test_every_section_shows_its_entries(client_for):
 
 def test_service_time_discounts_unpaid_leave_and_suspension(client_for, teacher):
     from ayni.personnel.file_selectors import compute_service_time
+
     result = compute_service_time(teacher, today=date(2026, 11, 26))
     # 2003-03-01..2003-12-31, 2004-03-01..2004-12-31, 2005-03-01..today, less a 10-day
     # suspension (2014) and three months of unpaid leave (2017)
     assert result.total.discounted == (
         result.total.discounted[0].__class__(date(2014, 6, 2), date(2014, 6, 11)),
-        result.total.discounted[1].__class__(date(2017, 4, 1), date(2017, 6, 30)))
+        result.total.discounted[1].__class__(date(2017, 4, 1), date(2017, 6, 30)),
+    )
     # 10m + 10m + 9a3m1d (to 1 Jun 2014) + 2a9m20d (12 Jun 2014 to 31 Mar 2017)
     # + 9a4m26d (1 Jul 2017 to 26 Nov 2026) = 20a 36m 47d = 23a 1m 17d
     assert str(result.total) == "23 años 1 mes 17 días"
@@ -114,18 +141,30 @@ def test_cesante_service_ends_at_cessation_and_reaches_ats(client_for):
     assert "cumple 30 años (ATS)" in body
 
 
-def test_file_page_runs_a_fixed_number_of_queries(client_for, teacher,
-                                                  django_assert_max_num_queries):
+def test_file_page_runs_a_fixed_number_of_queries(
+    client_for, teacher, django_assert_max_num_queries
+):
     client = client_for("servant")
     client.get("/mi-legajo/academica/")  # warm the session
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
+
     with CaptureQueriesContext(connection) as before:
         client.get("/mi-legajo/academica/")
-    Training.objects.bulk_create([Training(servant=teacher, name=f"Curso {i}",
-                                           institution="MINEDU", kind="curso", hours=10,
-                                           date_from=date(2020, 1, 1), date_to=date(2020, 2, 1))
-                                  for i in range(40)])
+    Training.objects.bulk_create(
+        [
+            Training(
+                servant=teacher,
+                name=f"Curso {i}",
+                institution="MINEDU",
+                kind="curso",
+                hours=10,
+                date_from=date(2020, 1, 1),
+                date_to=date(2020, 2, 1),
+            )
+            for i in range(40)
+        ]
+    )
     with CaptureQueriesContext(connection) as after:
         response = client.get("/mi-legajo/academica/")
     assert "Curso 39" in response.content.decode()
@@ -139,14 +178,21 @@ def test_inbox_runs_a_fixed_number_of_queries(client_for, persona, servant_of):
     client.get("/escalafon/solicitudes/")  # warm the session
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
+
     with CaptureQueriesContext(connection) as before:
         client.get("/escalafon/solicitudes/")
     other = servant_of("other_servant")
     from ayni.personnel.models import Servant
+
     Servant.objects.filter(pk=other.pk).update(user=persona("other_servant"))
     for i in range(15):
-        change_request_submit(user=persona("other_servant"), servant=other, kind=TRAINING,
-                              operation="add", values={**NEW_TRAINING, "name": f"Taller {i}"})
+        change_request_submit(
+            user=persona("other_servant"),
+            servant=other,
+            kind=TRAINING,
+            operation="add",
+            values={**NEW_TRAINING, "name": f"Taller {i}"},
+        )
     with CaptureQueriesContext(connection) as after:
         body = client.get("/escalafon/solicitudes/").content.decode()
     assert "MAMANI CONDORI, JUAN CARLOS" in body
@@ -160,6 +206,7 @@ def test_file_history_lists_versions(client_for):
 
 
 # --- the servant's request flow through the pages ----------------------------------
+
 
 def test_request_flow_form_confirmation_and_message(client_for, teacher):
     client = client_for("servant")
@@ -181,18 +228,29 @@ def test_request_flow_form_confirmation_and_message(client_for, teacher):
     assert cr.proposed["specialty"] == "Gestión Educativa"
     assert cr.current["specialty"] == "Gestión de la Educación"
     assert cr.comment == "Así figura en el diploma."
-    assert WorkItem.objects.filter(source_type="change_request", source_id=str(cr.pk),
-                                   state="open", permission="requests.review").exists()
+    assert WorkItem.objects.filter(
+        source_type="change_request",
+        source_id=str(cr.pk),
+        state="open",
+        permission="requests.review",
+    ).exists()
     # the file itself is untouched until the officer approves
     assert maestria(teacher).specialty == "Gestión de la Educación"
 
 
 def test_invalid_proposal_keeps_what_was_typed(client_for, teacher):
     client = client_for("servant")
-    response = client.post("/mi-legajo/academica/solicitar/training/add/",
-                           {"p-name": "Curso sin horas", "p-institution": "MINEDU",
-                            "p-kind": "curso", "p-hours": "0", "p-date_from": "2025-05-01",
-                            "p-date_to": "2025-04-01"})
+    response = client.post(
+        "/mi-legajo/academica/solicitar/training/add/",
+        {
+            "p-name": "Curso sin horas",
+            "p-institution": "MINEDU",
+            "p-kind": "curso",
+            "p-hours": "0",
+            "p-date_from": "2025-05-01",
+            "p-date_to": "2025-04-01",
+        },
+    )
     body = response.content.decode()
     assert response.status_code == 400
     assert 'value="Curso sin horas"' in body
@@ -202,8 +260,7 @@ def test_invalid_proposal_keeps_what_was_typed(client_for, teacher):
 
 def test_withdraw_with_trash_icon_and_accept(client_for, teacher):
     client = client_for("servant")
-    pending = ChangeRequest.objects.get(servant=teacher, kind="training",
-                                        state=State.EN_SOLICITUD)
+    pending = ChangeRequest.objects.get(servant=teacher, kind="training", state=State.EN_SOLICITUD)
     listing = client.get("/mis-solicitudes/").content.decode()
     assert f"/mis-solicitudes/{pending.uuid}/anular/" in listing
     confirm = client.get(f"/mis-solicitudes/{pending.uuid}/anular/").content.decode()
@@ -239,10 +296,14 @@ def test_servant_corrects_an_observed_request(client_for, teacher):
     assert cr.state == State.EN_SOLICITUD
     assert cr.proposed["registry_number"] == "B-2001-08822"
     assert list(cr.events.values_list("to_state", flat=True)) == [
-        State.EN_SOLICITUD, State.OBSERVADO, State.EN_SOLICITUD]
+        State.EN_SOLICITUD,
+        State.OBSERVADO,
+        State.EN_SOLICITUD,
+    ]
 
 
 # --- the services: every transition, and the impossible ones -----------------------
+
 
 def test_approve_applies_the_change_atomically_and_versions_it(submit, persona, teacher):
     cr = submit(specialty="Gestión Educativa")
@@ -257,22 +318,25 @@ def test_approve_applies_the_change_atomically_and_versions_it(submit, persona, 
     assert version.change_request == cr
     cr.refresh_from_db()
     assert cr.state == State.ATENDIDO
-    assert AuditEvent.objects.filter(action="personnel.entry_update",
-                                     subject_id=teacher.pk).exists()
+    assert AuditEvent.objects.filter(
+        action="personnel.entry_update", subject_id=teacher.pk
+    ).exists()
     note = Notification.objects.filter(recipient=persona("servant")).first()
     assert note.title == "Su solicitud de modificación fue atendida"
 
 
 def test_approving_an_addition_and_a_removal(persona, teacher):
     user, officer = persona("servant"), persona("escalafon")
-    add = change_request_submit(user=user, servant=teacher, kind=TRAINING, operation="add",
-                                values=NEW_TRAINING)
+    add = change_request_submit(
+        user=user, servant=teacher, kind=TRAINING, operation="add", values=NEW_TRAINING
+    )
     change_request_approve(officer=officer, cr=add)
     added = Training.objects.get(servant=teacher, name=NEW_TRAINING["name"])
     add.refresh_from_db()
     assert add.entry_uuid == added.uuid
-    remove = change_request_submit(user=user, servant=teacher, kind=TRAINING,
-                                   operation="remove", entry=added)
+    remove = change_request_submit(
+        user=user, servant=teacher, kind=TRAINING, operation="remove", entry=added
+    )
     change_request_approve(officer=officer, cr=remove)
     assert not Training.objects.filter(pk=added.pk).exists()
     assert EntryVersion.objects.filter(entry_uuid=added.uuid, operation="delete").exists()
@@ -293,18 +357,27 @@ def test_observe_sets_five_working_days(submit, persona):
     cr = submit(specialty="Gestión Educativa")
     with pytest.raises(ChangeRequestError):
         change_request_observe(officer=persona("escalafon"), cr=cr, note="")
-    change_request_observe(officer=persona("escalafon"), cr=cr, note="Falta el diploma",
-                           today=date(2026, 12, 4))
+    change_request_observe(
+        officer=persona("escalafon"), cr=cr, note="Falta el diploma", today=date(2026, 12, 4)
+    )
     cr.refresh_from_db()
     # Friday 4 Dec 2026 + 5 working days, skipping 8 and 9 December (holidays)
     assert cr.observed_until == date(2026, 12, 15)
 
 
-@pytest.mark.parametrize(("setup", "action"), [
-    ("approved", "approve"), ("approved", "observe"), ("approved", "withdraw"),
-    ("rejected", "approve"), ("withdrawn", "reject"), ("withdrawn", "resubmit"),
-    ("observed", "approve"), ("pending", "resubmit"),
-])
+@pytest.mark.parametrize(
+    ("setup", "action"),
+    [
+        ("approved", "approve"),
+        ("approved", "observe"),
+        ("approved", "withdraw"),
+        ("rejected", "approve"),
+        ("withdrawn", "reject"),
+        ("withdrawn", "resubmit"),
+        ("observed", "approve"),
+        ("pending", "resubmit"),
+    ],
+)
 def test_impossible_transitions_are_refused_by_the_service(setup, action, submit, persona):
     servant_user, officer = persona("servant"), persona("escalafon")
     cr = submit(specialty="Gestión Educativa")
@@ -322,8 +395,9 @@ def test_impossible_transitions_are_refused_by_the_service(setup, action, submit
         "observe": lambda: change_request_observe(officer=officer, cr=cr, note="x"),
         "reject": lambda: change_request_reject(officer=officer, cr=cr, reason="x"),
         "withdraw": lambda: change_request_withdraw(user=servant_user, cr=cr),
-        "resubmit": lambda: change_request_resubmit(user=servant_user, cr=cr, values=None,
-                                                    comment="x"),
+        "resubmit": lambda: change_request_resubmit(
+            user=servant_user, cr=cr, values=None, comment="x"
+        ),
     }
     with pytest.raises(TransitionError):
         calls[action]()
@@ -339,9 +413,14 @@ def test_one_open_request_per_entry(submit):
 def test_only_the_owner_may_request_or_withdraw(persona, teacher, submit):
     degree = maestria(teacher)
     with pytest.raises(ChangeRequestError):
-        change_request_submit(user=persona("other_servant"), servant=teacher, kind=DEGREE,
-                              operation="correct", entry=degree,
-                              values=corrected(degree, specialty="X"))
+        change_request_submit(
+            user=persona("other_servant"),
+            servant=teacher,
+            kind=DEGREE,
+            operation="correct",
+            entry=degree,
+            values=corrected(degree, specialty="X"),
+        )
     cr = submit(specialty="Gestión Educativa")
     with pytest.raises(ChangeRequestError):
         change_request_withdraw(user=persona("other_servant"), cr=cr)
@@ -355,18 +434,27 @@ def test_unchanged_correction_is_refused(submit):
 def test_cesante_keeps_the_right_to_ask_for_corrections(persona, servant_of):
     cesante = servant_of("cesante")
     degree = Degree.objects.get(servant=cesante)
-    cr = change_request_submit(user=persona("cesante"), servant=cesante, kind=DEGREE,
-                               operation="correct", entry=degree,
-                               values=corrected(degree, registry_number="T-1979-00123"))
+    cr = change_request_submit(
+        user=persona("cesante"),
+        servant=cesante,
+        kind=DEGREE,
+        operation="correct",
+        entry=degree,
+        values=corrected(degree, registry_number="T-1979-00123"),
+    )
     assert cr.state == State.EN_SOLICITUD
 
 
-def test_conflict_when_the_entry_changed_after_the_request(submit, persona, teacher,
-                                                           client_for):
+def test_conflict_when_the_entry_changed_after_the_request(submit, persona, teacher, client_for):
     cr = submit(specialty="Gestión Educativa")
     degree = maestria(teacher)
-    entry_update(actor=persona("escalafon"), entry=degree, kind=DEGREE,
-                 values=corrected(degree, institution="PUCP"), note="RD 1-2026")
+    entry_update(
+        actor=persona("escalafon"),
+        entry=degree,
+        kind=DEGREE,
+        values=corrected(degree, institution="PUCP"),
+        note="RD 1-2026",
+    )
     with pytest.raises(ConflictError):
         change_request_approve(officer=persona("escalafon"), cr=cr)
     assert maestria(teacher).specialty == "Gestión de la Educación"
@@ -389,6 +477,7 @@ def test_expired_observation_is_closed_by_the_daily_task(persona, teacher):
 def test_daily_command_runs_the_task(teacher):
     from django.core.management import call_command
     from time_machine import travel
+
     cr = ChangeRequest.objects.get(servant=teacher, state=State.OBSERVADO)
     with travel(cr.observed_until + timedelta(days=2)):
         call_command("run_daily", "--now")
@@ -397,7 +486,8 @@ def test_daily_command_runs_the_task(teacher):
 
 
 def test_state_changes_email_a_link_without_personal_values(
-        submit, persona, django_capture_on_commit_callbacks):
+    submit, persona, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         cr = submit(specialty="Gestión Educativa")
         change_request_observe(officer=persona("escalafon"), cr=cr, note="Falta el diploma")
@@ -410,15 +500,24 @@ def test_state_changes_email_a_link_without_personal_values(
 
 # --- review inbox and staff edits: permissions -------------------------------------
 
+
 def test_review_inbox_is_scoped(client_for, teacher):
     cr = ChangeRequest.objects.get(servant=teacher, state=State.EN_SOLICITUD)
-    assert "QUISPE HUAMÁN" in client_for("escalafon").get("/escalafon/solicitudes/").content.decode()
+    assert (
+        "QUISPE HUAMÁN" in client_for("escalafon").get("/escalafon/solicitudes/").content.decode()
+    )
     cusco = client_for("other_ugel_officer").get("/escalafon/solicitudes/").content.decode()
     assert "QUISPE" not in cusco
-    assert client_for("other_ugel_officer").get(
-        f"/escalafon/solicitudes/{cr.uuid}/").status_code == 404
-    assert client_for("other_ugel_officer").post(
-        f"/escalafon/solicitudes/{cr.uuid}/", {"action": "approve"}).status_code == 404
+    assert (
+        client_for("other_ugel_officer").get(f"/escalafon/solicitudes/{cr.uuid}/").status_code
+        == 404
+    )
+    assert (
+        client_for("other_ugel_officer")
+        .post(f"/escalafon/solicitudes/{cr.uuid}/", {"action": "approve"})
+        .status_code
+        == 404
+    )
     assert client_for("dre_supervisor").get("/escalafon/solicitudes/").status_code == 403
     cr.refresh_from_db()
     assert cr.state == State.EN_SOLICITUD
@@ -429,12 +528,13 @@ def test_review_page_approves_through_the_form(client_for, teacher):
     client = client_for("escalafon")
     page = client.get(f"/escalafon/solicitudes/{cr.uuid}/").content.decode()
     assert "Diplomado en evaluación formativa" in page
-    response = client.post(f"/escalafon/solicitudes/{cr.uuid}/", {"action": "approve",
-                                                                  "note": "Conforme"},
-                           follow=True)
+    response = client.post(
+        f"/escalafon/solicitudes/{cr.uuid}/", {"action": "approve", "note": "Conforme"}, follow=True
+    )
     assert "Solicitud atendida" in response.content.decode()
-    assert Training.objects.filter(servant=teacher,
-                                   name="Diplomado en evaluación formativa").exists()
+    assert Training.objects.filter(
+        servant=teacher, name="Diplomado en evaluación formativa"
+    ).exists()
     seen = client_for("servant").get(f"/mis-solicitudes/{cr.uuid}/").content.decode()
     assert "Atendido" in seen
     assert "El cambio ya figura en su legajo." in seen
@@ -443,8 +543,9 @@ def test_review_page_approves_through_the_form(client_for, teacher):
 def test_another_servant_cannot_see_a_request(client_for, teacher):
     cr = ChangeRequest.objects.filter(servant=teacher).first()
     assert client_for("other_servant").get(f"/mis-solicitudes/{cr.uuid}/").status_code == 404
-    assert client_for("other_servant").post(
-        f"/mis-solicitudes/{cr.uuid}/anular/").status_code == 404
+    assert (
+        client_for("other_servant").post(f"/mis-solicitudes/{cr.uuid}/anular/").status_code == 404
+    )
     cr.refresh_from_db()
     assert cr.is_open
 

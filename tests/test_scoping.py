@@ -89,8 +89,7 @@ MATRIX: dict[str, dict[str, int]] = {
     # Mi legajo (every persona has a servant record of their own)
     "/mi-legajo/academica/": dict.fromkeys(PERSONAS, 200) | {"anonymous": 302},
     "/mi-legajo/historial/": dict.fromkeys(PERSONAS, 200) | {"anonymous": 302},
-    "/mi-legajo/academica/solicitar/degree/add/": dict.fromkeys(PERSONAS, 200)
-    | {"anonymous": 302},
+    "/mi-legajo/academica/solicitar/degree/add/": dict.fromkeys(PERSONAS, 200) | {"anonymous": 302},
     "/mis-solicitudes/": dict.fromkeys(PERSONAS, 200) | {"anonymous": 302},
     "my_request:": dict.fromkeys(PERSONAS, 404) | {"anonymous": 302, "servant": 200},
     "my_request_withdraw:": dict.fromkeys(PERSONAS, 404) | {"anonymous": 302, "servant": 200},

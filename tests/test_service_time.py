@@ -1,5 +1,6 @@
 """Tiempo de servicios: hand-worked cases and properties of the counted days."""
 
+import itertools
 from datetime import date, timedelta
 
 import pytest
@@ -13,27 +14,47 @@ def p(a: str, b: str) -> Period:
     return Period(date.fromisoformat(a), date.fromisoformat(b))
 
 
-@pytest.mark.parametrize(("service", "discounts", "expected"), [
-    # the three examples of DOMAIN.md
-    ([p("2000-03-01", "2000-12-31")], [], "0 años 10 meses 0 días"),
-    ([p("2010-01-01", "2010-06-30"), p("2010-07-01", "2010-12-31")], [], "1 año 0 meses 0 días"),
-    ([p("2010-01-01", "2014-12-31")], [p("2011-03-01", "2011-05-31")], "4 años 9 meses 0 días"),
-    # simultaneous posts never count twice
-    ([p("2010-01-01", "2010-12-31"), p("2010-06-01", "2011-05-31")], [],
-     "1 año 5 meses 0 días"),
-    # leave partly outside the service counts only where it overlaps
-    ([p("2010-01-01", "2010-12-31")], [p("2009-11-01", "2010-01-31")], "0 años 11 meses 0 días"),
-    # leave entirely outside changes nothing
-    ([p("2010-01-01", "2010-12-31")], [p("2012-01-01", "2012-03-31")], "1 año 0 meses 0 días"),
-    # days carry into months (30) and months into years (12)
-    ([p("2001-01-01", "2001-01-20"), p("2002-01-01", "2002-01-20")], [],
-     "0 años 1 mes 10 días"),
-    ([p("2001-01-01", "2001-07-31"), p("2003-01-01", "2003-07-31")], [],
-     "1 año 2 meses 0 días"),
-    # a single day
-    ([p("2020-02-29", "2020-02-29")], [], "0 años 0 meses 1 día"),
-    ([], [], "0 años 0 meses 0 días"),
-])
+@pytest.mark.parametrize(
+    ("service", "discounts", "expected"),
+    [
+        # the three examples of DOMAIN.md
+        ([p("2000-03-01", "2000-12-31")], [], "0 años 10 meses 0 días"),
+        (
+            [p("2010-01-01", "2010-06-30"), p("2010-07-01", "2010-12-31")],
+            [],
+            "1 año 0 meses 0 días",
+        ),
+        ([p("2010-01-01", "2014-12-31")], [p("2011-03-01", "2011-05-31")], "4 años 9 meses 0 días"),
+        # simultaneous posts never count twice
+        (
+            [p("2010-01-01", "2010-12-31"), p("2010-06-01", "2011-05-31")],
+            [],
+            "1 año 5 meses 0 días",
+        ),
+        # leave partly outside the service counts only where it overlaps
+        (
+            [p("2010-01-01", "2010-12-31")],
+            [p("2009-11-01", "2010-01-31")],
+            "0 años 11 meses 0 días",
+        ),
+        # leave entirely outside changes nothing
+        ([p("2010-01-01", "2010-12-31")], [p("2012-01-01", "2012-03-31")], "1 año 0 meses 0 días"),
+        # days carry into months (30) and months into years (12)
+        (
+            [p("2001-01-01", "2001-01-20"), p("2002-01-01", "2002-01-20")],
+            [],
+            "0 años 1 mes 10 días",
+        ),
+        (
+            [p("2001-01-01", "2001-07-31"), p("2003-01-01", "2003-07-31")],
+            [],
+            "1 año 2 meses 0 días",
+        ),
+        # a single day
+        ([p("2020-02-29", "2020-02-29")], [], "0 años 0 meses 1 día"),
+        ([], [], "0 años 0 meses 0 días"),
+    ],
+)
 def test_hand_worked_cases(service, discounts, expected):
     assert str(service_time(service, discounts)) == expected
 
@@ -68,9 +89,12 @@ def test_a_period_cannot_end_before_it_starts():
 
 BASE = date(2000, 1, 1)
 periods = st.builds(
-    lambda start, length: Period(BASE + timedelta(days=start),
-                                 BASE + timedelta(days=start + length)),
-    st.integers(min_value=0, max_value=3000), st.integers(min_value=0, max_value=900))
+    lambda start, length: Period(
+        BASE + timedelta(days=start), BASE + timedelta(days=start + length)
+    ),
+    st.integers(min_value=0, max_value=3000),
+    st.integers(min_value=0, max_value=900),
+)
 
 
 def counted(service, discounts=()):
@@ -110,5 +134,5 @@ def test_adding_leave_never_adds_a_counted_day(service, discounts, more):
 @given(st.lists(periods, max_size=8))
 def test_merged_periods_are_disjoint_and_not_adjacent(service):
     merged = merge(service)
-    for left, right in zip(merged, merged[1:], strict=False):
+    for left, right in itertools.pairwise(merged):
         assert right.start > left.end + timedelta(days=1)
