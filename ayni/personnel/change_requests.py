@@ -87,7 +87,7 @@ def _transition(
 
 def _locked(cr: ChangeRequest) -> ChangeRequest:
     return (
-        ChangeRequest.objects.select_for_update()
+        ChangeRequest.objects.select_for_update(of=("self",))
         .select_related("servant__employing_unit", "servant__user")
         .get(pk=cr.pk)
     )
