@@ -18,13 +18,21 @@ import pytest
 # would otherwise refuse ORM calls made from the test (fixtures, assertions).
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
-from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright  # noqa: E402
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    Page,
+    Response,
+    ViewportSize,
+    expect,
+    sync_playwright,
+)
 
-from tests.conftest import PERSONAS  # noqa: E402
+from tests.conftest import PERSONAS
 
 CHROMIUM = os.environ.get("AYNI_E2E_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-PHONE = {"width": 360, "height": 740}
+PHONE: ViewportSize = {"width": 360, "height": 740}
 DEMO_PASSWORD = "ayni-demo-2026"
 TIMEOUT_MS = 10_000
 
@@ -50,8 +58,17 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture
 def new_context(browser: Browser) -> Iterator[Callable[[], BrowserContext]]:
-    """Factory of isolated browser sessions (own cookies), phone-sized, es-PE, Lima time."""
+    """Factory of isolated browser sessions (own cookies), phone-sized, es-PE, Lima time.
+
+    Any server error (5xx) seen by any of them fails the test, naming the request,
+    so a broken page is reported as such rather than as a missing element.
+    """
     contexts: list[BrowserContext] = []
+    server_errors: list[str] = []
+
+    def on_response(response: Response) -> None:
+        if response.status >= 500:
+            server_errors.append(f"{response.status} {response.request.method} {response.url}")
 
     def make() -> BrowserContext:
         context = browser.new_context(
@@ -62,12 +79,14 @@ def new_context(browser: Browser) -> Iterator[Callable[[], BrowserContext]]:
             timezone_id="America/Lima",
         )
         context.set_default_timeout(TIMEOUT_MS)
+        context.on("response", on_response)
         contexts.append(context)
         return context
 
     yield make
     for context in contexts:
         context.close()
+    assert not server_errors, f"server errors: {server_errors}"
 
 
 @pytest.fixture
