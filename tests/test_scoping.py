@@ -227,3 +227,55 @@ def test_retired_servant_keeps_access(client_for):
     home = client_for("cesante").get("/").content.decode()
     assert "conserva el acceso" in home
     assert "Cesante" in client_for("cesante").get("/mi-legajo/").content.decode()
+
+
+def test_paging_keeps_the_search_without_putting_it_in_the_url(client_for, demo_data, monkeypatch):
+    from ayni.personnel.demo import generate_servants
+
+    monkeypatch.setattr("ayni.personnel.views.servants.PAGE_SIZE", 5)
+    generate_servants(800)
+    client = client_for("admin")
+    first = client.post("/servidores/", {"q": "QUISPE"}).content.decode()
+    assert "Página 1 de" in first
+    assert "?pagina=2" in first and "QUISPE" not in first.split("?pagina=2")[0][-200:]
+    second = client.get("/servidores/?pagina=2").content.decode()
+    rows = [line for line in second.splitlines() if "/servidores/" in line and "<a href" in line]
+    assert rows and all("QUISPE" in row for row in rows)
+    client.get("/servidores/")  # a fresh visit forgets the search
+    unfiltered = client.get("/servidores/?pagina=2").content.decode()
+    rows = [
+        line for line in unfiltered.splitlines() if "/servidores/" in line and "<a href" in line
+    ]
+    assert any("QUISPE" not in row for row in rows)
+
+
+def test_audit_paging_keeps_the_filters(client_for, servant_of):
+    for _ in range(60):
+        client_for("escalafon").get(f"/servidores/{servant_of('servant').uuid}/")
+    page = client_for("admin").get("/auditoria/?action=personnel").content.decode()
+    assert "action=personnel&amp;pagina=2" in page
+
+
+def test_supervisor_figures_count_each_ugel_once(client_for, demo_data):
+    from ayni.org.models import OrgUnit
+    from ayni.personnel.demo import generate_servants
+    from ayni.personnel.models import Servant
+    from ayni.portal.selectors import figures_for
+
+    generate_servants(500)
+    lima = OrgUnit.objects.get(code="150101")
+    from ayni.accounts.models import User
+
+    supervisor = User.objects.get(login_id="01-20000005")
+    (figures,) = figures_for(supervisor)
+    assert figures.unit == lima
+    assert (
+        figures.total == Servant.objects.filter(employing_unit__path__startswith=lima.path).count()
+    )
+    assert (
+        sum(row["total"] for row in figures.children)
+        + Servant.objects.filter(employing_unit=lima).count()
+        == figures.total
+    )
+    san_borja = next(r for r in figures.children if r["unit"].code == "150108")
+    assert san_borja["total"] == Servant.objects.filter(employing_unit__code="150108").count()

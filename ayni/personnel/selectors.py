@@ -87,19 +87,29 @@ def search_servants(user: Any, query: str) -> QuerySet[Servant]:
     return qs
 
 
-def counts_by_status(qs: QuerySet[Servant]) -> dict[str, int]:
-    rows = qs.order_by().values("status").annotate(n=Count("id"))
-    counts = {status: 0 for status in Servant.Status.values}
-    counts.update({row["status"]: row["n"] for row in rows})
-    return counts
-
-
-def counts_by_child_unit(unit: OrgUnit) -> list[dict[str, Any]]:
-    """Per child unit (DRE → its UGELs; MINEDU → its DREs): servants by status."""
-    children = list(OrgUnit.objects.filter(parent=unit).exclude(kind=OrgUnit.Kind.SCHOOL))
-    result = []
-    for child in children:
-        qs = Servant.objects.filter(employing_unit__path__startswith=child.path)
-        counts = counts_by_status(qs)
-        result.append({"unit": child, "counts": counts, "total": sum(counts.values())})
-    return result
+def counts_in_subtree(unit: OrgUnit) -> tuple[dict[str, int], list[dict[str, Any]]]:
+    """Servants by status for the unit, and for each child unit (DRE → its UGELs;
+    MINEDU → its DREs), from one grouped query over the subtree."""
+    rows = (
+        Servant.objects.filter(employing_unit__path__startswith=unit.path)
+        .order_by()
+        .values("employing_unit__path", "status")
+        .annotate(n=Count("id"))
+    )
+    children = (
+        list(OrgUnit.objects.filter(parent=unit).exclude(kind=OrgUnit.Kind.SCHOOL))
+        if unit.kind in (OrgUnit.Kind.MINEDU, OrgUnit.Kind.DRE)
+        else []
+    )
+    by_child = {child.path: dict.fromkeys(Servant.Status.values, 0) for child in children}
+    total = dict.fromkeys(Servant.Status.values, 0)
+    for row in rows:
+        path, status, n = row["employing_unit__path"], row["status"], row["n"]
+        total[status] += n
+        child_path = "/".join(path.split("/")[: unit.depth + 2]) + "/"
+        if child_path in by_child:
+            by_child[child_path][status] += n
+    return total, [
+        {"unit": child, "counts": by_child[child.path], "total": sum(by_child[child.path].values())}
+        for child in children
+    ]

@@ -12,10 +12,8 @@ from ayni.accounts.permissions import ALL_PERMISSIONS, STATS_VIEW, perm_paths
 from ayni.core.models import WorkItem
 from ayni.core.workqueue import open_items_for_scopes
 from ayni.org.models import OrgUnit
-from ayni.org.selectors import under_any
-from ayni.personnel.models import Servant
 from ayni.personnel.request_selectors import open_requests_by_age
-from ayni.personnel.selectors import counts_by_child_unit, counts_by_status
+from ayni.personnel.selectors import counts_in_subtree
 
 
 @dataclass
@@ -40,13 +38,7 @@ def figures_for(user: Any) -> list[UnitFigures]:
     """Servant counts for each unit where the user may see statistics."""
     result = []
     for unit in OrgUnit.objects.filter(path__in=perm_paths(user, STATS_VIEW)):
-        qs = Servant.objects.filter(under_any([unit.path], "employing_unit__path"))
-        counts = counts_by_status(qs)
-        children = (
-            counts_by_child_unit(unit)
-            if unit.kind in {OrgUnit.Kind.MINEDU, OrgUnit.Kind.DRE}
-            else []
-        )
+        counts, children = counts_in_subtree(unit)
         result.append(
             UnitFigures(
                 unit=unit,

@@ -5,10 +5,12 @@ from __future__ import annotations
 from uuid import UUID
 
 from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from ayni.accounts.models import RoleGrant
 from ayni.accounts.permissions import PERSONNEL_EDIT, PERSONNEL_VIEW, has_perm, require_perm
 from ayni.core.audit import events_for_subject
 from ayni.personnel.file_selectors import (
@@ -24,13 +26,21 @@ from ayni.personnel.services import SUBJECT, servant_read_record
 from ayni.personnel.views.my_file import own_or_404
 
 PAGE_SIZE = 50
+SEARCH_KEY = "servant_search"
 
 
 @require_perm(PERSONNEL_VIEW)
 @require_http_methods(["GET", "POST"])
 def servant_list(request: HttpRequest) -> HttpResponse:
     """Staff: servants in scope. Search by name or document is POSTed (no DNI in URLs)."""
-    query = request.POST.get("q", "")[:60] if request.method == "POST" else ""
+    if request.method == "POST":
+        query = request.POST.get("q", "")[:60]
+        request.session[SEARCH_KEY] = query
+    elif request.GET.get("pagina"):
+        query = request.session.get(SEARCH_KEY, "")  # paging keeps the search, off the URL
+    else:
+        request.session.pop(SEARCH_KEY, None)
+        query = ""
     servants = search_servants(request.user, query)
     page = Paginator(servants, PAGE_SIZE).get_page(request.GET.get("pagina"))
     return render(request, "personnel/servant_list.html", {"page": page, "query": query})
@@ -81,7 +91,12 @@ def who_viewed(request: HttpRequest) -> HttpResponse:
         events_for_subject(SUBJECT, servant.pk)
         .filter(action__endswith="_viewed")
         .select_related("actor")
-        .prefetch_related("actor__role_grants__unit")
+        .prefetch_related(
+            Prefetch(
+                "actor__role_grants",
+                queryset=RoleGrant.objects.filter(active=True).select_related("unit"),
+            )
+        )
     )
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("pagina"))
     return render(request, "personnel/who_viewed.html", {"servant": servant, "page": page})
