@@ -1,7 +1,7 @@
 from django import template
 
 from ayni.personnel.models import EntryVersion
-from ayni.personnel.sections import KINDS, SECTION_OF_KIND, display_value
+from ayni.personnel.sections import KINDS, SECTION_OF_KIND, SECTIONS_BY_NUMBER, display_value
 
 register = template.Library()
 
@@ -22,3 +22,9 @@ def version_label(version: EntryVersion) -> str:
 def kind_label(key: str) -> str:
     kind = KINDS.get(key)
     return kind.label if kind else key
+
+
+@register.filter
+def roman(number: int) -> str:
+    section = SECTIONS_BY_NUMBER.get(number)
+    return section.roman if section else str(number)
