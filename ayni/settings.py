@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "ayni.org",
     "ayni.accounts",
     "ayni.personnel",
+    "ayni.payroll",
     "ayni.portal",
 ]
 

@@ -9,5 +9,6 @@ urlpatterns = [
     path("", include("ayni.portal.urls")),
     path("cuenta/", include("ayni.accounts.urls")),
     path("", include("ayni.personnel.urls")),
+    path("", include("ayni.payroll.urls")),
     path("admin/", admin.site.urls),
 ]

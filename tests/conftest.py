@@ -16,6 +16,7 @@ from django.utils import timezone
 from ayni.accounts.models import User
 from ayni.org.loaders import load_catalogues, load_org_tree
 from ayni.org.models import OrgUnit
+from ayni.payroll.demo import seed_payroll_demo
 from ayni.personnel.demo import seed_demo
 from ayni.personnel.models import Servant
 
@@ -39,6 +40,7 @@ def load_everything() -> None:
     load_org_tree()
     load_catalogues()
     seed_demo()
+    seed_payroll_demo()
     User.objects.update(privacy_accepted_at=timezone.now())
 
 

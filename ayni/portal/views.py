@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from ayni.accounts.permissions import (
     AUDIT_VIEW,
+    PAYROLL_MANAGE,
     PERSONNEL_VIEW,
     REQUESTS_REVIEW,
     has_perm,
@@ -20,6 +21,7 @@ from ayni.accounts.permissions import (
 )
 from ayni.core.audit import events_in_paths
 from ayni.core.notifications import mark_all_read, notifications_for
+from ayni.payroll.selectors import visible_payslips
 from ayni.personnel.request_selectors import open_request_count
 from ayni.personnel.selectors import own_servant
 from ayni.portal.selectors import figures_for, grants_of, work_queue_for
@@ -39,12 +41,17 @@ def home(request: HttpRequest) -> HttpResponse:
             "can_view_servants": has_perm(request.user, PERSONNEL_VIEW),
             "can_audit": has_perm(request.user, AUDIT_VIEW),
             "can_review": has_perm(request.user, REQUESTS_REVIEW),
+            "can_payroll": has_perm(request.user, PAYROLL_MANAGE),
         }
         return render(request, "portal/staff_home.html", context)
     return render(
         request,
         "portal/servant_home.html",
-        {"servant": servant, "open_requests": open_request_count(request.user)},
+        {
+            "servant": servant,
+            "open_requests": open_request_count(request.user),
+            "latest_payslip": visible_payslips(request.user).defer("lines", "header").first(),
+        },
     )
 
 

@@ -2,6 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from ayni.payroll.demo import seed_payroll_demo
 from ayni.personnel.demo import generate_servants, seed_demo
 
 
@@ -31,6 +32,8 @@ class Command(BaseCommand):
                 f"Demostración: {created['users']} cuentas y "
                 f"{created['servants']} servidores nuevos."
             )
+            runs = seed_payroll_demo()
+            self.stdout.write(f"Planillas de demostración publicadas: {runs}.")
         count = options["servants"]
         if count > 0:
 

@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from ayni.org.models import OrgUnit
+from ayni.payroll.models import PayrollRun
+from ayni.payroll.rem import parse_filename
+
+MAX_UPLOAD = 100 * 1024 * 1024
+
+
+class UploadForm(forms.Form):
+    ugel: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label="UGEL", queryset=OrgUnit.objects.none(), empty_label=None
+    )
+    year = forms.IntegerField(label="Año", min_value=2000, max_value=2100)
+    month = forms.TypedChoiceField(
+        label="Mes",
+        coerce=int,
+        choices=[
+            (i, name.capitalize())
+            for i, name in enumerate(
+                [
+                    "enero",
+                    "febrero",
+                    "marzo",
+                    "abril",
+                    "mayo",
+                    "junio",
+                    "julio",
+                    "agosto",
+                    "setiembre",
+                    "octubre",
+                    "noviembre",
+                    "diciembre",
+                ],
+                start=1,
+            )
+        ],
+    )
+    kind = forms.ChoiceField(label="Tipo de planilla", choices=PayrollRun.Kind.choices)
+    payment_date = forms.DateField(
+        label="Fecha de pago", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    additional = forms.BooleanField(
+        label="Planilla adicional (corrige una ya publicada)", required=False
+    )
+    rem = forms.FileField(label="Archivo PLAME de ingresos y descuentos (0601AAAAMM<RUC>.rem)")
+    master = forms.FileField(label="Archivo maestro de servidores (CSV)")
+
+    def __init__(self, *args: Any, ugels: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["ugel"].queryset = ugels  # type: ignore[attr-defined]
+        today = timezone.localdate()
+        self.fields["year"].initial = today.year
+        self.fields["month"].initial = today.month
+
+    def clean_rem(self) -> Any:
+        rem = self.cleaned_data["rem"]
+        if rem.size > MAX_UPLOAD:
+            raise forms.ValidationError("El archivo .rem supera los 100 MB.")
+        _, _, _, problems = parse_filename(rem.name)
+        if problems:
+            raise forms.ValidationError(" ".join(problems))
+        return rem
+
+    def clean_master(self) -> Any:
+        master = self.cleaned_data["master"]
+        if master.size > MAX_UPLOAD:
+            raise forms.ValidationError("El archivo maestro supera los 100 MB.")
+        head = master.read(2048)
+        master.seek(0)
+        if b"\x00" in head or b"tipo_doc" not in head.lower():
+            raise forms.ValidationError(
+                "El maestro debe ser un CSV con la cabecera documentada (tipo_doc, num_doc, …)."
+            )
+        return master
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        rem = data.get("rem")
+        if rem is not None and data.get("year") and data.get("month"):
+            year, month, _, _ = parse_filename(rem.name)
+            if (year, month) != (data["year"], data["month"]):
+                self.add_error(
+                    "rem",
+                    f"El archivo es del periodo {month:02d}/{year}, no del "
+                    f"{data['month']:02d}/{data['year']}.",
+                )
+        return data

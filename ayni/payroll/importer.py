@@ -1,0 +1,329 @@
+"""payroll_import: one service for the command and the upload page.
+
+Validates the whole .rem and master file first; a file with any error loads
+nothing and leaves a report of every error with its line number. A clean file
+replaces the draft run's payslips in one transaction (PostgreSQL: COPY).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db import connection, transaction
+
+from ayni.accounts.permissions import PERSONNEL_EDIT
+from ayni.core.audit import audit_log
+from ayni.core.verification import new_code
+from ayni.core.workqueue import work_item_post
+from ayni.org.models import PayrollConcept, PensionRegime
+from ayni.payroll.compute import build_payslip, header_snapshot
+from ayni.payroll.models import ContributionRate, PayrollRun, Payslip
+from ayni.payroll.rem import Concept, LoadError, MasterRow, parse_filename, parse_master, parse_rem
+from ayni.personnel.models import Servant
+
+Progress = Callable[[int, int], None]
+BATCH = 2000
+
+
+class PayrollError(Exception):
+    """A refusal for the user, in Spanish."""
+
+
+@dataclass
+class _RunTotals:
+    gross: Decimal = Decimal(0)
+    net: Decimal = Decimal(0)
+    count: int = 0
+
+
+@dataclass
+class ImportOutcome:
+    ok: bool
+    errors: list[str]
+    payslips: int = 0
+    lines: int = 0
+    created_servants: int = 0
+
+
+def load_concepts() -> dict[str, Concept]:
+    return {
+        c.code: Concept(
+            code=c.code,
+            name=c.name,
+            kind=c.kind,
+            allowed_in_rem=c.allowed_in_rem,
+            subject_essalud=c.subject_essalud,
+            subject_onp=c.subject_onp,
+            subject_afp=c.subject_afp,
+        )
+        for c in PayrollConcept.objects.filter(active=True)
+    }
+
+
+def load_pension_regimes() -> dict[str, tuple[str, str]]:
+    return {p.code: (p.system, p.name) for p in PensionRegime.objects.filter(active=True)}
+
+
+def rates_for(year: int, month: int) -> dict[str, Decimal]:
+    start = date(year, month, 1)
+    rates: dict[str, Decimal] = {}
+    for rate in (
+        ContributionRate.objects.filter(valid_from__lte=start)
+        .select_related("concept")
+        .order_by("concept__code", "-valid_from")
+    ):
+        rates.setdefault(rate.concept.code, rate.rate)
+    return rates
+
+
+def _fail(run: PayrollRun, errors: list[LoadError] | list[str]) -> ImportOutcome:
+    messages = [str(e) for e in errors]
+    run.state = PayrollRun.State.FAILED
+    run.errors = messages
+    run.progress = 100
+    run.save(update_fields=["state", "errors", "progress", "updated_at"])
+    return ImportOutcome(ok=False, errors=messages)
+
+
+def payroll_import(
+    *,
+    run: PayrollRun,
+    rem_name: str,
+    rem_bytes: bytes,
+    master_bytes: bytes,
+    actor: Any = None,
+    progress: Progress | None = None,
+) -> ImportOutcome:
+    if run.state == PayrollRun.State.PUBLISHED:
+        raise PayrollError(
+            "La planilla ya está publicada y no cambia: cargue una planilla "
+            "adicional para el mismo periodo."
+        )
+    run.state = PayrollRun.State.IMPORTING
+    run.progress = 0
+    run.save(update_fields=["state", "progress", "updated_at"])
+    year, month, ruc, problems = parse_filename(rem_name)
+    errors: list[LoadError] = [LoadError("rem", 0, p) for p in problems]
+    if not problems and (year, month) != (run.year, run.month):
+        errors.append(
+            LoadError(
+                "rem",
+                0,
+                f"el archivo es del periodo {month:02d}/{year} y la "
+                f"planilla del {run.month:02d}/{run.year}",
+            )
+        )
+    concepts = load_concepts()
+    master, master_errors = parse_master(master_bytes, load_pension_regimes())
+    errors.extend(master_errors)
+    parsed = parse_rem(rem_bytes, concepts, master)
+    errors.extend(parsed.errors)
+    if not parsed.lines and not errors:
+        errors.append(LoadError("rem", 0, "el archivo no tiene líneas"))
+    if errors:
+        return _fail(run, errors)
+    if progress:
+        progress(0, len(parsed.lines))
+    with transaction.atomic():
+        locked = PayrollRun.objects.select_for_update().get(pk=run.pk)
+        if locked.state == PayrollRun.State.PUBLISHED:
+            raise PayrollError("La planilla se publicó mientras se cargaba el archivo.")
+        servant_ids, created = _servants_for(run, [master[k] for k in parsed.lines])
+        Payslip.objects.filter(run=run).delete()
+        rates = rates_for(run.year, run.month)
+        label = f"{run.get_kind_display()} {run.period_label}" + (
+            f" (adicional {run.sequence - 1})" if run.is_additional else ""
+        )
+        totals = _RunTotals()
+
+        def rows() -> Iterable[Payslip]:
+            for key, amounts in parsed.lines.items():
+                row = master[key]
+                lines, t = build_payslip(row, amounts, concepts, rates)
+                totals.gross += t.gross
+                totals.net += t.net
+                totals.count += 1
+                if progress and totals.count % BATCH == 0:
+                    progress(totals.count, len(parsed.lines))
+                yield Payslip(
+                    uuid=uuid.uuid4(),
+                    run=run,
+                    servant_id=servant_ids[key],
+                    year=run.year,
+                    month=run.month,
+                    payment_date=run.payment_date,
+                    published=False,
+                    header=header_snapshot(
+                        row,
+                        ugel_name=run.ugel.name,
+                        ruc=ruc,
+                        run_label=label,
+                        kind_label=run.get_kind_display(),
+                    ),
+                    lines=lines,
+                    gross=t.gross,
+                    deductions=t.deductions,
+                    net=t.net,
+                    taxable_base=t.taxable_base,
+                    employer_contributions=t.employer_contributions,
+                    verification_code=new_code(),
+                )
+
+        _insert(rows())
+        run.state = PayrollRun.State.DRAFT
+        run.ruc = ruc
+        run.rem_name = rem_name
+        run.rem_sha256 = hashlib.sha256(rem_bytes).hexdigest()
+        run.line_count = parsed.line_count
+        run.payslip_count = totals.count
+        run.created_servants = created
+        run.total_gross = totals.gross
+        run.total_net = totals.net
+        run.errors = []
+        run.progress = 100
+        run.save()
+        audit_log(
+            action="payroll.imported",
+            actor=actor,
+            obj=run,
+            unit_path=run.ugel.path,
+            after={
+                "payslips": run.payslip_count,
+                "lines": run.line_count,
+                "sha256": run.rem_sha256,
+            },
+            detail=f"{label}: {run.payslip_count} boletas",
+        )
+    if progress:
+        progress(totals.count, len(parsed.lines))
+    return ImportOutcome(
+        ok=True,
+        errors=[],
+        payslips=run.payslip_count,
+        lines=run.line_count,
+        created_servants=created,
+    )
+
+
+def _servants_for(run: PayrollRun, rows: list[MasterRow]) -> tuple[dict[tuple[str, str], int], int]:
+    """Ids of the servants of the file; those unknown to Ayni are created, flagged."""
+    ids: dict[tuple[str, str], int] = {}
+    wanted = {r.key for r in rows}
+    numbers = sorted({n for _, n in wanted})
+    for start in range(0, len(numbers), 900):
+        chunk = numbers[start : start + 900]
+        for pk, doc_type, doc_number in Servant.objects.filter(doc_number__in=chunk).values_list(
+            "pk", "doc_type", "doc_number"
+        ):
+            if (doc_type, doc_number) in wanted:
+                ids[(doc_type, doc_number)] = pk
+    missing = [r for r in rows if r.key not in ids]
+    if missing:
+        Servant.objects.bulk_create(
+            [
+                Servant(
+                    doc_type=r.doc_type,
+                    doc_number=r.doc_number,
+                    paternal_surname=r.paternal_surname,
+                    maternal_surname=r.maternal_surname,
+                    given_names=r.given_names,
+                    birth_date=date.fromisoformat(r.birth_date) if r.birth_date else None,
+                    employing_unit=run.ugel,
+                    position=r.position[:120],
+                    condition=(
+                        Servant.Condition.CONTRATADO
+                        if run.kind in ("contratados", "cas")
+                        else Servant.Condition.NOMBRADO
+                    ),
+                    status=(
+                        Servant.Status.CESANTE if run.kind == "cesantes" else Servant.Status.ACTIVO
+                    ),
+                    needs_completion=True,
+                )
+                for r in missing
+            ],
+            batch_size=BATCH,
+        )
+        for pk, doc_type, doc_number in Servant.objects.filter(
+            doc_number__in=[r.doc_number for r in missing]
+        ).values_list("pk", "doc_type", "doc_number"):
+            ids.setdefault((doc_type, doc_number), pk)
+        work_item_post(
+            kind="personnel.complete_records",
+            title=f"Completar la ficha de {len(missing)} servidor(es) nuevo(s) de la "
+            f"planilla {run.period_label}",
+            link="/servidores/",
+            unit_path=run.ugel.path,
+            permission=PERSONNEL_EDIT,
+            source_type="payroll_run",
+            source_id=str(run.pk),
+        )
+    return ids, len(missing)
+
+
+COLUMNS = [
+    "uuid",
+    "run_id",
+    "servant_id",
+    "year",
+    "month",
+    "payment_date",
+    "published",
+    "header",
+    "lines",
+    "gross",
+    "deductions",
+    "net",
+    "taxable_base",
+    "employer_contributions",
+    "verification_code",
+    "pdf_file",
+    "pdf_sha256",
+]
+
+
+def _insert(payslips: Iterable[Payslip]) -> None:
+    """COPY on PostgreSQL (about ten times bulk_create), bulk_create elsewhere."""
+    if connection.vendor == "postgresql":
+        table = Payslip._meta.db_table
+        with connection.cursor() as cursor:
+            raw = cursor.cursor
+            with raw.copy(f"COPY {table} ({', '.join(COLUMNS)}) FROM STDIN") as copy:
+                for p in payslips:
+                    copy.write_row(
+                        (
+                            p.uuid,
+                            p.run_id,
+                            p.servant_id,
+                            p.year,
+                            p.month,
+                            p.payment_date,
+                            p.published,
+                            json.dumps(p.header, ensure_ascii=False),
+                            json.dumps(p.lines, ensure_ascii=False),
+                            p.gross,
+                            p.deductions,
+                            p.net,
+                            p.taxable_base,
+                            p.employer_contributions,
+                            p.verification_code,
+                            "",
+                            "",
+                        )
+                    )
+        return
+    batch: list[Payslip] = []
+    for p in payslips:
+        batch.append(p)
+        if len(batch) >= BATCH:
+            Payslip.objects.bulk_create(batch)
+            batch = []
+    if batch:
+        Payslip.objects.bulk_create(batch)

@@ -1,0 +1,152 @@
+"""Payroll runs per UGEL and month, and payslips: immutable snapshots once published."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from ayni.core.models import BaseModel
+from ayni.org.models import OrgUnit, PayrollConcept
+from ayni.personnel.models import Servant
+
+MONTHS = [
+    "ENERO",
+    "FEBRERO",
+    "MARZO",
+    "ABRIL",
+    "MAYO",
+    "JUNIO",
+    "JULIO",
+    "AGOSTO",
+    "SETIEMBRE",
+    "OCTUBRE",
+    "NOVIEMBRE",
+    "DICIEMBRE",
+]
+
+
+class PayrollRun(BaseModel):
+    class Kind(models.TextChoices):
+        ACTIVOS = "activos", _("Activos")
+        CONTRATADOS = "contratados", _("Contratados")
+        CAS = "cas", _("CAS")
+        CESANTES = "cesantes", _("Cesantes y pensionistas")
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("En cola")
+        IMPORTING = "importing", _("Importando")
+        FAILED = "failed", _("Con errores")
+        DRAFT = "draft", _("Borrador")
+        PUBLISHED = "published", _("Publicada")
+
+    ugel = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="payroll_runs")
+    year = models.PositiveSmallIntegerField(_("año"))
+    month = models.PositiveSmallIntegerField(_("mes"))
+    kind = models.CharField(_("tipo de planilla"), max_length=12, choices=Kind.choices)
+    sequence = models.PositiveSmallIntegerField(
+        _("número"), default=1, help_text=_("1: planilla regular; 2 en adelante: adicional.")
+    )
+    payment_date = models.DateField(_("fecha de pago"))
+    state = models.CharField(
+        _("estado"), max_length=10, choices=State.choices, default=State.QUEUED
+    )
+    ruc = models.CharField(_("RUC del empleador"), max_length=11, blank=True)
+    rem_name = models.CharField(max_length=120, blank=True)
+    rem_sha256 = models.CharField(max_length=64, blank=True)
+    rem_file = models.CharField(max_length=200, blank=True)
+    master_file = models.CharField(max_length=200, blank=True)
+    progress = models.PositiveSmallIntegerField(default=0)
+    line_count = models.PositiveIntegerField(default=0)
+    payslip_count = models.PositiveIntegerField(default=0)
+    created_servants = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)
+    total_gross = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+    total_net = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-year", "-month", "kind", "-sequence"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ugel", "year", "month", "kind", "sequence"], name="uniq_payroll_run"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period_label} {self.get_kind_display()} ({self.ugel.code})"
+
+    @property
+    def period_label(self) -> str:
+        return f"{MONTHS[self.month - 1]} - {self.year}"
+
+    @property
+    def is_additional(self) -> bool:
+        return self.sequence > 1
+
+
+class Payslip(models.Model):
+    """One servant's payslip in one run. Header and lines are a snapshot (JSON)."""
+
+    uuid = models.UUIDField(unique=True)
+    run = models.ForeignKey(PayrollRun, on_delete=models.CASCADE, related_name="payslips")
+    servant = models.ForeignKey(Servant, on_delete=models.PROTECT, related_name="payslips")
+    year = models.PositiveSmallIntegerField()
+    month = models.PositiveSmallIntegerField()
+    payment_date = models.DateField()
+    published = models.BooleanField(default=False)
+    header = models.JSONField()
+    lines = models.JSONField()
+    gross = models.DecimalField(max_digits=12, decimal_places=2)
+    deductions = models.DecimalField(max_digits=12, decimal_places=2)
+    net = models.DecimalField(max_digits=12, decimal_places=2)
+    taxable_base = models.DecimalField(max_digits=12, decimal_places=2)
+    employer_contributions = models.DecimalField(max_digits=12, decimal_places=2)
+    verification_code = models.CharField(max_length=32, blank=True)
+    pdf_file = models.CharField(max_length=200, blank=True)
+    pdf_sha256 = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-year", "-month", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "servant"], name="uniq_payslip_run_servant")
+        ]
+        indexes = [
+            models.Index(
+                fields=["servant", "published", "-payment_date"], name="payslip_servant_visible"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Boleta {self.month:02d}/{self.year}"
+
+    @property
+    def period_label(self) -> str:
+        return f"{MONTHS[self.month - 1]} - {self.year}"
+
+    @property
+    def filename(self) -> str:
+        return f"boleta-{self.year}-{self.month:02d}.pdf"
+
+
+class ContributionRate(models.Model):
+    """Rates of the amounts a .rem never carries (ONP 0607, EsSalud 0804), per period."""
+
+    concept = models.ForeignKey(PayrollConcept, on_delete=models.PROTECT)
+    rate = models.DecimalField(max_digits=6, decimal_places=4)
+    valid_from = models.DateField()
+
+    class Meta:
+        ordering = ["concept", "-valid_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["concept", "valid_from"], name="uniq_rate_period")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.concept.code} {self.rate} desde {self.valid_from}"

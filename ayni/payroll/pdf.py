@@ -1,0 +1,79 @@
+"""The payslip PDF: rendered once from the snapshot, stored, reused; its hash verifiable."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+
+from ayni.core.models import VerificationRecord
+from ayni.core.pdf import render_pdf
+from ayni.core.verification import format_code
+from ayni.payroll.models import Payslip
+
+TEMPLATE = Path(__file__).resolve().parent / "pdf" / "boleta.typ"
+
+
+DATE_FIELDS = ("fecha_nacimiento", "fecha_afiliacion", "fecha_ingreso", "fecha_termino")
+
+
+def _dmy(value: str) -> str:
+    return f"{value[8:10]}/{value[5:7]}/{value[0:4]}" if len(value) == 10 else value
+
+
+def payslip_document(payslip: Payslip) -> dict[str, object]:
+    header = dict(payslip.header)
+    for name in DATE_FIELDS:
+        header[name] = _dmy(header.get(name) or "")
+    return {
+        "header": header,
+        "lines": payslip.lines,
+        "period": payslip.period_label,
+        "payment_date": payslip.payment_date.strftime("%d/%m/%Y"),
+        "totals": {
+            "gross": f"{payslip.gross:,.2f}",
+            "deductions": f"{payslip.deductions:,.2f}",
+            "net": f"{payslip.net:,.2f}",
+            "taxable": f"{payslip.taxable_base:,.2f}",
+            "employer": f"{payslip.employer_contributions:,.2f}",
+        },
+        "code": format_code(payslip.verification_code),
+        "verify_url": f"{settings.SITE_URL}/verificar/",
+    }
+
+
+def render_payslip(payslip: Payslip) -> bytes:
+    run = payslip.run
+    assert run.published_at is not None
+    url = f"{settings.SITE_URL}/verificar/?c={payslip.verification_code}"
+    return render_pdf(
+        TEMPLATE, payslip_document(payslip), timestamp=run.published_at, qr_payload=url
+    )
+
+
+def payslip_pdf(payslip: Payslip) -> bytes:
+    """The stored PDF; rendered and stored on first download, under a row lock so that
+    two first downloads at once store one file."""
+    if payslip.pdf_file and default_storage.exists(payslip.pdf_file):
+        with default_storage.open(payslip.pdf_file, "rb") as handle:
+            return handle.read()
+    with transaction.atomic():
+        locked = (
+            Payslip.objects.select_for_update(of=("self",)).select_related("run").get(pk=payslip.pk)
+        )
+        if locked.pdf_file and default_storage.exists(locked.pdf_file):
+            with default_storage.open(locked.pdf_file, "rb") as handle:
+                return handle.read()
+        pdf = render_payslip(locked)
+        name = default_storage.save(
+            f"payslips/{locked.year}/{locked.month:02d}/{locked.uuid}.pdf", ContentFile(pdf)
+        )
+        digest = hashlib.sha256(pdf).hexdigest()
+        Payslip.objects.filter(pk=locked.pk).update(pdf_file=name, pdf_sha256=digest)
+        VerificationRecord.objects.filter(code=locked.verification_code).update(pdf_sha256=digest)
+        payslip.pdf_file, payslip.pdf_sha256 = name, digest
+        return pdf

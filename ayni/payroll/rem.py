@@ -1,0 +1,345 @@
+"""The SUNAT PLAME income/deduction file (`0601AAAAMM<RUC>.rem`) and the servant master
+file: parsing and validation, pure functions over bytes and catalogues.
+
+Real files are messy: UTF-8 or Windows-1252, CRLF or LF, a trailing `|` or not,
+integer or decimal amounts, blank lines. Every error is reported with its line
+number, in Spanish; a file with any error loads nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from ayni.accounts.validators import ruc_is_valid
+
+AMOUNT_RE = re.compile(r"^\d{1,7}(\.\d{1,2})?$")
+DNI_RE = re.compile(r"^\d{8}$")
+FOREIGN_RE = re.compile(r"^[A-Z0-9]{4,15}$")
+FILENAME_RE = re.compile(r"^0601(\d{4})(\d{2})(\d{11})\.rem$", re.IGNORECASE)
+DOC_TYPES = {"01": "DNI", "04": "CE", "07": "PASAPORTE"}
+AFP_ONLY = {"0601", "0606", "0608", "0609"}
+MAX_ERRORS = 1000
+
+
+@dataclass(frozen=True)
+class Concept:
+    code: str
+    name: str
+    kind: str
+    allowed_in_rem: bool
+    subject_essalud: bool
+    subject_onp: bool
+    subject_afp: bool
+
+
+@dataclass(frozen=True)
+class LoadError:
+    file: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        where = f"línea {self.line}" if self.line else "archivo"
+        return f"{self.file}, {where}: {self.message}"
+
+
+@dataclass
+class MasterRow:
+    doc_type: str
+    doc_number: str
+    paternal_surname: str
+    maternal_surname: str
+    given_names: str
+    birth_date: str
+    position: str
+    school_name: str
+    school_code: str
+    servant_kind: str
+    level: str
+    weekly_hours: str
+    labor_regime: str
+    pension_code: str
+    pension_system: str
+    pension_name: str
+    cuspp: str
+    affiliation_date: str
+    bank_account: str
+    legend_permanent: str
+    legend_monthly: str
+    entry_date: str
+    end_date: str
+    service_time: str
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return self.doc_type, self.doc_number
+
+
+@dataclass
+class RemResult:
+    lines: dict[tuple[str, str], list[tuple[str, Decimal]]] = field(default_factory=dict)
+    errors: list[LoadError] = field(default_factory=list)
+    line_count: int = 0
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 (with or without BOM), else Windows-1252."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252")
+
+
+def parse_filename(name: str) -> tuple[int, int, str, list[str]]:
+    """Year, month and RUC from `0601AAAAMM<RUC>.rem`, with the problems found."""
+    match = FILENAME_RE.match(name.strip())
+    if not match:
+        return (
+            0,
+            0,
+            "",
+            [
+                "El nombre del archivo debe ser 0601AAAAMM<RUC>.rem "
+                "(por ejemplo 0601202610"
+                "20131370998.rem)."
+            ],
+        )
+    year, month, ruc = int(match[1]), int(match[2]), match[3]
+    problems = []
+    if not 1 <= month <= 12:
+        problems.append(f"El mes del nombre del archivo ({match[2]}) no es válido.")
+    if not ruc_is_valid(ruc):
+        problems.append(f"El RUC del nombre del archivo ({ruc}) no es válido (dígito verificador).")
+    return year, month, ruc, problems
+
+
+def check_document(doc_type: str, number: str) -> str:
+    if doc_type not in DOC_TYPES:
+        return f"tipo de documento «{doc_type}» no válido (01 DNI, 04 CE, 07 pasaporte)"
+    if doc_type == "01" and not DNI_RE.match(number):
+        return f"el DNI «{number}» debe tener 8 dígitos"
+    if doc_type != "01" and not FOREIGN_RE.match(number):
+        return f"el documento «{number}» debe tener de 4 a 15 letras o dígitos"
+    return ""
+
+
+MASTER_COLUMNS = [
+    "tipo_doc",
+    "num_doc",
+    "apellido_paterno",
+    "apellido_materno",
+    "nombres",
+    "fecha_nacimiento",
+    "cargo",
+    "establecimiento",
+    "codigo_modular",
+    "tipo_servidor",
+    "nivel_escala",
+    "jornada_horas",
+    "regimen_laboral",
+    "regimen_pensionario",
+    "cuspp",
+    "fecha_afiliacion",
+    "cuenta_bancaria",
+    "leyenda_permanente",
+    "leyenda_mensual",
+    "fecha_ingreso",
+    "fecha_termino",
+    "tiempo_servicio",
+]
+REQUIRED_MASTER = {
+    "tipo_doc",
+    "num_doc",
+    "apellido_paterno",
+    "nombres",
+    "cargo",
+    "regimen_pensionario",
+}
+
+
+def _date_or_error(value: str, label: str) -> str:
+    if not value:
+        return ""
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return f"{label} «{value}» debe tener el formato AAAA-MM-DD"
+    return ""
+
+
+def parse_master(
+    data: bytes, pension_regimes: dict[str, tuple[str, str]]
+) -> tuple[dict[tuple[str, str], MasterRow], list[LoadError]]:
+    """The servant master CSV (docs/planillas.md). `pension_regimes`: code → (system, name)."""
+    errors: list[LoadError] = []
+    rows: dict[tuple[str, str], MasterRow] = {}
+    text = decode(data)
+    sample = text[:2048]
+    delimiter = ";" if sample.count(";") > sample.count(",") else ","
+    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
+    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    missing = [c for c in MASTER_COLUMNS if c not in header]
+    if missing:
+        return {}, [LoadError("maestro", 1, "faltan columnas: " + ", ".join(missing))]
+    reader.fieldnames = header
+    for lineno, raw in enumerate(reader, start=2):
+        if not any((v or "").strip() for v in raw.values()):
+            continue
+        row = {k: (v or "").strip() for k, v in raw.items() if k}
+        problems = [f"falta «{c}»" for c in sorted(REQUIRED_MASTER) if not row.get(c)]
+        doc_type = row["tipo_doc"].zfill(2) if row["tipo_doc"] else ""
+        number = row["num_doc"].upper()
+        if doc_type and number:
+            problem = check_document(doc_type, number)
+            if problem:
+                problems.append(problem)
+        pension = row["regimen_pensionario"].zfill(2) if row["regimen_pensionario"] else ""
+        if pension and pension not in pension_regimes:
+            problems.append(f"régimen pensionario «{pension}» no existe en la Tabla 11")
+        system, pension_name = pension_regimes.get(pension, ("", ""))
+        if system == "AFP" and not re.fullmatch(r"[A-Z0-9]{12}", row["cuspp"].upper()):
+            problems.append("los afiliados a una AFP deben tener un CUSPP de 12 caracteres")
+        for column, label in (
+            ("fecha_nacimiento", "fecha de nacimiento"),
+            ("fecha_afiliacion", "fecha de afiliación"),
+            ("fecha_ingreso", "fecha de ingreso"),
+            ("fecha_termino", "fecha de término"),
+        ):
+            problem = _date_or_error(row[column], label)
+            if problem:
+                problems.append(problem)
+        if (doc_type, number) in rows:
+            problems.append(f"el documento {number} se repite en el maestro")
+        if problems:
+            errors.extend(LoadError("maestro", lineno, p) for p in problems)
+            continue
+        rows[(doc_type, number)] = MasterRow(
+            doc_type=doc_type,
+            doc_number=number,
+            paternal_surname=row["apellido_paterno"].upper(),
+            maternal_surname=row["apellido_materno"].upper(),
+            given_names=row["nombres"].upper(),
+            birth_date=row["fecha_nacimiento"],
+            position=row["cargo"],
+            school_name=row["establecimiento"],
+            school_code=row["codigo_modular"],
+            servant_kind=row["tipo_servidor"],
+            level=row["nivel_escala"],
+            weekly_hours=row["jornada_horas"],
+            labor_regime=row["regimen_laboral"],
+            pension_code=pension,
+            pension_system=system,
+            pension_name=pension_name,
+            cuspp=row["cuspp"].upper(),
+            affiliation_date=row["fecha_afiliacion"],
+            bank_account=row["cuenta_bancaria"],
+            legend_permanent=row["leyenda_permanente"],
+            legend_monthly=row["leyenda_mensual"],
+            entry_date=row["fecha_ingreso"],
+            end_date=row["fecha_termino"],
+            service_time=row["tiempo_servicio"],
+        )
+    return rows, errors
+
+
+def iter_lines(data: bytes) -> Iterator[tuple[int, list[str]]]:
+    """(line number, fields) of every non-blank line; a trailing `|` is optional."""
+    for lineno, raw in enumerate(decode(data).splitlines(), start=1):
+        line = raw.strip()
+        if not line:
+            continue
+        fields = line.split("|")
+        if fields and fields[-1] == "" and len(fields) == 6:
+            fields.pop()
+        yield lineno, [f.strip() for f in fields]
+
+
+def parse_rem(
+    data: bytes, concepts: dict[str, Concept], master: dict[tuple[str, str], MasterRow]
+) -> RemResult:
+    """Validate every line; group the amounts by servant (document type and number)."""
+    result = RemResult()
+    seen: set[tuple[str, str, str]] = set()
+    errors = result.errors
+    for lineno, fields in iter_lines(data):
+        result.line_count += 1
+        if len(errors) >= MAX_ERRORS:
+            continue
+        if len(fields) != 5:
+            errors.append(
+                LoadError(
+                    "rem", lineno, f"se esperaban 5 campos separados por «|» y hay {len(fields)}"
+                )
+            )
+            continue
+        doc_type, number, code, accrued, paid = fields
+        doc_type, number = doc_type.zfill(2), number.upper()
+        problem = check_document(doc_type, number)
+        if problem:
+            errors.append(LoadError("rem", lineno, problem))
+            continue
+        concept = concepts.get(code)
+        if concept is None:
+            errors.append(
+                LoadError("rem", lineno, f"el concepto «{code}» no existe en la Tabla 22")
+            )
+            continue
+        if not concept.allowed_in_rem:
+            errors.append(
+                LoadError(
+                    "rem",
+                    lineno,
+                    f"el concepto {code} ({concept.name}) no puede declararse en un .rem",
+                )
+            )
+            continue
+        bad = [v for v in (accrued, paid) if v and not AMOUNT_RE.match(v)]
+        if bad:
+            errors.append(
+                LoadError(
+                    "rem",
+                    lineno,
+                    f"monto «{bad[0]}» no válido: hasta 7 dígitos y 2 decimales, con punto",
+                )
+            )
+            continue
+        if not paid and not accrued:
+            errors.append(LoadError("rem", lineno, "la línea no tiene monto"))
+            continue
+        key = (doc_type, number)
+        row = master.get(key)
+        if row is None:
+            errors.append(
+                LoadError(
+                    "rem",
+                    lineno,
+                    f"el servidor con documento {number} no está en el archivo maestro",
+                )
+            )
+            continue
+        if code in AFP_ONLY and row.pension_system != "AFP":
+            errors.append(
+                LoadError(
+                    "rem",
+                    lineno,
+                    f"el concepto {code} es solo para "
+                    f"afiliados a una AFP y el servidor "
+                    f"{number} no lo está",
+                )
+            )
+            continue
+        if (doc_type, number, code) in seen:
+            errors.append(
+                LoadError("rem", lineno, f"el concepto {code} se repite para el servidor {number}")
+            )
+            continue
+        seen.add((doc_type, number, code))
+        amount = Decimal(paid or accrued)
+        result.lines.setdefault(key, []).append((code, amount))
+    return result

@@ -1,0 +1,52 @@
+"""Reads of payroll runs and payslips, scoped."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from ayni.accounts.permissions import PAYROLL_MANAGE, perm_paths
+from ayni.org.models import OrgUnit
+from ayni.org.selectors import under_any
+from ayni.payroll.models import PayrollRun, Payslip
+from ayni.personnel.selectors import own_servant
+
+
+def visible_payslips(user: Any) -> QuerySet[Payslip]:
+    """The servant's own published payslips whose payment day (Lima) has come."""
+    servant = own_servant(user)
+    if servant is None:
+        return Payslip.objects.none()
+    return Payslip.objects.filter(
+        servant=servant, published=True, payment_date__lte=timezone.localdate()
+    ).select_related("run")
+
+
+def get_payslip_for_user(user: Any, ref: UUID | str) -> Payslip:
+    payslip = visible_payslips(user).filter(uuid=ref).first()
+    if payslip is None:
+        raise Http404
+    return payslip
+
+
+def runs_in_scope(user: Any) -> QuerySet[PayrollRun]:
+    return PayrollRun.objects.filter(
+        under_any(perm_paths(user, PAYROLL_MANAGE), "ugel__path")
+    ).select_related("ugel")
+
+
+def get_run_for_user(user: Any, ref: UUID | str) -> PayrollRun:
+    run = runs_in_scope(user).filter(uuid=ref).first()
+    if run is None:
+        raise Http404
+    return run
+
+
+def ugels_for_upload(user: Any) -> QuerySet[OrgUnit]:
+    return OrgUnit.objects.filter(
+        under_any(perm_paths(user, PAYROLL_MANAGE)), kind=OrgUnit.Kind.UGEL
+    )
