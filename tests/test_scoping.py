@@ -10,8 +10,10 @@ from __future__ import annotations
 import uuid
 
 import pytest
+from django.utils import timezone
 
 from ayni.core.models import AuditEvent
+from ayni.payroll.models import Payslip
 from ayni.personnel.models import ChangeRequest
 
 pytestmark = pytest.mark.django_db
@@ -99,6 +101,14 @@ MATRIX: dict[str, dict[str, int]] = {
     | {"anonymous": 302, "escalafon": 200, "other_ugel_officer": 404},
     "staff_entry_new:": dict.fromkeys(PERSONAS, 403)
     | {"anonymous": 302, "escalafon": 200, "other_ugel_officer": 404},
+    # Mi boleta and planillas
+    "/mi-boleta/": dict.fromkeys(PERSONAS, 200) | {"anonymous": 302},
+    "my_payslip:": dict.fromkeys(PERSONAS, 404) | {"anonymous": 302, "servant": 200},
+    "my_payslip_pdf:": dict.fromkeys(PERSONAS, 404) | {"anonymous": 302, "servant": 200},
+    "scheduled_payslip:": dict.fromkeys(PERSONAS, 404) | {"anonymous": 302},
+    "/planillas/": dict.fromkeys(PERSONAS, 403) | {"anonymous": 302, "planillas": 200},
+    "/planillas/cargar/": dict.fromkeys(PERSONAS, 403) | {"anonymous": 302, "planillas": 200},
+    "payroll_run:": dict.fromkeys(PERSONAS, 403) | {"anonymous": 302, "planillas": 200},
     "/admin/": dict.fromkeys(PERSONAS, 403) | {"anonymous": 302, "admin": 200},
 }
 
@@ -113,7 +123,22 @@ def resolve(view: str, servant_of) -> str:
         "my_request_withdraw:": lambda: f"/mis-solicitudes/{pending.uuid}/anular/",
         "review_detail:": lambda: f"/escalafon/solicitudes/{pending.uuid}/",
         "staff_entry_new:": lambda: f"/servidores/{teacher.uuid}/legajo/degree/nuevo/",
+        "my_payslip:": lambda: f"/mi-boleta/{visible_slip().uuid}/",
+        "my_payslip_pdf:": lambda: f"/mi-boleta/{visible_slip().uuid}/pdf/",
+        "scheduled_payslip:": lambda: f"/mi-boleta/{scheduled_slip().uuid}/",
+        "payroll_run:": lambda: f"/planillas/{visible_slip().run.uuid}/",
     }
+
+    def visible_slip() -> Payslip:
+        return Payslip.objects.filter(
+            servant=teacher, payment_date__lte=timezone.localdate()
+        ).first()
+
+    def scheduled_slip() -> Payslip:
+        return Payslip.objects.filter(
+            servant=teacher, payment_date__gt=timezone.localdate()
+        ).first()
+
     if view in special:
         return special[view]()
     if not view.startswith("servant_detail:"):

@@ -3,6 +3,7 @@ scheduled for a future payment date, loaded through the real import service."""
 
 from __future__ import annotations
 
+import calendar
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -13,6 +14,7 @@ from ayni.org.models import OrgUnit
 from ayni.payroll.importer import payroll_import
 from ayni.payroll.models import PayrollRun
 from ayni.payroll.services import payroll_publish, run_for_upload
+from ayni.personnel.file_selectors import compute_service_time
 from ayni.personnel.models import Servant
 
 UGEL_07_RUC = "20330611023"
@@ -99,7 +101,13 @@ def _lines(dni: str, month: int, year: int) -> list[str]:
     return rows
 
 
-def _master_row(servant: Servant, dni: str, month: int) -> str:
+def _service_time(servant: Servant, year: int, month: int) -> str:
+    end = date(year, month, calendar.monthrange(year, month)[1])
+    total = compute_service_time(servant, today=end).total
+    return f"{total.years}A {total.months:02d}M {total.days:02d}D"
+
+
+def _master_row(servant: Servant, dni: str, month: int, year: int) -> str:
     _, type_label, level, _ = PEOPLE[dni]
     school = servant.school
     pension = servant.pension_regime.code if servant.pension_regime else "02"
@@ -152,7 +160,9 @@ def seed_payroll_demo() -> int:
                 continue
             people = [d for d, spec in PEOPLE.items() if spec[0] == kind]
             rem = "\r\n".join(line for d in people for line in _lines(d, month, year))
-            master = "\n".join([HEADER, *(_master_row(servants[d], d, month) for d in people)])
+            master = "\n".join(
+                [HEADER, *(_master_row(servants[d], d, month, year) for d in people)]
+            )
             run = run_for_upload(
                 ugel=ugel,
                 year=year,

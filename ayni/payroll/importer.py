@@ -101,6 +101,7 @@ def payroll_import(
     actor: Any = None,
     progress: Progress | None = None,
 ) -> ImportOutcome:
+    run.refresh_from_db()
     if run.state == PayrollRun.State.PUBLISHED:
         raise PayrollError(
             "La planilla ya está publicada y no cambia: cargue una planilla "

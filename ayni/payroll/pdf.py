@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
@@ -31,7 +32,7 @@ def payslip_document(payslip: Payslip) -> dict[str, object]:
         header[name] = _dmy(header.get(name) or "")
     return {
         "header": header,
-        "lines": payslip.lines,
+        "lines": [{**line, "amount": f"{Decimal(line['amount']):,.2f}"} for line in payslip.lines],
         "period": payslip.period_label,
         "payment_date": payslip.payment_date.strftime("%d/%m/%Y"),
         "totals": {

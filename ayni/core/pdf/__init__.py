@@ -65,7 +65,7 @@ def render_pdf(
         font_paths=_font_set(),
         ignore_system_fonts=True,
         sys_inputs=inputs,
-        timestamp=timestamp,
+        timestamp=timestamp.replace(microsecond=0),
     )
     assert isinstance(result, bytes)
     return result

@@ -1,3 +1,4 @@
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import template
@@ -11,3 +12,12 @@ def page_query(context: dict[str, Any], number: int) -> str:
     params = context["request"].GET.copy()
     params["pagina"] = number
     return "?" + params.urlencode()
+
+
+@register.filter
+def soles(value: Any) -> str:
+    """3301.32 → «S/ 3,301.32», as Peruvian payslips print amounts."""
+    try:
+        return f"S/ {Decimal(str(value)):,.2f}"
+    except (InvalidOperation, ValueError):
+        return ""
