@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "ayni.accounts",
     "ayni.personnel",
     "ayni.payroll",
+    "ayni.reports",
     "ayni.portal",
 ]
 

@@ -10,5 +10,6 @@ urlpatterns = [
     path("cuenta/", include("ayni.accounts.urls")),
     path("", include("ayni.personnel.urls")),
     path("", include("ayni.payroll.urls")),
+    path("", include("ayni.reports.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -19,6 +19,7 @@ from ayni.org.models import OrgUnit
 from ayni.payroll.demo import seed_payroll_demo
 from ayni.personnel.demo import seed_demo
 from ayni.personnel.models import Servant
+from ayni.reports.demo import seed_reports_demo
 
 PERSONAS = {
     "servant": "10000001",  # docente nombrado, UGEL 07 San Borja
@@ -41,6 +42,7 @@ def load_everything() -> None:
     load_catalogues()
     seed_demo()
     seed_payroll_demo()
+    seed_reports_demo()
     User.objects.update(privacy_accepted_at=timezone.now())
 
 

@@ -11,7 +11,13 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ayni.accounts.models import RoleGrant
-from ayni.accounts.permissions import PERSONNEL_EDIT, PERSONNEL_VIEW, has_perm, require_perm
+from ayni.accounts.permissions import (
+    PERSONNEL_EDIT,
+    PERSONNEL_VIEW,
+    REPORTS_ISSUE,
+    has_perm,
+    require_perm,
+)
 from ayni.core.audit import events_for_subject
 from ayni.personnel.file_selectors import (
     compute_service_time,
@@ -77,6 +83,7 @@ def servant_detail(request: HttpRequest, ref: UUID) -> HttpResponse:
             "service": compute_service_time(servant),
             "sections": sections,
             "can_edit": can_edit,
+            "can_issue": can_edit and has_perm(request.user, REPORTS_ISSUE, servant.employing_unit),
             "versions": file_history(servant)[:50],
             "kinds": KINDS,
         },

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from ayni.payroll.demo import seed_payroll_demo
 from ayni.personnel.demo import generate_servants, seed_demo
+from ayni.reports.demo import seed_reports_demo
 
 
 class Command(BaseCommand):
@@ -33,6 +34,7 @@ class Command(BaseCommand):
                 f"{created['servants']} servidores nuevos."
             )
             runs = seed_payroll_demo()
+            seed_reports_demo()
             self.stdout.write(f"Planillas de demostración publicadas: {runs}.")
         count = options["servants"]
         if count > 0:

@@ -1,0 +1,217 @@
+from __future__ import annotations
+
+from uuid import UUID
+
+from django import forms
+from django.contrib import messages
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from ayni.accounts.permissions import REPORTS_ISSUE, perm_paths, require_perm
+from ayni.org.models import OrgUnit
+from ayni.org.selectors import under_any
+from ayni.personnel.models import ChangeRequest
+from ayni.personnel.selectors import get_servant_for_staff, own_servant
+from ayni.personnel.services import servant_read_record
+from ayni.reports.models import Purpose, ResumeBatch, ServiceReportRequest
+from ayni.reports.selectors import (
+    batches_in_scope,
+    get_my_report,
+    get_report_for_officer,
+    get_request_to_issue,
+    latest_resume,
+    my_report_requests,
+    reports_in_scope,
+    requests_to_issue,
+)
+from ayni.reports.services import (
+    ReportError,
+    informe_annul,
+    informe_issue,
+    informe_request,
+    resume_generate,
+    resume_request,
+)
+from ayni.reports.snapshot import file_snapshot
+from ayni.reports.tasks import resume_batch_task
+
+
+def _pdf(name: str, filename: str, inline: bool = False) -> HttpResponse:
+    with default_storage.open(name, "rb") as handle:
+        response = HttpResponse(handle.read(), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'{"inline" if inline else "attachment"}; filename="{filename}"'
+    )
+    return response
+
+
+# --- the servant -------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def my_resume(request: HttpRequest) -> HttpResponse:
+    """«Reporte de hoja de vida»: the latest one on screen, or ask the UGEL for one."""
+    servant = own_servant(request.user)
+    if servant is None:
+        raise Http404
+    if request.method == "POST":
+        resume_request(user=request.user, servant=servant)
+        messages.success(
+            request,
+            "Enviamos su pedido al equipo de escalafón de su UGEL. Le "
+            "avisaremos cuando su hoja de vida esté lista.",
+        )
+        return redirect("reports:my_resume")
+    return render(
+        request,
+        "reports/my_resume.html",
+        {"servant": servant, "resume": latest_resume(request.user)},
+    )
+
+
+@require_GET
+def my_resume_pdf(request: HttpRequest) -> HttpResponse:
+    resume = latest_resume(request.user)
+    if resume is None:
+        raise Http404
+    return _pdf(
+        resume.pdf_file,
+        f"hoja-de-vida-{resume.created_at:%Y-%m-%d}.pdf",
+        inline=bool(request.GET.get("ver")),
+    )
+
+
+class InformeRequestForm(forms.Form):
+    purpose = forms.ChoiceField(label="Finalidad del informe", choices=Purpose.choices)
+    purpose_detail = forms.CharField(label="Detalle (opcional)", max_length=200, required=False)
+
+
+@require_http_methods(["GET", "POST"])
+def my_reports(request: HttpRequest) -> HttpResponse:
+    servant = own_servant(request.user)
+    if servant is None:
+        raise Http404
+    form = InformeRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            informe_request(
+                user=request.user,
+                servant=servant,
+                purpose=form.cleaned_data["purpose"],
+                detail=form.cleaned_data["purpose_detail"],
+            )
+        except ReportError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request,
+                "Su pedido de informe escalafonario fue enviado a su "
+                "UGEL. Le avisaremos cuando esté listo.",
+            )
+            return redirect("reports:my_reports")
+    return render(
+        request,
+        "reports/my_reports.html",
+        {"form": form, "requests": my_report_requests(request.user)},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_GET
+def my_report_pdf(request: HttpRequest, ref: UUID) -> HttpResponse:
+    report = get_my_report(request.user, ref)
+    return _pdf(report.pdf_file, f"informe-escalafonario-{report.number:05d}-{report.year}.pdf")
+
+
+# --- escalafón ----------------------------------------------------------------------
+
+
+@require_perm(REPORTS_ISSUE)
+@require_GET
+def informe_inbox(request: HttpRequest) -> HttpResponse:
+    pending = (
+        requests_to_issue(request.user)
+        .filter(state=ServiceReportRequest.State.PENDING)
+        .order_by("created_at")
+    )
+    issued = reports_in_scope(request.user)[:50]
+    return render(request, "reports/informe_inbox.html", {"pending": pending, "issued": issued})
+
+
+@require_perm(REPORTS_ISSUE)
+@require_http_methods(["GET", "POST"])
+def informe_review(request: HttpRequest, ref: UUID) -> HttpResponse:
+    req = get_request_to_issue(request.user, ref)
+    if request.method == "POST":
+        try:
+            report = informe_issue(officer=request.user, req=req)
+        except ReportError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, f"Se emitió el {report.label}.")
+        return redirect("reports:informe_review", ref=req.uuid)
+    servant_read_record(request, req.servant, what="Revisión para informe escalafonario")
+    pending_changes = ChangeRequest.objects.filter(
+        servant=req.servant, state__in=ChangeRequest.OPEN_STATES
+    ).count()
+    return render(
+        request,
+        "reports/informe_review.html",
+        {
+            "req": req,
+            "snapshot": file_snapshot(req.servant, timezone.localdate()),
+            "pending_changes": pending_changes,
+            "report": getattr(req, "report", None) if req.state == "emitido" else None,
+        },
+    )
+
+
+@require_perm(REPORTS_ISSUE)
+@require_POST
+def informe_annul_view(request: HttpRequest, ref: UUID) -> HttpResponse:
+    report = get_report_for_officer(request.user, ref)
+    try:
+        informe_annul(officer=request.user, report=report, reason=request.POST.get("reason", ""))
+    except ReportError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "El informe fue anulado; la verificación lo mostrará así.")
+    return redirect("reports:informe_review", ref=report.request.uuid)
+
+
+@require_perm(REPORTS_ISSUE)
+@require_POST
+def resume_generate_view(request: HttpRequest, ref: UUID) -> HttpResponse:
+    servant = get_servant_for_staff(request.user, ref, REPORTS_ISSUE)
+    resume_generate(servant=servant, actor=request.user)
+    messages.success(request, "Se generó la hoja de vida.")
+    return redirect("personnel:servant_detail", ref=servant.uuid)
+
+
+@require_perm(REPORTS_ISSUE)
+@require_http_methods(["GET", "POST"])
+def resume_batches(request: HttpRequest) -> HttpResponse:
+    ugels = OrgUnit.objects.filter(
+        under_any(perm_paths(request.user, REPORTS_ISSUE)), kind=OrgUnit.Kind.UGEL
+    )
+    if request.method == "POST":
+        unit = ugels.filter(pk=request.POST.get("unit") or 0).first()
+        if unit is None:
+            raise Http404
+        with transaction.atomic():
+            batch = ResumeBatch.objects.create(unit=unit, requested_by=request.user)  # type: ignore[misc]
+            batch_id = batch.pk
+            transaction.on_commit(lambda: resume_batch_task.enqueue(batch_id))
+        messages.success(request, "La generación continúa en segundo plano.")
+        return redirect("reports:resume_batches")
+    batches = batches_in_scope(request.user)[:20]
+    template = (
+        "reports/_batches.html"
+        if request.headers.get("HX-Request")
+        else "reports/resume_batches.html"
+    )
+    return render(request, template, {"ugels": ugels, "batches": batches})
