@@ -35,11 +35,11 @@ def test_numbers_are_sequential_per_scope_and_year():
 
 @pytest.mark.django_db
 def test_a_rolled_back_number_is_given_back():
-    next_number("informe:150108", 2026)
+    next_number("prueba:150108", 2026)
     with pytest.raises(RuntimeError), transaction.atomic():
-        next_number("informe:150108", 2026)
+        next_number("prueba:150108", 2026)
         raise RuntimeError("the numbered object could not be stored")
-    assert next_number("informe:150108", 2026) == 2
+    assert next_number("prueba:150108", 2026) == 2
 
 
 @pytest.mark.django_db(transaction=True)
@@ -186,7 +186,7 @@ def test_verification_codes_are_long_and_unique(demo_data):
 def test_work_item_reaches_holders_of_the_permission_in_scope(client_for, servant_of):
     item = work_item_post(
         kind="reports.informe_request",
-        title="Emitir informe escalafonario",
+        title="Tarea de prueba del equipo",
         link="/x/",
         unit_path=UGEL07,
         permission="reports.issue",
@@ -195,7 +195,7 @@ def test_work_item_reaches_holders_of_the_permission_in_scope(client_for, servan
     )
     again = work_item_post(
         kind="reports.informe_request",
-        title="Emitir informe escalafonario",
+        title="Tarea de prueba del equipo",
         link="/x/",
         unit_path=UGEL07,
         permission="reports.issue",
@@ -203,11 +203,11 @@ def test_work_item_reaches_holders_of_the_permission_in_scope(client_for, servan
         source_id="1",
     )
     assert again.pk == item.pk
-    assert "Emitir informe escalafonario" in client_for("escalafon").get("/").content.decode()
+    assert "Tarea de prueba del equipo" in client_for("escalafon").get("/").content.decode()
     for other in ("other_ugel_officer", "dre_supervisor", "planillas"):
-        assert "Emitir informe escalafonario" not in client_for(other).get("/").content.decode()
+        assert "Tarea de prueba del equipo" not in client_for(other).get("/").content.decode()
     assert work_item_close(source_type="test", source_id="1") == 1
-    assert "Emitir informe escalafonario" not in client_for("escalafon").get("/").content.decode()
+    assert "Tarea de prueba del equipo" not in client_for("escalafon").get("/").content.decode()
 
 
 @pytest.mark.django_db
