@@ -143,6 +143,9 @@ def payroll_import(
             f" (adicional {run.sequence - 1})" if run.is_additional else ""
         )
         totals = _RunTotals()
+        # Read everything the rows need now: no query may run while COPY holds the
+        # connection.
+        ugel_name = run.ugel.name
 
         def rows() -> Iterable[Payslip]:
             for key, amounts in parsed.lines.items():
@@ -163,7 +166,7 @@ def payroll_import(
                     published=False,
                     header=header_snapshot(
                         row,
-                        ugel_name=run.ugel.name,
+                        ugel_name=ugel_name,
                         ruc=ruc,
                         run_label=label,
                         kind_label=run.get_kind_display(),

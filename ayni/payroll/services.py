@@ -81,7 +81,7 @@ def run_for_upload(
 @transaction.atomic
 def payroll_publish(*, run: PayrollRun, actor: Any) -> PayrollRun:
     """Freeze the run: payslips become visible from their payment date, verifiable."""
-    run = PayrollRun.objects.select_for_update().select_related("ugel").get(pk=run.pk)
+    run = PayrollRun.objects.select_for_update(of=("self",)).select_related("ugel").get(pk=run.pk)
     if run.state != PayrollRun.State.DRAFT:
         raise PayrollError(
             f"Solo se publica una planilla en borrador; esta está «{run.get_state_display()}»."

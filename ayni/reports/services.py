@@ -194,7 +194,7 @@ def informe_issue(*, officer: Any, req: ServiceReportRequest) -> ServiceReport:
     """Number, snapshot, render and store the informe in one transaction."""
     with transaction.atomic():
         req = (
-            ServiceReportRequest.objects.select_for_update()
+            ServiceReportRequest.objects.select_for_update(of=("self",))
             .select_related("servant__employing_unit", "servant__user")
             .get(pk=req.pk)
         )
