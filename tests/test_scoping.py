@@ -15,6 +15,7 @@ from django.utils import timezone
 from ayni.core.models import AuditEvent
 from ayni.payroll.models import Payslip
 from ayni.personnel.models import ChangeRequest
+from ayni.reports.models import ServiceReport, ServiceReportRequest
 
 pytestmark = pytest.mark.django_db
 
@@ -109,6 +110,17 @@ MATRIX: dict[str, dict[str, int]] = {
     "/planillas/": dict.fromkeys(PERSONAS, 403) | {"anonymous": 302, "planillas": 200},
     "/planillas/cargar/": dict.fromkeys(PERSONAS, 403) | {"anonymous": 302, "planillas": 200},
     "payroll_run:": dict.fromkeys(PERSONAS, 403) | {"anonymous": 302, "planillas": 200},
+    # Reports
+    "/mi-legajo/reporte/hoja-de-vida/": dict.fromkeys(PERSONAS, 200) | {"anonymous": 302},
+    "/mi-legajo/reporte/informes/": dict.fromkeys(PERSONAS, 200) | {"anonymous": 302},
+    "my_resume_pdf:": dict.fromkeys(PERSONAS, 404) | {"anonymous": 302, "servant": 200},
+    "my_informe_pdf:": dict.fromkeys(PERSONAS, 404) | {"anonymous": 302, "servant": 200},
+    "/escalafon/informes/": dict.fromkeys(PERSONAS, 403)
+    | {"anonymous": 302, "escalafon": 200, "other_ugel_officer": 200},
+    "informe_review:": dict.fromkeys(PERSONAS, 403)
+    | {"anonymous": 302, "escalafon": 200, "other_ugel_officer": 404},
+    "/escalafon/hojas-de-vida/": dict.fromkeys(PERSONAS, 403)
+    | {"anonymous": 302, "escalafon": 200, "other_ugel_officer": 200},
     "/admin/": dict.fromkeys(PERSONAS, 403) | {"anonymous": 302, "admin": 200},
 }
 
@@ -127,6 +139,13 @@ def resolve(view: str, servant_of) -> str:
         "my_payslip_pdf:": lambda: f"/mi-boleta/{visible_slip().uuid}/pdf/",
         "scheduled_payslip:": lambda: f"/mi-boleta/{scheduled_slip().uuid}/",
         "payroll_run:": lambda: f"/planillas/{visible_slip().run.uuid}/",
+        "my_resume_pdf:": lambda: "/mi-legajo/reporte/hoja-de-vida/pdf/",
+        "my_informe_pdf:": lambda: (
+            f"/mi-legajo/reporte/informes/{ServiceReport.objects.get(servant=teacher).uuid}/pdf/"
+        ),
+        "informe_review:": lambda: (
+            f"/escalafon/informes/{ServiceReportRequest.objects.get(state='pendiente').uuid}/"
+        ),
     }
 
     def visible_slip() -> Payslip:
