@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "ayni.personnel",
     "ayni.payroll",
     "ayni.reports",
+    "ayni.desk",
     "ayni.portal",
 ]
 
@@ -282,3 +283,10 @@ SERVICE_TIME = {
 }
 # Working days a servant has to answer an observed change request.
 CHANGE_REQUEST_OBSERVATION_DAYS = env_int("CHANGE_REQUEST_OBSERVATION_DAYS", 5)
+
+# Mesa de partes: upload limits and abuse protection.
+DESK_MAX_UPLOAD_MB = env_int("DESK_MAX_UPLOAD_MB", 30)
+DESK_MAX_FILES = env_int("DESK_MAX_FILES", 5)
+DESK_ACCESS_REQUESTS_PER_HOUR = env_int("DESK_ACCESS_REQUESTS_PER_HOUR", 5)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

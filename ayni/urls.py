@@ -11,5 +11,6 @@ urlpatterns = [
     path("", include("ayni.personnel.urls")),
     path("", include("ayni.payroll.urls")),
     path("", include("ayni.reports.urls")),
+    path("", include("ayni.desk.urls")),
     path("admin/", admin.site.urls),
 ]

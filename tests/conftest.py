@@ -14,6 +14,7 @@ from django.test import Client
 from django.utils import timezone
 
 from ayni.accounts.models import User
+from ayni.desk.demo import seed_desk_demo
 from ayni.org.loaders import load_catalogues, load_org_tree
 from ayni.org.models import OrgUnit
 from ayni.payroll.demo import seed_payroll_demo
@@ -43,6 +44,7 @@ def load_everything() -> None:
     seed_demo()
     seed_payroll_demo()
     seed_reports_demo()
+    seed_desk_demo()
     User.objects.update(privacy_accepted_at=timezone.now())
 
 

@@ -21,6 +21,7 @@ from ayni.accounts.permissions import (
 )
 from ayni.core.audit import events_in_paths
 from ayni.core.notifications import mark_all_read, notifications_for
+from ayni.desk.selectors import is_desk_staff
 from ayni.payroll.selectors import visible_payslips
 from ayni.personnel.request_selectors import open_request_count
 from ayni.personnel.selectors import own_servant
@@ -42,6 +43,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "can_audit": has_perm(request.user, AUDIT_VIEW),
             "can_review": has_perm(request.user, REQUESTS_REVIEW),
             "can_payroll": has_perm(request.user, PAYROLL_MANAGE),
+            "can_desk": is_desk_staff(request.user),
         }
         return render(request, "portal/staff_home.html", context)
     return render(

@@ -16,9 +16,17 @@ def seed_reports_demo() -> None:
     if not Resume.objects.filter(servant=teacher).exists():
         resume_generate(servant=teacher, actor=officer)
     if not ServiceReportRequest.objects.filter(servant=teacher).exists():
-        req = informe_request(user=teacher.user, servant=teacher, purpose="ascenso",
-                              detail="Concurso de ascenso de escala 2026")
+        req = informe_request(
+            user=teacher.user,
+            servant=teacher,
+            purpose="ascenso",
+            detail="Concurso de ascenso de escala 2026",
+        )
         informe_issue(officer=officer, req=req)
     if not ServiceReportRequest.objects.filter(servant=cesante).exists():
-        informe_request(user=cesante.user, servant=cesante, purpose="pension",
-                        detail="Trámite de pensión ante la ONP")
+        informe_request(
+            user=cesante.user,
+            servant=cesante,
+            purpose="pension",
+            detail="Trámite de pensión ante la ONP",
+        )

@@ -19,6 +19,8 @@ import segno
 import typst
 
 FONTS_DIR = Path(__file__).resolve().parent / "fonts"
+# Templates may import the shared layout as "/core/pdf/layout.typ" (root: the ayni package).
+TEMPLATES_ROOT = Path(__file__).resolve().parent.parent.parent
 _fonts: typst.Fonts | None = None
 _fonts_lock = threading.Lock()
 
@@ -64,6 +66,7 @@ def render_pdf(
         str(template),
         font_paths=_font_set(),
         ignore_system_fonts=True,
+        root=str(TEMPLATES_ROOT),
         sys_inputs=inputs,
         timestamp=timestamp.replace(microsecond=0),
     )

@@ -2,6 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from ayni.desk.demo import seed_desk_demo
 from ayni.payroll.demo import seed_payroll_demo
 from ayni.personnel.demo import generate_servants, seed_demo
 from ayni.reports.demo import seed_reports_demo
@@ -35,6 +36,7 @@ class Command(BaseCommand):
             )
             runs = seed_payroll_demo()
             seed_reports_demo()
+            seed_desk_demo()
             self.stdout.write(f"Planillas de demostración publicadas: {runs}.")
         count = options["servants"]
         if count > 0:

@@ -1,0 +1,105 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from ayni.accounts.validators import normalise_document
+from ayni.desk.challenge import check_challenge
+from ayni.desk.models import AccessRequest, Case
+from ayni.org.models import OrgUnit
+from ayni.reports.models import Purpose
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultiplePdfField(forms.FileField):
+    widget = MultipleFileInput(attrs={"accept": "application/pdf"})
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        if isinstance(data, list | tuple):
+            return [super(MultiplePdfField, self).clean(d, initial) for d in data if d]
+        return [super().clean(data, initial)] if data else []
+
+
+class AccessRequestForm(forms.Form):
+    doc_type = forms.ChoiceField(
+        label="Tipo de documento",
+        choices=[("01", "DNI"), ("04", "Carné de extranjería"), ("07", "Pasaporte")],
+    )
+    doc_number = forms.CharField(label="Número de documento", max_length=15)
+    paternal_surname = forms.CharField(label="Apellido paterno", max_length=80)
+    maternal_surname = forms.CharField(label="Apellido materno", max_length=80, required=False)
+    given_names = forms.CharField(label="Nombres", max_length=120)
+    email = forms.EmailField(label="Correo electrónico")
+    phone = forms.CharField(label="Teléfono celular", max_length=20, required=False)
+    region = forms.ModelChoiceField(
+        label="Región (DRE/GRE)",
+        queryset=OrgUnit.objects.filter(kind=OrgUnit.Kind.DRE).order_by("name"),
+    )
+    unit = forms.ModelChoiceField(
+        label="UGEL", queryset=OrgUnit.objects.filter(kind=OrgUnit.Kind.UGEL).order_by("name")
+    )
+    staff_kind = forms.ChoiceField(label="Usted es", choices=AccessRequest.StaffKind.choices)
+    condition = forms.ChoiceField(label="Condición", choices=AccessRequest.Condition.choices)
+    document = forms.FileField(
+        label="Un PDF con el FUT, la resolución de nombramiento o contrato y la copia del DNI",
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf"}),
+    )
+    answer = forms.CharField(label="Pregunta de control", max_length=4)
+    challenge = forms.CharField(widget=forms.HiddenInput)
+    website = forms.CharField(
+        required=False,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off", "class": "hp"}),
+        label="No llenar",
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("doc_type") and data.get("doc_number"):
+            try:
+                data["doc_number"] = normalise_document(data["doc_type"], data["doc_number"])
+            except forms.ValidationError as exc:
+                self.add_error("doc_number", exc)
+        if data.get("website"):
+            raise forms.ValidationError("No pudimos procesar la solicitud.")
+        if not check_challenge(data.get("challenge", ""), data.get("answer", "")):
+            self.add_error("answer", "La respuesta no es correcta. Intente con la nueva pregunta.")
+        region, unit = data.get("region"), data.get("unit")
+        if region and unit and unit.parent_id != region.pk:
+            self.add_error("unit", "Esa UGEL no pertenece a la región elegida.")
+        return data
+
+
+class FilingForm(forms.Form):
+    unit = forms.ModelChoiceField(
+        label="UGEL", queryset=OrgUnit.objects.filter(kind=OrgUnit.Kind.UGEL).order_by("name")
+    )
+    kind = forms.ChoiceField(
+        label="Tipo de trámite", choices=[c for c in Case.Kind.choices if c[0] != Case.Kind.ACCESS]
+    )
+    change_request = forms.ChoiceField(
+        label="Solicitud de modificación que sustenta", required=False
+    )
+    informe_purpose = forms.ChoiceField(
+        label="Finalidad del informe", required=False, choices=[("", "—"), *Purpose.choices]
+    )
+    subject = forms.CharField(label="Asunto", max_length=200)
+    documents = MultiplePdfField(label="Documentos (PDF)")
+
+    def __init__(self, *args: Any, requests: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field: Any = self.fields["change_request"]
+        field.choices = [
+            ("", "—"),
+            *[
+                (
+                    str(cr.uuid),
+                    f"{cr.get_operation_display()} ({cr.get_state_display()}, "
+                    f"{cr.created_at:%d/%m/%Y})",
+                )
+                for cr in requests
+            ],
+        ]

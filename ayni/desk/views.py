@@ -1,0 +1,320 @@
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from ayni.core import throttle
+from ayni.core.net import client_ip
+from ayni.desk.challenge import new_challenge
+from ayni.desk.forms import AccessRequestForm, FilingForm
+from ayni.desk.models import AccessRequest, Case
+from ayni.desk.selectors import (
+    cases_in_scope,
+    get_case_for_staff,
+    get_my_case,
+    is_desk_staff,
+    my_cases,
+)
+from ayni.desk.services import (
+    DeskError,
+    access_request_accept,
+    access_request_confirm,
+    access_request_reject,
+    access_request_submit,
+    case_answer,
+    case_complete,
+    case_file,
+    case_route,
+    follow_by_number,
+    follow_by_token,
+    matching_servant,
+)
+from ayni.desk.uploads import check_pdf, check_pdfs
+from ayni.personnel.models import ChangeRequest
+from ayni.personnel.selectors import own_servant
+
+
+def _limited(request: HttpRequest, name: str, per_hour: int) -> bool:
+    limit = throttle.Limit(
+        key=throttle.hashed(name, client_ip(request) or "unknown"),
+        max_count=per_hour,
+        window_seconds=3600,
+        block_seconds=3600,
+    )
+    return throttle.register_hit(limit)
+
+
+def _pdf_response(name: str, filename: str) -> HttpResponse:
+    with default_storage.open(name, "rb") as handle:
+        response = HttpResponse(handle.read(), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# --- public: access requests --------------------------------------------------------
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def access_request(request: HttpRequest) -> HttpResponse:
+    form = AccessRequestForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        if _limited(request, "access-request", settings.DESK_ACCESS_REQUESTS_PER_HOUR):
+            form.add_error(
+                None,
+                "Hizo demasiadas solicitudes desde esta conexión. Inténtelo dentro de una hora.",
+            )
+        elif form.is_valid():
+            try:
+                pdf = check_pdf(form.cleaned_data["document"])
+            except ValidationError as exc:
+                form.add_error("document", exc)
+            else:
+                access_request_submit(data=form.cleaned_data, pdf=pdf)
+                return redirect("desk:access_sent")
+    question, token = new_challenge()
+    data: Any = form.data.copy() if form.is_bound else None  # type: ignore[attr-defined]
+    if data is not None:
+        data["challenge"], data["answer"] = token, ""
+        form.data = data
+    else:
+        form.initial["challenge"] = token
+    return render(
+        request,
+        "desk/access_request.html",
+        {"form": form, "question": question},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_not_required
+@require_GET
+def access_sent(request: HttpRequest) -> HttpResponse:
+    return render(request, "desk/access_sent.html")
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def access_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """GET shows a button (mail scanners follow links); POST confirms."""
+    if request.method == "GET":
+        return render(request, "desk/access_confirm.html", {"token": token})
+    try:
+        ar, follow = access_request_confirm(token)
+    except DeskError as exc:
+        return render(request, "desk/access_confirm.html", {"error": str(exc)}, status=404)
+    return render(
+        request, "desk/access_follow.html", {"ar": ar, "confirmed": True, "follow": follow}
+    )
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def access_follow(request: HttpRequest) -> HttpResponse:
+    """Follow a request with its case number and the document number, POSTed."""
+    context: dict[str, Any] = {}
+    if request.method == "POST":
+        if _limited(request, "access-follow", 30):
+            context["error"] = "Demasiadas consultas desde esta conexión. Espere una hora."
+        else:
+            ar = follow_by_number(
+                number=request.POST.get("number", ""), doc_number=request.POST.get("doc_number", "")
+            )
+            if ar is None:
+                context["error"] = (
+                    "No encontramos una solicitud con ese número de expediente y ese documento."
+                )
+            else:
+                context["ar"] = ar
+    return render(request, "desk/access_follow.html", context)
+
+
+@login_not_required
+@require_GET
+def access_follow_link(request: HttpRequest, token: str) -> HttpResponse:
+    ar = follow_by_token(token)
+    if ar is None:
+        raise Http404
+    return render(request, "desk/access_follow.html", {"ar": ar})
+
+
+# --- servants: filings ---------------------------------------------------------------
+
+
+@require_GET
+def my_cases_view(request: HttpRequest) -> HttpResponse:
+    return render(request, "desk/my_cases.html", {"cases": my_cases(request.user)[:100]})
+
+
+@require_http_methods(["GET", "POST"])
+def new_case(request: HttpRequest) -> HttpResponse:
+    servant = own_servant(request.user)
+    if servant is None:
+        raise Http404
+    open_requests = list(
+        ChangeRequest.objects.filter(servant=servant, state__in=ChangeRequest.OPEN_STATES)
+    )
+    initial: dict[str, Any] = {
+        "unit": servant.employing_unit_id if servant.employing_unit.kind == "UGEL" else None
+    }
+    if request.GET.get("solicitud"):
+        initial.update(
+            kind=Case.Kind.SUPPORT,
+            change_request=request.GET["solicitud"],
+            subject="Sustento de mi solicitud de modificación",
+        )
+    form = FilingForm(
+        request.POST or None, request.FILES or None, requests=open_requests, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            files = check_pdfs(request.FILES.getlist("documents"))
+        except ValidationError as exc:
+            form.add_error("documents", exc)
+        else:
+            cr = next((c for c in open_requests if str(c.uuid) == data["change_request"]), None)
+            try:
+                case = case_file(
+                    user=request.user,
+                    servant=servant,
+                    unit=data["unit"],
+                    kind=data["kind"],
+                    subject=data["subject"],
+                    files=files,
+                    change_request=cr,
+                    informe_purpose=data.get("informe_purpose", ""),
+                )
+            except DeskError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, f"Su trámite fue recibido: {case.label}.")
+                return redirect("desk:my_case", ref=case.uuid)
+    return render(
+        request,
+        "desk/new_case.html",
+        {"form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def my_case(request: HttpRequest, ref: UUID) -> HttpResponse:
+    case = get_my_case(request.user, ref)
+    if request.method == "POST":
+        try:
+            files = check_pdfs(request.FILES.getlist("files"))
+            case_complete(
+                user=request.user,
+                case=case,
+                files=files,
+                comment=request.POST.get("comment", "")[:500],
+            )
+        except (ValidationError, DeskError) as exc:
+            messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+        else:
+            messages.success(request, "Completó su trámite; vuelve a la mesa de partes.")
+        return redirect("desk:my_case", ref=case.uuid)
+    return render(request, "desk/case_detail.html", {"case": case, "own": True})
+
+
+@require_GET
+def my_case_receipt(request: HttpRequest, ref: UUID) -> HttpResponse:
+    case = get_my_case(request.user, ref)
+    return _pdf_response(case.receipt_file, f"cargo-{case.number:06d}-{case.year}.pdf")
+
+
+# --- the desk and the areas -------------------------------------------------------------
+
+
+def _staff_or_403(request: HttpRequest) -> None:
+    if not is_desk_staff(request.user):
+        raise PermissionDenied
+
+
+@require_http_methods(["GET", "POST"])
+def inbox(request: HttpRequest) -> HttpResponse:
+    """Cases of the unit; search by number or document is POSTed (no DNI in URLs)."""
+    _staff_or_403(request)
+    cases = cases_in_scope(request.user)
+    state = request.GET.get("estado", "")
+    if state in Case.State.values:
+        cases = cases.filter(state=state)
+    elif not state:
+        cases = cases.filter(state__in=Case.OPEN_STATES)
+    query = request.POST.get("q", "").strip()[:20] if request.method == "POST" else ""
+    if query:
+        digits = query.split("-")[0]
+        cases = cases.filter(filer_doc_number=query.upper()) | cases.filter(
+            number=int(digits) if digits.isdigit() else -1
+        )
+    page = Paginator(cases.order_by("received_at", "id"), 50).get_page(request.GET.get("pagina"))
+    return render(
+        request,
+        "desk/inbox.html",
+        {"page": page, "state": state, "query": query, "states": Case.State.choices},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def case_detail(request: HttpRequest, ref: UUID) -> HttpResponse:
+    _staff_or_403(request)
+    case = get_case_for_staff(request.user, ref)
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        comment = request.POST.get("comment", "")[:500]
+        try:
+            if action == "route":
+                case_route(
+                    officer=request.user,
+                    case=case,
+                    area=request.POST.get("area", ""),
+                    comment=comment,
+                )
+            elif action in (Case.State.DONE, Case.State.OBSERVED, Case.State.ARCHIVED):
+                case_answer(officer=request.user, case=case, state=action, comment=comment)
+            elif action == "accept" and hasattr(case, "access_request"):
+                access_request_accept(officer=request.user, ar=case.access_request)
+            elif action == "reject" and hasattr(case, "access_request"):
+                access_request_reject(officer=request.user, ar=case.access_request, reason=comment)
+            else:
+                raise DeskError("Acción no válida.")
+        except DeskError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, "Listo.")
+        return redirect("desk:case_detail", ref=case.uuid)
+    ar: AccessRequest | None = getattr(case, "access_request", None)
+    servant, mismatches = matching_servant(ar) if ar else (None, [])
+    return render(
+        request,
+        "desk/case_detail.html",
+        {
+            "case": case,
+            "own": False,
+            "ar": ar,
+            "servant": servant,
+            "mismatches": mismatches,
+            "areas": [a for a in Case.Area.choices if a[0] != Case.Area.DESK],
+        },
+    )
+
+
+@require_GET
+def case_file_download(request: HttpRequest, ref: UUID, file_id: int) -> HttpResponse:
+    _staff_or_403(request)
+    case = get_case_for_staff(request.user, ref)
+    attachment = case.files.filter(pk=file_id).first()
+    if attachment is None:
+        raise Http404
+    return _pdf_response(attachment.stored_name, attachment.original_name)
