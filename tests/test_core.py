@@ -28,9 +28,9 @@ UGEL07 = "/000000/150101/150108/"
 
 @pytest.mark.django_db
 def test_numbers_are_sequential_per_scope_and_year():
-    assert [next_number("desk:150108", 2026) for _ in range(3)] == [1, 2, 3]
-    assert next_number("desk:080001", 2026) == 1
-    assert next_number("desk:150108", 2027) == 1
+    assert [next_number("prueba-mesa:150108", 2026) for _ in range(3)] == [1, 2, 3]
+    assert next_number("prueba-mesa:080001", 2026) == 1
+    assert next_number("prueba-mesa:150108", 2027) == 1
 
 
 @pytest.mark.django_db

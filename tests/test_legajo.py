@@ -268,7 +268,9 @@ def test_withdraw_with_trash_icon_and_accept(client_for, teacher):
     client.post(f"/mis-solicitudes/{pending.uuid}/anular/")
     pending.refresh_from_db()
     assert pending.state == State.ANULADO
-    assert not WorkItem.objects.filter(source_id=str(pending.pk), state="open").exists()
+    assert not WorkItem.objects.filter(
+        source_type="change_request", source_id=str(pending.pk), state="open"
+    ).exists()
     again = client.post(f"/mis-solicitudes/{pending.uuid}/anular/", follow=True)
     assert "no puede pasar a" in again.content.decode()
 

@@ -13,6 +13,7 @@ from ayni.accounts.models import User
 from ayni.org.models import OrgUnit
 from ayni.payroll.importer import payroll_import
 from ayni.payroll.models import PayrollRun
+from ayni.payroll.rates import ensure_contribution_rates
 from ayni.payroll.services import payroll_publish, run_for_upload
 from ayni.personnel.file_selectors import compute_service_time
 from ayni.personnel.models import Servant
@@ -141,6 +142,7 @@ def _master_row(servant: Servant, dni: str, month: int, year: int) -> str:
 
 def seed_payroll_demo() -> int:
     """Idempotent: only months without a published run are loaded. Returns runs published."""
+    ensure_contribution_rates()
     ugel = OrgUnit.objects.get(code="150108")
     officer = User.objects.get(login_id="01-20000002")
     servants = {

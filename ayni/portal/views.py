@@ -13,6 +13,7 @@ from ayni.accounts.permissions import (
     AUDIT_VIEW,
     PAYROLL_MANAGE,
     PERSONNEL_VIEW,
+    REPORTS_ISSUE,
     REQUESTS_REVIEW,
     has_perm,
     is_staff_user,
@@ -44,6 +45,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "can_review": has_perm(request.user, REQUESTS_REVIEW),
             "can_payroll": has_perm(request.user, PAYROLL_MANAGE),
             "can_desk": is_desk_staff(request.user),
+            "can_issue_reports": has_perm(request.user, REPORTS_ISSUE),
         }
         return render(request, "portal/staff_home.html", context)
     return render(

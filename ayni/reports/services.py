@@ -170,8 +170,7 @@ def informe_request(
     )
     work_item_post(
         kind=INFORME_WORK,
-        title=f"Emitir informe escalafonario ({req.get_purpose_display().lower()}) "
-        f"de {servant.full_name}",
+        title=f"Emitir informe escalafonario ({req.get_purpose_display()}) de {servant.full_name}",
         link=reverse("reports:informe_review", args=[req.uuid]),
         unit_path=req.unit_path,
         permission=REPORTS_ISSUE,
@@ -246,7 +245,7 @@ def informe_issue(*, officer: Any, req: ServiceReportRequest) -> ServiceReport:
             valid_until=valid_until,
             pdf_sha256=report.pdf_sha256,
             summary={
-                "Documento": report.label.title().replace("N.°", "N.°"),
+                "Documento": f"Informe escalafonario N.° {number:05d}-{today.year}-{unit.code}",
                 "Titular": _mask(servant),
                 "Finalidad": req.get_purpose_display(),
                 "Tiempo de servicios": snapshot["service"]["total"],

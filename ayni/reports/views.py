@@ -80,7 +80,7 @@ def my_resume_pdf(request: HttpRequest) -> HttpResponse:
         raise Http404
     return _pdf(
         resume.pdf_file,
-        f"hoja-de-vida-{resume.created_at:%Y-%m-%d}.pdf",
+        f"hoja-de-vida-{timezone.localtime(resume.created_at):%Y-%m-%d}.pdf",
         inline=bool(request.GET.get("ver")),
     )
 
