@@ -13,6 +13,7 @@ import pytest
 from django.utils import timezone
 
 from ayni.core.models import AuditEvent
+from ayni.desk.models import Case
 from ayni.payroll.models import Payslip
 from ayni.personnel.models import ChangeRequest
 from ayni.reports.models import ServiceReport, ServiceReportRequest
@@ -121,6 +122,26 @@ MATRIX: dict[str, dict[str, int]] = {
     | {"anonymous": 302, "escalafon": 200, "other_ugel_officer": 404},
     "/escalafon/hojas-de-vida/": dict.fromkeys(PERSONAS, 403)
     | {"anonymous": 302, "escalafon": 200, "other_ugel_officer": 200},
+    # Mesa de partes
+    "/acceso/solicitar/": dict.fromkeys(PERSONAS, 200),
+    "/acceso/seguimiento/": dict.fromkeys(PERSONAS, 200),
+    "/mesa-de-partes/": dict.fromkeys(PERSONAS, 200) | {"anonymous": 302},
+    "/mesa-de-partes/nuevo/": dict.fromkeys(PERSONAS, 200) | {"anonymous": 302},
+    "my_case:": dict.fromkeys(PERSONAS, 404) | {"anonymous": 302, "servant": 200},
+    "my_case_receipt:": dict.fromkeys(PERSONAS, 404) | {"anonymous": 302, "servant": 200},
+    "/mesa/": dict.fromkeys(PERSONAS, 200)
+    | {"anonymous": 302, "servant": 403, "other_servant": 403, "cesante": 403},
+    "desk_case:": dict.fromkeys(PERSONAS, 404)
+    | {
+        "anonymous": 302,
+        "servant": 403,
+        "other_servant": 403,
+        "cesante": 403,
+        "escalafon": 200,
+        "admin": 404,
+    },
+    "access_case:": dict.fromkeys(PERSONAS, 404)
+    | {"anonymous": 302, "servant": 403, "other_servant": 403, "cesante": 403},
     "/admin/": dict.fromkeys(PERSONAS, 403) | {"anonymous": 302, "admin": 200},
 }
 
@@ -143,10 +164,17 @@ def resolve(view: str, servant_of) -> str:
         "my_informe_pdf:": lambda: (
             f"/mi-legajo/reporte/informes/{ServiceReport.objects.get(servant=teacher).uuid}/pdf/"
         ),
+        "my_case:": lambda: f"/mesa-de-partes/{support_case().uuid}/",
+        "my_case_receipt:": lambda: f"/mesa-de-partes/{support_case().uuid}/cargo/",
+        "desk_case:": lambda: f"/mesa/{support_case().uuid}/",
+        "access_case:": lambda: f"/mesa/{Case.objects.get(kind='acceso').uuid}/",
         "informe_review:": lambda: (
             f"/escalafon/informes/{ServiceReportRequest.objects.get(state='pendiente').uuid}/"
         ),
     }
+
+    def support_case() -> Case:
+        return Case.objects.get(kind="sustento", filer=teacher.user)
 
     def visible_slip() -> Payslip:
         return Payslip.objects.filter(
