@@ -1,0 +1,24 @@
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from ayni.desk.tasks import expire_observed_cases_task
+from ayni.personnel.tasks import expire_observed_requests_task
+
+DAILY = [expire_observed_requests_task, expire_observed_cases_task]
+
+
+class Command(BaseCommand):
+    help = ("Encola las tareas diarias: cerrar las solicitudes de modificación y los trámites "
+            "observados cuyo plazo venció. Prográmelo con cron una vez al día.")
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--now", action="store_true",
+                            help="Ejecutar aquí mismo en lugar de encolar.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        for task in DAILY:
+            if options["now"]:
+                self.stdout.write(f"{task.name}: {task.call()}")
+            else:
+                self.stdout.write(f"{task.name}: encolada ({task.enqueue().id})")
