@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 
 from ayni.accounts.validators import normalise_document
 from ayni.desk.challenge import check_challenge
@@ -97,8 +98,8 @@ class FilingForm(forms.Form):
             *[
                 (
                     str(cr.uuid),
-                    f"{cr.get_operation_display()} ({cr.get_state_display()}, "
-                    f"{cr.created_at:%d/%m/%Y})",
+                    f"{cr.get_operation_display()} {cr.kind_label.lower()} "
+                    f"({cr.get_state_display()}, {timezone.localtime(cr.created_at):%d/%m/%Y})",
                 )
                 for cr in requests
             ],

@@ -212,6 +212,7 @@ def case_file(
             or not change_request.is_open
         ):
             raise DeskError("Elija una de sus solicitudes de modificación en trámite.")
+        unit = servant.employing_unit  # the UGEL that reviews the request receives it
     elif change_request is not None:
         raise DeskError("Solo el sustento de una solicitud se vincula a ella.")
     case = _open_case(

@@ -59,6 +59,13 @@ class ChangeRequest(BaseModel):
         return f"{self.get_operation_display()} ({self.get_state_display()})"
 
     @property
+    def kind_label(self) -> str:
+        from ayni.personnel.sections import KINDS  # the registry imports the models
+
+        kind = KINDS.get(self.kind)
+        return kind.label if kind else self.kind
+
+    @property
     def is_open(self) -> bool:
         return self.state in self.OPEN_STATES
 

@@ -9,12 +9,15 @@ DAILY = [expire_observed_requests_task, expire_observed_cases_task]
 
 
 class Command(BaseCommand):
-    help = ("Encola las tareas diarias: cerrar las solicitudes de modificación y los trámites "
-            "observados cuyo plazo venció. Prográmelo con cron una vez al día.")
+    help = (
+        "Encola las tareas diarias: cerrar las solicitudes de modificación y los trámites "
+        "observados cuyo plazo venció. Prográmelo con cron una vez al día."
+    )
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("--now", action="store_true",
-                            help="Ejecutar aquí mismo en lugar de encolar.")
+        parser.add_argument(
+            "--now", action="store_true", help="Ejecutar aquí mismo en lugar de encolar."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         for task in DAILY:
