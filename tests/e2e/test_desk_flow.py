@@ -218,7 +218,7 @@ def test_teacher_files_support_that_escalafon_sees_in_the_request(  # type: igno
     requests = form.get_by_label("Solicitud de modificación que sustenta")
     # Her two open requests: the pending training and the observed correction.
     expect(requests.locator("option")).to_have_count(3)
-    option = requests.locator("option").filter(has_text="Corregir (Observado,")
+    option = requests.locator("option").filter(has_text="Corregir grado o título (Observado,")
     expect(option).to_have_attribute("value", str(observed.uuid))
     requests.select_option(value=str(observed.uuid))
     form.get_by_label("Asunto").fill(subject)
