@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -23,7 +23,7 @@ from ayni.core.audit import audit_log
 from ayni.core.verification import new_code
 from ayni.core.workqueue import work_item_post
 from ayni.org.models import PayrollConcept, PensionRegime
-from ayni.payroll.compute import build_payslip, header_snapshot
+from ayni.payroll.compute import Totals, build_payslip, header_snapshot
 from ayni.payroll.models import ContributionRate, PayrollRun, Payslip
 from ayni.payroll.rem import Concept, LoadError, MasterRow, parse_filename, parse_master, parse_rem
 from ayni.personnel.models import Servant
@@ -130,57 +130,39 @@ def payroll_import(
         errors.append(LoadError("rem", 0, "el archivo no tiene líneas"))
     if errors:
         return _fail(run, errors)
+    total = len(parsed.lines)
     if progress:
-        progress(0, len(parsed.lines))
+        progress(0, total)
+    # Build every payslip first, outside the transaction: progress is visible to the run
+    # page, and nothing runs on the connection while COPY holds it.
+    rates = rates_for(run.year, run.month)
+    label = f"{run.get_kind_display()} {run.period_label}" + (
+        f" (adicional {run.sequence - 1})" if run.is_additional else ""
+    )
+    ugel_name, kind_label = run.ugel.name, run.get_kind_display()
+    totals = _RunTotals()
+    prepared: list[_Row] = []
+    for key, amounts in parsed.lines.items():
+        row = master[key]
+        lines, t = build_payslip(row, amounts, concepts, rates)
+        totals.gross += t.gross
+        totals.net += t.net
+        totals.count += 1
+        header = header_snapshot(
+            row, ugel_name=ugel_name, ruc=ruc, run_label=label, kind_label=kind_label
+        )
+        prepared.append(
+            _Row(key=key, uuid=uuid.uuid4(), header=header, lines=lines, totals=t, code=new_code())
+        )
+        if progress and totals.count % BATCH == 0:
+            progress(totals.count, total)
     with transaction.atomic():
         locked = PayrollRun.objects.select_for_update().get(pk=run.pk)
         if locked.state == PayrollRun.State.PUBLISHED:
             raise PayrollError("La planilla se publicó mientras se cargaba el archivo.")
         servant_ids, created = _servants_for(run, [master[k] for k in parsed.lines])
         Payslip.objects.filter(run=run).delete()
-        rates = rates_for(run.year, run.month)
-        label = f"{run.get_kind_display()} {run.period_label}" + (
-            f" (adicional {run.sequence - 1})" if run.is_additional else ""
-        )
-        totals = _RunTotals()
-        # Read everything the rows need now: no query may run while COPY holds the
-        # connection.
-        ugel_name = run.ugel.name
-
-        def rows() -> Iterable[Payslip]:
-            for key, amounts in parsed.lines.items():
-                row = master[key]
-                lines, t = build_payslip(row, amounts, concepts, rates)
-                totals.gross += t.gross
-                totals.net += t.net
-                totals.count += 1
-                if progress and totals.count % BATCH == 0:
-                    progress(totals.count, len(parsed.lines))
-                yield Payslip(
-                    uuid=uuid.uuid4(),
-                    run=run,
-                    servant_id=servant_ids[key],
-                    year=run.year,
-                    month=run.month,
-                    payment_date=run.payment_date,
-                    published=False,
-                    header=header_snapshot(
-                        row,
-                        ugel_name=ugel_name,
-                        ruc=ruc,
-                        run_label=label,
-                        kind_label=run.get_kind_display(),
-                    ),
-                    lines=lines,
-                    gross=t.gross,
-                    deductions=t.deductions,
-                    net=t.net,
-                    taxable_base=t.taxable_base,
-                    employer_contributions=t.employer_contributions,
-                    verification_code=new_code(),
-                )
-
-        _insert(rows())
+        _insert(run, prepared, servant_ids)
         run.state = PayrollRun.State.DRAFT
         run.ruc = ruc
         run.rem_name = rem_name
@@ -205,8 +187,6 @@ def payroll_import(
             },
             detail=f"{label}: {run.payslip_count} boletas",
         )
-    if progress:
-        progress(totals.count, len(parsed.lines))
     return ImportOutcome(
         ok=True,
         errors=[],
@@ -218,16 +198,7 @@ def payroll_import(
 
 def _servants_for(run: PayrollRun, rows: list[MasterRow]) -> tuple[dict[tuple[str, str], int], int]:
     """Ids of the servants of the file; those unknown to Ayni are created, flagged."""
-    ids: dict[tuple[str, str], int] = {}
-    wanted = {r.key for r in rows}
-    numbers = sorted({n for _, n in wanted})
-    for start in range(0, len(numbers), 900):
-        chunk = numbers[start : start + 900]
-        for pk, doc_type, doc_number in Servant.objects.filter(doc_number__in=chunk).values_list(
-            "pk", "doc_type", "doc_number"
-        ):
-            if (doc_type, doc_number) in wanted:
-                ids[(doc_type, doc_number)] = pk
+    ids = _lookup_ids({r.key for r in rows})
     missing = [r for r in rows if r.key not in ids]
     if missing:
         Servant.objects.bulk_create(
@@ -255,10 +226,7 @@ def _servants_for(run: PayrollRun, rows: list[MasterRow]) -> tuple[dict[tuple[st
             ],
             batch_size=BATCH,
         )
-        for pk, doc_type, doc_number in Servant.objects.filter(
-            doc_number__in=[r.doc_number for r in missing]
-        ).values_list("pk", "doc_type", "doc_number"):
-            ids.setdefault((doc_type, doc_number), pk)
+        ids.update(_lookup_ids({r.key for r in missing}))
         work_item_post(
             kind="personnel.complete_records",
             title=f"Completar la ficha de {len(missing)} servidor(es) nuevo(s) de la "
@@ -270,6 +238,26 @@ def _servants_for(run: PayrollRun, rows: list[MasterRow]) -> tuple[dict[tuple[st
             source_id=str(run.pk),
         )
     return ids, len(missing)
+
+
+def _lookup_ids(keys: set[tuple[str, str]]) -> dict[tuple[str, str], int]:
+    """(doc_type, doc_number) → servant id, in chunks the unique index can serve."""
+    ids: dict[tuple[str, str], int] = {}
+    by_type: dict[str, list[str]] = {}
+    for doc_type, number in keys:
+        by_type.setdefault(doc_type, []).append(number)
+    for doc_type, numbers in by_type.items():
+        numbers.sort()
+        for start in range(0, len(numbers), 900):
+            found = (
+                Servant.objects.filter(
+                    doc_type=doc_type, doc_number__in=numbers[start : start + 900]
+                )
+                .order_by()
+                .values_list("pk", "doc_number")
+            )
+            ids.update({(doc_type, number): pk for pk, number in found})
+    return ids
 
 
 COLUMNS = [
@@ -293,41 +281,71 @@ COLUMNS = [
 ]
 
 
-def _insert(payslips: Iterable[Payslip]) -> None:
-    """COPY on PostgreSQL (about ten times bulk_create), bulk_create elsewhere."""
+@dataclass
+class _Row:
+    key: tuple[str, str]
+    uuid: uuid.UUID
+    header: dict[str, Any]
+    lines: list[dict[str, Any]]
+    totals: Totals
+    code: str
+
+
+def _insert(run: PayrollRun, rows: list[_Row], servant_ids: dict[tuple[str, str], int]) -> None:
+    """COPY on PostgreSQL (about ten times bulk_create), bulk_create elsewhere.
+
+    Nothing here may query the database while COPY holds the connection.
+    """
     if connection.vendor == "postgresql":
         table = Payslip._meta.db_table
-        with connection.cursor() as cursor:
-            raw = cursor.cursor
-            with raw.copy(f"COPY {table} ({', '.join(COLUMNS)}) FROM STDIN") as copy:
-                for p in payslips:
-                    copy.write_row(
-                        (
-                            p.uuid,
-                            p.run_id,
-                            p.servant_id,
-                            p.year,
-                            p.month,
-                            p.payment_date,
-                            p.published,
-                            json.dumps(p.header, ensure_ascii=False),
-                            json.dumps(p.lines, ensure_ascii=False),
-                            p.gross,
-                            p.deductions,
-                            p.net,
-                            p.taxable_base,
-                            p.employer_contributions,
-                            p.verification_code,
-                            "",
-                            "",
-                        )
+        with (
+            connection.cursor() as cursor,
+            cursor.cursor.copy(f"COPY {table} ({', '.join(COLUMNS)}) FROM STDIN") as copy,
+        ):
+            for r in rows:
+                t = r.totals
+                copy.write_row(
+                    (
+                        r.uuid,
+                        run.pk,
+                        servant_ids[r.key],
+                        run.year,
+                        run.month,
+                        run.payment_date,
+                        False,
+                        json.dumps(r.header, ensure_ascii=False),
+                        json.dumps(r.lines, ensure_ascii=False),
+                        t.gross,
+                        t.deductions,
+                        t.net,
+                        t.taxable_base,
+                        t.employer_contributions,
+                        r.code,
+                        "",
+                        "",
                     )
+                )
         return
-    batch: list[Payslip] = []
-    for p in payslips:
-        batch.append(p)
-        if len(batch) >= BATCH:
-            Payslip.objects.bulk_create(batch)
-            batch = []
-    if batch:
-        Payslip.objects.bulk_create(batch)
+    for start in range(0, len(rows), BATCH):
+        Payslip.objects.bulk_create(
+            [
+                Payslip(
+                    uuid=r.uuid,
+                    run=run,
+                    servant_id=servant_ids[r.key],
+                    year=run.year,
+                    month=run.month,
+                    payment_date=run.payment_date,
+                    published=False,
+                    header=r.header,
+                    lines=r.lines,
+                    gross=r.totals.gross,
+                    deductions=r.totals.deductions,
+                    net=r.totals.net,
+                    taxable_base=r.totals.taxable_base,
+                    employer_contributions=r.totals.employer_contributions,
+                    verification_code=r.code,
+                )
+                for r in rows[start : start + BATCH]
+            ]
+        )

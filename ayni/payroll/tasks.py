@@ -19,7 +19,7 @@ def import_payroll_task(run_id: int, actor_id: int | None = None) -> int:
         master_bytes = handle.read()
 
     def progress(done: int, total: int) -> None:
-        pct = 100 if not total else min(99, 5 + int(done * 94 / total))
+        pct = 100 if not total or done >= total else min(99, 5 + int(done * 94 / total))
         PayrollRun.objects.filter(pk=run.pk).update(progress=pct)
 
     from django.contrib.auth import get_user_model
