@@ -153,7 +153,7 @@ def test_officer_publishes_a_month_and_the_teacher_downloads_and_verifies_her_pa
     run_path = f"/planillas/{run.uuid}/"
 
     # The page asks for its status every 2 s (htmx). Hold the polls off while the worker
-    # runs, so that the browser and the worker never share the test database at once.
+    # runs: on SQLite the live server and this thread share one database connection.
     with page.expect_response(
         lambda r: r.url.endswith(run_path) and r.request.headers.get("hx-request") == "true"
     ) as poll:
