@@ -82,3 +82,18 @@ def pdf_matches(record: VerificationRecord, pdf_bytes: bytes) -> bool:
     return bool(record.pdf_sha256) and secrets.compare_digest(
         record.pdf_sha256, hashlib.sha256(pdf_bytes).hexdigest()
     )
+
+
+def mask_name(surnames: str, names: str) -> str:
+    """«QUISPE HUAMÁN», «ROSA ELENA» → «Q***** H*****, R*** E****» for public summaries."""
+
+    def mask(text: str) -> str:
+        return " ".join(w[0] + "*" * (len(w) - 1) for w in text.split())
+
+    return f"{mask(surnames)}, {mask(names)}"
+
+
+def mask_document(document: str) -> str:
+    """«DNI 10000001» → «DNI ****0001»."""
+    label, _, number = document.rpartition(" ")
+    return f"{label} {'*' * max(0, len(number) - 4)}{number[-4:]}".strip()

@@ -11,23 +11,10 @@ from django.utils import timezone
 
 from ayni.core.audit import audit_log
 from ayni.core.models import VerificationRecord
+from ayni.core.verification import mask_document, mask_name
 from ayni.org.models import OrgUnit
 from ayni.payroll.importer import PayrollError
 from ayni.payroll.models import PayrollRun, Payslip
-
-
-def mask_name(surnames: str, names: str) -> str:
-    """«QUISPE HUAMÁN, ROSA ELENA» → «Q***** H*****, R*** E****»."""
-
-    def mask(text: str) -> str:
-        return " ".join(w[0] + "*" * (len(w) - 1) for w in text.split())
-
-    return f"{mask(surnames)}, {mask(names)}"
-
-
-def mask_document(document: str) -> str:
-    label, _, number = document.rpartition(" ")
-    return f"{label} {'*' * max(0, len(number) - 4)}{number[-4:]}".strip()
 
 
 @transaction.atomic

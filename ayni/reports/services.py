@@ -21,7 +21,7 @@ from ayni.core.models import VerificationRecord
 from ayni.core.notifications import notify
 from ayni.core.numbering import next_number
 from ayni.core.pdf import render_pdf
-from ayni.core.verification import format_code, new_code, verification_annul
+from ayni.core.verification import format_code, mask_name, new_code, verification_annul
 from ayni.core.workqueue import work_item_close, work_item_post
 from ayni.org.models import OrgUnit
 from ayni.personnel.models import Servant
@@ -49,11 +49,8 @@ def _months_later(day: date, months: int) -> date:
 
 
 def _mask(servant: Servant) -> str:
-    def mask(text: str) -> str:
-        return " ".join(w[0] + "*" * (len(w) - 1) for w in text.split())
-
     surnames = " ".join(p for p in (servant.paternal_surname, servant.maternal_surname) if p)
-    return f"{mask(surnames)}, {mask(servant.given_names)}"
+    return mask_name(surnames, servant.given_names)
 
 
 def _store(folder: str, ref: str, pdf: bytes) -> tuple[str, str]:
