@@ -471,3 +471,43 @@ def test_follow_by_number_needs_the_document_too(demo_data):
     found = client.post("/acceso/seguimiento/", {"number": number, "doc_number": "10000010"})
     assert "Recibido" in found.content.decode() and ar.case.label in found.content.decode()
     assert client.get("/acceso/seguimiento/no-existe/").status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_case_numbers_have_no_gaps_or_duplicates_under_concurrent_filing(demo_data, persona):
+    import threading
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent transactions need PostgreSQL")
+    ugel = OrgUnit.objects.get(code="150108")
+    teacher = Servant.objects.get(doc_number="10000001")
+    user = persona("servant")
+    errors: list[BaseException] = []
+
+    def file_some() -> None:
+        try:
+            for i in range(5):
+                case_file(
+                    user=user,
+                    servant=teacher,
+                    unit=ugel,
+                    kind="otro",
+                    subject=f"Concurrente {i}",
+                    files=[demo_pdf("c")],
+                )
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=file_some) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    numbers = sorted(Case.objects.filter(unit=ugel).values_list("number", flat=True))
+    assert numbers == list(range(1, len(numbers) + 1))
+    assert len(numbers) >= 20
