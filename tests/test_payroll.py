@@ -529,3 +529,21 @@ def test_management_command_imports_and_publishes(ugel07, tmp_path, capsys):
             "--payment-date",
             "2030-02-20",
         )
+
+
+def test_synthetic_sector_payslips_are_published_and_visible(demo_data):
+    from ayni.payroll.selectors import visible_payslips
+    from ayni.payroll.synthetic import generate_payslips
+    from ayni.personnel.demo import generate_servants
+
+    generate_servants(60, with_accounts=True)
+    written = generate_payslips(2)
+    synthetic = Servant.objects.filter(doc_number__startswith="4")
+    assert written >= synthetic.count() * 2
+    one = synthetic.select_related("user").first()
+    slips = visible_payslips(one.user)
+    assert slips.count() == 2
+    slip = slips.first()
+    assert slip.net == slip.gross - slip.deductions
+    assert slip.header["documento"] == f"DNI {one.doc_number}"
+    assert generate_payslips(2) == 0  # idempotent

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from ayni.desk.demo import seed_desk_demo
 from ayni.payroll.demo import seed_payroll_demo
+from ayni.payroll.synthetic import generate_payslips
 from ayni.personnel.demo import generate_servants, seed_demo
 from ayni.reports.demo import seed_reports_demo
 
@@ -25,6 +26,12 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--no-demo", action="store_true", help="No crear las cuentas de demostración."
+        )
+        parser.add_argument(
+            "--payslip-months",
+            type=int,
+            default=0,
+            help="Meses de boletas publicadas para todos los servidores (benchmarks).",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -53,3 +60,11 @@ class Command(BaseCommand):
                 f"Sintéticos: {result.servants:,} servidores, "
                 f"{result.accounts:,} cuentas, {result.schools} colegios."
             )
+        months = options["payslip_months"]
+        if months > 0:
+            total = generate_payslips(
+                months,
+                progress=lambda done, _: self.stdout.write(f"\r  {done:,} boletas", ending=""),
+            )
+            self.stdout.write("")
+            self.stdout.write(f"Boletas sintéticas: {total:,} en {months} meses.")
