@@ -125,13 +125,7 @@ def password_reset_completed(request: HttpRequest, user: Any) -> None:
 
 def password_reset_throttled(request: HttpRequest) -> bool:
     """At most 10 reset requests per client address per hour."""
-    ip = client_ip(request) or "unknown"
-    limit = throttle.Limit(
-        key=throttle.hashed("reset-address", ip),
-        max_count=10,
-        window_seconds=3600,
-        block_seconds=3600,
-    )
+    limit = throttle.hourly_for_address(request, "reset-address", 10)
     if throttle.is_blocked(limit):
         return True
     throttle.register_hit(limit)

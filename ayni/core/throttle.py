@@ -8,9 +8,11 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
 from ayni.core.models import Throttle
+from ayni.core.net import client_ip
 
 
 def hashed(*parts: str) -> str:
@@ -58,3 +60,13 @@ def clear(key: str) -> None:
 
 def clear_group(group: str) -> None:
     Throttle.objects.filter(group=group).delete()
+
+
+def hourly_for_address(request: HttpRequest, name: str, per_hour: int) -> Limit:
+    """A limit of `per_hour` hits an hour from the request's client address."""
+    return Limit(
+        key=hashed(name, client_ip(request) or "unknown"),
+        max_count=per_hour,
+        window_seconds=3600,
+        block_seconds=3600,
+    )

@@ -8,7 +8,6 @@ from django.views.decorators.http import require_http_methods
 
 from ayni.core import throttle
 from ayni.core.forms import VerifyForm
-from ayni.core.net import client_ip
 from ayni.core.verification import effective_status, find_record, format_code, pdf_matches
 
 
@@ -20,12 +19,7 @@ def verify(request: HttpRequest) -> HttpResponse:
     form = VerifyForm(request.POST or None, request.FILES or None, initial=initial)
     context: dict[str, object] = {"form": form}
     if request.method == "POST" and form.is_valid():
-        limit = throttle.Limit(
-            key=throttle.hashed("verify", client_ip(request) or "unknown"),
-            max_count=settings.VERIFY_RATE_LIMIT_PER_HOUR,
-            window_seconds=3600,
-            block_seconds=3600,
-        )
+        limit = throttle.hourly_for_address(request, "verify", settings.VERIFY_RATE_LIMIT_PER_HOUR)
         if throttle.register_hit(limit):
             context["error"] = (
                 "Hizo demasiadas consultas desde esta conexión. Inténtelo dentro de una hora."

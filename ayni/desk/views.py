@@ -14,7 +14,6 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ayni.core import throttle
-from ayni.core.net import client_ip
 from ayni.desk.challenge import new_challenge
 from ayni.desk.forms import AccessRequestForm, FilingForm
 from ayni.desk.models import AccessRequest, Case
@@ -45,12 +44,7 @@ from ayni.personnel.selectors import own_servant
 
 
 def _limited(request: HttpRequest, name: str, per_hour: int) -> bool:
-    limit = throttle.Limit(
-        key=throttle.hashed(name, client_ip(request) or "unknown"),
-        max_count=per_hour,
-        window_seconds=3600,
-        block_seconds=3600,
-    )
+    limit = throttle.hourly_for_address(request, name, per_hour)
     return throttle.register_hit(limit)
 
 
