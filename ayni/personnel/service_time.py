@@ -91,7 +91,7 @@ def subtract(
     return sorted(stretches), merge(removed)
 
 
-def _add_months(day: date, months: int) -> date:
+def add_months(day: date, months: int) -> date:
     total = day.month - 1 + months
     year, month = day.year + total // 12, total % 12 + 1
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
@@ -101,9 +101,9 @@ def calendar_span(period: Period) -> tuple[int, int, int]:
     """Years, months, days from the first day to the day after the last."""
     start, stop = period.start, period.end + ONE_DAY
     months = (stop.year - start.year) * 12 + stop.month - start.month
-    if _add_months(start, months) > stop:
+    if add_months(start, months) > stop:
         months -= 1
-    days = (stop - _add_months(start, months)).days
+    days = (stop - add_months(start, months)).days
     return months // 12, months % 12, days
 
 

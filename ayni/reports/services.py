@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import calendar
 import hashlib
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +23,7 @@ from ayni.core.verification import format_code, mask_name, new_code, verificatio
 from ayni.core.workqueue import work_item_close, work_item_post
 from ayni.org.models import OrgUnit
 from ayni.personnel.models import Servant
+from ayni.personnel.service_time import add_months
 from ayni.reports.models import Purpose, Resume, ServiceReport, ServiceReportRequest
 from ayni.reports.snapshot import file_snapshot
 
@@ -40,12 +39,6 @@ class ReportError(Exception):
 
 def issuing_unit(servant: Servant) -> OrgUnit:
     return servant.employing_unit
-
-
-def _months_later(day: date, months: int) -> date:
-    total = day.month - 1 + months
-    year, month = day.year + total // 12, total % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def _mask(servant: Servant) -> str:
@@ -204,7 +197,7 @@ def informe_issue(*, officer: Any, req: ServiceReportRequest) -> ServiceReport:
         code = new_code()
         snapshot = file_snapshot(servant, today)
         officer_servant = getattr(officer, "servant", None)
-        valid_until = _months_later(today, VALIDITY_MONTHS)
+        valid_until = add_months(today, VALIDITY_MONTHS)
         report = ServiceReport(
             request=req,
             servant=servant,
