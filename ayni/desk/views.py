@@ -7,13 +7,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ayni.core import throttle
+from ayni.core.responses import stored_pdf_response
 from ayni.desk.challenge import new_challenge
 from ayni.desk.forms import AccessRequestForm, FilingForm
 from ayni.desk.models import AccessRequest, Case
@@ -46,13 +46,6 @@ from ayni.personnel.selectors import own_servant
 def _limited(request: HttpRequest, name: str, per_hour: int) -> bool:
     limit = throttle.hourly_for_address(request, name, per_hour)
     return throttle.register_hit(limit)
-
-
-def _pdf_response(name: str, filename: str) -> HttpResponse:
-    with default_storage.open(name, "rb") as handle:
-        response = HttpResponse(handle.read(), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 # --- public: access requests --------------------------------------------------------
@@ -225,7 +218,7 @@ def my_case(request: HttpRequest, ref: UUID) -> HttpResponse:
 @require_GET
 def my_case_receipt(request: HttpRequest, ref: UUID) -> HttpResponse:
     case = get_my_case(request.user, ref)
-    return _pdf_response(case.receipt_file, f"cargo-{case.number:06d}-{case.year}.pdf")
+    return stored_pdf_response(case.receipt_file, f"cargo-{case.number:06d}-{case.year}.pdf")
 
 
 # --- the desk and the areas -------------------------------------------------------------
@@ -311,4 +304,4 @@ def case_file_download(request: HttpRequest, ref: UUID, file_id: int) -> HttpRes
     attachment = case.files.filter(pk=file_id).first()
     if attachment is None:
         raise Http404
-    return _pdf_response(attachment.stored_name, attachment.original_name)
+    return stored_pdf_response(attachment.stored_name, attachment.original_name)

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from ayni.accounts.permissions import PAYROLL_MANAGE, require_perm
 from ayni.core.audit import audit_log
+from ayni.core.responses import pdf_response
 from ayni.payroll.forms import UploadForm
 from ayni.payroll.importer import PayrollError
 from ayni.payroll.pdf import payslip_pdf
@@ -71,9 +72,7 @@ def payslip_detail(request: HttpRequest, ref: UUID) -> HttpResponse:
 def payslip_download(request: HttpRequest, ref: UUID) -> HttpResponse:
     payslip = get_payslip_for_user(request.user, ref)
     pdf = payslip_pdf(payslip)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    disposition = "inline" if request.GET.get("ver") else "attachment"
-    response["Content-Disposition"] = f'{disposition}; filename="{payslip.filename}"'
+    response = pdf_response(pdf, payslip.filename, inline=bool(request.GET.get("ver")))
     response["Cache-Control"] = "private, max-age=3600"
     return response
 

@@ -4,7 +4,6 @@ from uuid import UUID
 
 from django import forms
 from django.contrib import messages
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -12,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ayni.accounts.permissions import REPORTS_ISSUE, perm_paths, require_perm
+from ayni.core.responses import stored_pdf_response
 from ayni.org.models import OrgUnit
 from ayni.org.selectors import under_any
 from ayni.personnel.models import ChangeRequest
@@ -38,16 +38,6 @@ from ayni.reports.services import (
 )
 from ayni.reports.snapshot import file_snapshot
 from ayni.reports.tasks import resume_batch_task
-
-
-def _pdf(name: str, filename: str, inline: bool = False) -> HttpResponse:
-    with default_storage.open(name, "rb") as handle:
-        response = HttpResponse(handle.read(), content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'{"inline" if inline else "attachment"}; filename="{filename}"'
-    )
-    return response
-
 
 # --- the servant -------------------------------------------------------------------
 
@@ -78,7 +68,7 @@ def my_resume_pdf(request: HttpRequest) -> HttpResponse:
     resume = latest_resume(request.user)
     if resume is None:
         raise Http404
-    return _pdf(
+    return stored_pdf_response(
         resume.pdf_file,
         f"hoja-de-vida-{timezone.localtime(resume.created_at):%Y-%m-%d}.pdf",
         inline=bool(request.GET.get("ver")),
@@ -124,7 +114,9 @@ def my_reports(request: HttpRequest) -> HttpResponse:
 @require_GET
 def my_report_pdf(request: HttpRequest, ref: UUID) -> HttpResponse:
     report = get_my_report(request.user, ref)
-    return _pdf(report.pdf_file, f"informe-escalafonario-{report.number:05d}-{report.year}.pdf")
+    return stored_pdf_response(
+        report.pdf_file, f"informe-escalafonario-{report.number:05d}-{report.year}.pdf"
+    )
 
 
 # --- escalafón ----------------------------------------------------------------------
