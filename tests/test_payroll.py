@@ -123,6 +123,54 @@ def test_windows_1252_lf_and_no_trailing_pipe_are_accepted(run):
     assert teacher.header["apellidos"] == "QUISPE HUAMÁN"
 
 
+MESSY_REM = (  # GOOD_REM as real files come: spaces, «1» for «01», mixed line ends,
+    # amounts with one or no decimals, a servant's lines apart, blank lines between
+    "1|10000002|2001|1950|1950.0\n"
+    " 01 | 10000001 | 2001 | 3612.6 | 3612.60 |\r\n"
+    "01|10000002|0702||19.5|\n"
+    "\n   \n"
+    "01|10000001|2005|150.00|150|\r\n"
+    "01|10000001|0608||376.56|\n"
+    "01|10000002|2009|400.00|400.00\n"
+    "01|10000001|0702||36.13\r\n"
+)
+
+
+def _snapshot(run):
+    return {
+        p.servant.doc_number: (p.lines, p.gross, p.deductions, p.net, p.taxable_base)
+        for p in Payslip.objects.filter(run=run).select_related("servant")
+    }
+
+
+def test_a_messy_file_gives_the_same_payslips_as_a_tidy_one(run):
+    assert load(run).ok
+    tidy = _snapshot(run)
+    outcome = load(run, rem=MESSY_REM)
+    assert outcome.ok, outcome.errors
+    assert (outcome.payslips, outcome.lines) == (2, 7)
+    assert _snapshot(run) == tidy
+
+
+def test_header_text_is_stored_exactly(run):
+    legend = 'Pago según R.D. N° 123\\2030 "urgente"\tver C:\\boletas\\n'
+    quoted = '"' + legend.replace('"', '""') + '"'
+    master = MASTER.replace(b",04-0001,,,2005", f",04-0001,,{quoted},2005".encode())
+    outcome = load(run, master=master)
+    assert outcome.ok, outcome.errors
+    slip = Payslip.objects.get(run=run, servant__doc_number="10000001")
+    assert slip.header["leyenda_mensual"] == legend
+    assert slip.header["apellidos"] == "QUISPE HUAMÁN"
+
+
+def test_deductions_above_income_give_a_negative_net(run):
+    rem = "01|10000002|2001|100.00|100.00|\n01|10000002|0702||150.00|\n"
+    assert load(run, rem=rem).ok
+    slip = Payslip.objects.get(run=run)
+    assert slip.deductions == Decimal("163.00")  # 150 + ONP 13 % of 100
+    assert slip.net == Decimal("-63.00")
+
+
 def test_master_fields_go_to_the_snapshot_never_to_the_file(run, servant_of):
     before = Servant.objects.get(doc_number="10000002").position
     master = MASTER.replace(b"AUXILIAR,I.E. 7072", b"AUXILIAR SENIOR,I.E. 7072")

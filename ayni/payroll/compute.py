@@ -8,13 +8,14 @@ MImponible is the income subject to the servant's pension regime.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from ayni.payroll.rem import Concept, MasterRow
 
-CENT = Decimal("0.01")
+ONE = Decimal(1)
 ONP = "0607"
 ESSALUD = "0804"
 WORKER_KINDS = {"APORTE_TRABAJADOR", "DESCUENTO"}
@@ -31,8 +32,120 @@ class Totals:
     employer_contributions: Decimal
 
 
-def _money(value: Decimal) -> Decimal:
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+@dataclass(frozen=True)
+class CentTotals:
+    """The payslip's totals in cents: integers add exactly and fast."""
+
+    gross: int
+    deductions: int
+    net: int
+    taxable_base: int
+    employer_contributions: int
+
+    def values(self) -> tuple[int, int, int, int, int]:
+        return (
+            self.gross,
+            self.deductions,
+            self.net,
+            self.taxable_base,
+            self.employer_contributions,
+        )
+
+    def as_decimal(self) -> Totals:
+        return Totals(*(Decimal(v).scaleb(-2) for v in self.values()))
+
+
+def money(cents: int) -> str:
+    """123450 → "1234.50"; -5 → "-0.05" (a net can be negative)."""
+    if cents < 0:
+        return "-" + money(-cents)
+    return f"{cents // 100}.{cents % 100:02d}"
+
+
+def _round_cents(cents: int, rate: Decimal) -> int:
+    return int((cents * rate).quantize(ONE, rounding=ROUND_HALF_UP))
+
+
+@dataclass(frozen=True)
+class _Line:
+    order: tuple[int, str]
+    kind: str
+    prefix: str  # the line's JSON up to its amount
+    subject_onp: bool
+    subject_afp: bool
+    subject_essalud: bool
+
+
+class PayslipBuilder:
+    """Lines (as JSON text) and totals of one run's payslips, from amounts in cents.
+
+    Built once per run: each concept's JSON is serialised here once, so a payslip costs
+    a sort, a few integer sums and a string join.
+    """
+
+    def __init__(self, concepts: dict[str, Concept], rates: dict[str, Decimal]) -> None:
+        self._lines = {code: self._line(c, computed=False) for code, c in concepts.items()}
+        self._order = {code: line.order for code, line in self._lines.items()}.__getitem__
+        self._onp_rate = rates.get(ONP) if ONP in concepts else None
+        self._essalud_rate = rates.get(ESSALUD) if ESSALUD in concepts else None
+        self._onp = (
+            self._line(concepts[ONP], computed=True, kind="APORTE_TRABAJADOR")
+            if (self._onp_rate is not None)
+            else None
+        )
+        self._essalud = (
+            self._line(concepts[ESSALUD], computed=True, kind="APORTE_EMPLEADOR")
+            if self._essalud_rate is not None
+            else None
+        )
+
+    @staticmethod
+    def _line(concept: Concept, *, computed: bool, kind: str = "") -> _Line:
+        kind = kind or concept.kind
+        head = json.dumps(
+            {"code": concept.code, "name": concept.name, "kind": kind}, ensure_ascii=False
+        )
+        return _Line(
+            order=(KIND_ORDER.get(kind, len(KIND_ORDER)), concept.code),
+            kind=kind,
+            prefix=head[:-1]
+            + ', "computed": '
+            + ("true" if computed else "false")
+            + ', "amount": "',
+            subject_onp=concept.subject_onp,
+            subject_afp=concept.subject_afp,
+            subject_essalud=concept.subject_essalud,
+        )
+
+    def build(self, pension_system: str, amounts: dict[str, int]) -> tuple[str, CentTotals]:
+        """`amounts`: concept code → cents, as the .rem declares them."""
+        spec = self._lines
+        entries = [(spec[code], amounts[code]) for code in sorted(amounts, key=self._order)]
+        gross = deductions = employer = onp = afp = essalud = 0
+        for line, value in entries:
+            if line.kind == "INGRESO":
+                gross += value
+                if line.subject_onp:
+                    onp += value
+                if line.subject_afp:
+                    afp += value
+                if line.subject_essalud:
+                    essalud += value
+            elif line.kind in WORKER_KINDS:
+                deductions += value
+            elif line.kind == "APORTE_EMPLEADOR":
+                employer += value
+        if pension_system == "ONP" and self._onp is not None and self._onp_rate is not None:
+            withheld = _round_cents(onp, self._onp_rate)
+            entries.append((self._onp, withheld))
+            deductions += withheld
+        if self._essalud is not None and self._essalud_rate is not None:
+            contribution = _round_cents(essalud, self._essalud_rate)
+            entries.append((self._essalud, contribution))
+            employer += contribution
+        text = "[" + ", ".join(f'{line.prefix}{money(value)}"}}' for line, value in entries) + "]"
+        taxable = afp if pension_system == "AFP" else onp
+        return text, CentTotals(gross, deductions, gross - deductions, taxable, employer)
 
 
 def build_payslip(
@@ -41,55 +154,12 @@ def build_payslip(
     concepts: dict[str, Concept],
     rates: dict[str, Decimal],
 ) -> tuple[list[dict[str, Any]], Totals]:
-    lines: list[dict[str, Any]] = []
-    for code, amount in sorted(amounts, key=lambda x: (KIND_ORDER[concepts[x[0]].kind], x[0])):
-        concept = concepts[code]
-        lines.append(
-            {
-                "code": code,
-                "name": concept.name,
-                "kind": concept.kind,
-                "amount": str(_money(amount)),
-                "computed": False,
-            }
-        )
-    incomes = [(concepts[c], a) for c, a in amounts if concepts[c].kind == "INGRESO"]
-    subject_onp = sum((a for c, a in incomes if c.subject_onp), Decimal(0))
-    subject_afp = sum((a for c, a in incomes if c.subject_afp), Decimal(0))
-    subject_essalud = sum((a for c, a in incomes if c.subject_essalud), Decimal(0))
-    if master.pension_system == "ONP" and ONP in rates and ONP in concepts:
-        lines.append(
-            {
-                "code": ONP,
-                "name": concepts[ONP].name,
-                "kind": "APORTE_TRABAJADOR",
-                "amount": str(_money(subject_onp * rates[ONP])),
-                "computed": True,
-            }
-        )
-    if ESSALUD in rates and ESSALUD in concepts:
-        lines.append(
-            {
-                "code": ESSALUD,
-                "name": concepts[ESSALUD].name,
-                "kind": "APORTE_EMPLEADOR",
-                "amount": str(_money(subject_essalud * rates[ESSALUD])),
-                "computed": True,
-            }
-        )
-    gross = sum((Decimal(x["amount"]) for x in lines if x["kind"] == "INGRESO"), Decimal(0))
-    deductions = sum((Decimal(x["amount"]) for x in lines if x["kind"] in WORKER_KINDS), Decimal(0))
-    employer = sum(
-        (Decimal(x["amount"]) for x in lines if x["kind"] == "APORTE_EMPLEADOR"), Decimal(0)
-    )
-    taxable = subject_afp if master.pension_system == "AFP" else subject_onp
-    return lines, Totals(
-        gross=_money(gross),
-        deductions=_money(deductions),
-        net=_money(gross - deductions),
-        taxable_base=_money(taxable),
-        employer_contributions=_money(employer),
-    )
+    """One payslip as data (demo generators, benchmarks); the importer uses the builder."""
+    in_cents = {
+        code: int((amount * 100).to_integral_value(ROUND_HALF_UP)) for code, amount in amounts
+    }
+    text, totals = PayslipBuilder(concepts, rates).build(master.pension_system, in_cents)
+    return json.loads(text), totals.as_decimal()
 
 
 def header_snapshot(

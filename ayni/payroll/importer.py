@@ -2,45 +2,48 @@
 
 Validates the whole .rem and master file first; a file with any error loads
 nothing and leaves a report of every error with its line number. A clean file
-replaces the draft run's payslips in one transaction (PostgreSQL: COPY).
+replaces the draft run's payslips in one transaction (PostgreSQL: COPY, see writer.py).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import uuid
-from collections.abc import Callable
+import tempfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import IO, Any
 
-from django.db import connection, transaction
+from django.db import transaction
 
 from ayni.accounts.permissions import PERSONNEL_EDIT
 from ayni.core.audit import audit_log
 from ayni.core.verification import new_code
 from ayni.core.workqueue import work_item_post
 from ayni.org.models import PayrollConcept, PensionRegime
-from ayni.payroll.compute import Totals, build_payslip, header_snapshot
+from ayni.payroll.compute import PayslipBuilder, header_snapshot
 from ayni.payroll.models import ContributionRate, PayrollRun, Payslip
-from ayni.payroll.rem import Concept, LoadError, MasterRow, parse_filename, parse_master, parse_rem
+from ayni.payroll.rem import (
+    Concept,
+    LoadError,
+    MasterRow,
+    RemResult,
+    parse_filename,
+    parse_master,
+    parse_rem,
+)
+from ayni.payroll.writer import payslip_row, write_payslips
 from ayni.personnel.models import Servant
 
 Progress = Callable[[int, int], None]
 BATCH = 2000
+SPOOL_BYTES = 64 * 1024 * 1024  # beyond this the built rows go to a temporary file
 
 
 class PayrollError(Exception):
     """A refusal for the user, in Spanish."""
-
-
-@dataclass
-class _RunTotals:
-    gross: Decimal = Decimal(0)
-    net: Decimal = Decimal(0)
-    count: int = 0
 
 
 @dataclass
@@ -133,60 +136,49 @@ def payroll_import(
     total = len(parsed.lines)
     if progress:
         progress(0, total)
-    # Build every payslip first, outside the transaction: progress is visible to the run
-    # page, and nothing runs on the connection while COPY holds it.
-    rates = rates_for(run.year, run.month)
     label = f"{run.get_kind_display()} {run.period_label}" + (
         f" (adicional {run.sequence - 1})" if run.is_additional else ""
     )
-    ugel_name, kind_label = run.ugel.name, run.get_kind_display()
-    totals = _RunTotals()
-    prepared: list[_Row] = []
-    for key, amounts in parsed.lines.items():
-        row = master[key]
-        lines, t = build_payslip(row, amounts, concepts, rates)
-        totals.gross += t.gross
-        totals.net += t.net
-        totals.count += 1
-        header = header_snapshot(
-            row, ugel_name=ugel_name, ruc=ruc, run_label=label, kind_label=kind_label
-        )
-        prepared.append(
-            _Row(key=key, uuid=uuid.uuid4(), header=header, lines=lines, totals=t, code=new_code())
-        )
-        if progress and totals.count % BATCH == 0:
-            progress(totals.count, total)
-    with transaction.atomic():
-        locked = PayrollRun.objects.select_for_update().get(pk=run.pk)
-        if locked.state == PayrollRun.State.PUBLISHED:
-            raise PayrollError("La planilla se publicó mientras se cargaba el archivo.")
-        servant_ids, created = _servants_for(run, [master[k] for k in parsed.lines])
-        Payslip.objects.filter(run=run).delete()
-        _insert(run, prepared, servant_ids)
-        run.state = PayrollRun.State.DRAFT
-        run.ruc = ruc
-        run.rem_name = rem_name
-        run.rem_sha256 = hashlib.sha256(rem_bytes).hexdigest()
-        run.line_count = parsed.line_count
-        run.payslip_count = totals.count
-        run.created_servants = created
-        run.total_gross = totals.gross
-        run.total_net = totals.net
-        run.errors = []
-        run.progress = 100
-        run.save()
-        audit_log(
-            action="payroll.imported",
-            actor=actor,
-            obj=run,
-            unit_path=run.ugel.path,
-            after={
-                "payslips": run.payslip_count,
-                "lines": run.line_count,
-                "sha256": run.rem_sha256,
-            },
-            detail=f"{label}: {run.payslip_count} boletas",
-        )
+    known = _lookup_ids(set(parsed.lines))
+    # Every payslip is built before the transaction, into a spool (memory, then disk):
+    # progress is visible to the run page, and nothing runs on the connection while
+    # COPY holds it.
+    with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES, mode="w+", newline="\n") as spool:
+        gross, net = _build(run, parsed, master, concepts, ruc, label, spool, progress)
+        spool.seek(0)
+        with transaction.atomic():
+            locked = PayrollRun.objects.select_for_update().get(pk=run.pk)
+            if locked.state == PayrollRun.State.PUBLISHED:
+                raise PayrollError("La planilla se publicó mientras se cargaba el archivo.")
+            missing = [master[k] for k in parsed.lines if k not in known]
+            ids, created = _servants_for(run, missing)
+            ids.update(known)
+            Payslip.objects.filter(run=run).delete()
+            write_payslips(run, _spooled(spool, ids), published=False)
+            run.state = PayrollRun.State.DRAFT
+            run.ruc = ruc
+            run.rem_name = rem_name
+            run.rem_sha256 = hashlib.sha256(rem_bytes).hexdigest()
+            run.line_count = parsed.line_count
+            run.payslip_count = total
+            run.created_servants = created
+            run.total_gross = Decimal(gross).scaleb(-2)
+            run.total_net = Decimal(net).scaleb(-2)
+            run.errors = []
+            run.progress = 100
+            run.save()
+            audit_log(
+                action="payroll.imported",
+                actor=actor,
+                obj=run,
+                unit_path=run.ugel.path,
+                after={
+                    "payslips": run.payslip_count,
+                    "lines": run.line_count,
+                    "sha256": run.rem_sha256,
+                },
+                detail=f"{label}: {run.payslip_count} boletas",
+            )
     return ImportOutcome(
         ok=True,
         errors=[],
@@ -196,8 +188,47 @@ def payroll_import(
     )
 
 
+def _build(
+    run: PayrollRun,
+    parsed: RemResult,
+    master: dict[tuple[str, str], MasterRow],
+    concepts: dict[str, Concept],
+    ruc: str,
+    label: str,
+    spool: IO[str],
+    progress: Progress | None,
+) -> tuple[int, int]:
+    """Write each payslip's row to the spool, keyed by document; returns gross and net."""
+    builder = PayslipBuilder(concepts, rates_for(run.year, run.month))
+    ugel_name, kind_label = run.ugel.name, run.get_kind_display()
+    gross = net = 0
+    total = len(parsed.lines)
+    for done, (key, amounts) in enumerate(parsed.lines.items(), start=1):
+        row = master[key]
+        lines, totals = builder.build(row.pension_system, amounts)
+        header = header_snapshot(
+            row, ugel_name=ugel_name, ruc=ruc, run_label=label, kind_label=kind_label
+        )
+        text = payslip_row(json.dumps(header, ensure_ascii=False), lines, totals, new_code())
+        spool.write(f"{key[0]}\t{key[1]}\t{text}\n")
+        gross += totals.gross
+        net += totals.net
+        if progress and done % BATCH == 0:
+            progress(done, total)
+    return gross, net
+
+
+def _spooled(spool: IO[str], ids: dict[tuple[str, str], int]) -> Iterator[tuple[int, str]]:
+    for line in spool:
+        doc_type, number, row = line.rstrip("\n").split("\t", 2)
+        yield ids[(doc_type, number)], row
+
+
 def _servants_for(run: PayrollRun, rows: list[MasterRow]) -> tuple[dict[tuple[str, str], int], int]:
-    """Ids of the servants of the file; those unknown to Ayni are created, flagged."""
+    """Ids of servants not found before the transaction; those still unknown to Ayni
+    are created, flagged for the escalafón team. Returns the ids and how many were new."""
+    if not rows:
+        return {}, 0
     ids = _lookup_ids({r.key for r in rows})
     missing = [r for r in rows if r.key not in ids]
     if missing:
@@ -258,94 +289,3 @@ def _lookup_ids(keys: set[tuple[str, str]]) -> dict[tuple[str, str], int]:
             )
             ids.update({(doc_type, number): pk for pk, number in found})
     return ids
-
-
-COLUMNS = [
-    "uuid",
-    "run_id",
-    "servant_id",
-    "year",
-    "month",
-    "payment_date",
-    "published",
-    "header",
-    "lines",
-    "gross",
-    "deductions",
-    "net",
-    "taxable_base",
-    "employer_contributions",
-    "verification_code",
-    "pdf_file",
-    "pdf_sha256",
-]
-
-
-@dataclass
-class _Row:
-    key: tuple[str, str]
-    uuid: uuid.UUID
-    header: dict[str, Any]
-    lines: list[dict[str, Any]]
-    totals: Totals
-    code: str
-
-
-def _insert(run: PayrollRun, rows: list[_Row], servant_ids: dict[tuple[str, str], int]) -> None:
-    """COPY on PostgreSQL (about ten times bulk_create), bulk_create elsewhere.
-
-    Nothing here may query the database while COPY holds the connection.
-    """
-    if connection.vendor == "postgresql":
-        table = Payslip._meta.db_table
-        with (
-            connection.cursor() as cursor,
-            cursor.cursor.copy(f"COPY {table} ({', '.join(COLUMNS)}) FROM STDIN") as copy,
-        ):
-            for r in rows:
-                t = r.totals
-                copy.write_row(
-                    (
-                        r.uuid,
-                        run.pk,
-                        servant_ids[r.key],
-                        run.year,
-                        run.month,
-                        run.payment_date,
-                        False,
-                        json.dumps(r.header, ensure_ascii=False),
-                        json.dumps(r.lines, ensure_ascii=False),
-                        t.gross,
-                        t.deductions,
-                        t.net,
-                        t.taxable_base,
-                        t.employer_contributions,
-                        r.code,
-                        "",
-                        "",
-                    )
-                )
-        return
-    for start in range(0, len(rows), BATCH):
-        Payslip.objects.bulk_create(
-            [
-                Payslip(
-                    uuid=r.uuid,
-                    run=run,
-                    servant_id=servant_ids[r.key],
-                    year=run.year,
-                    month=run.month,
-                    payment_date=run.payment_date,
-                    published=False,
-                    header=r.header,
-                    lines=r.lines,
-                    gross=r.totals.gross,
-                    deductions=r.totals.deductions,
-                    net=r.totals.net,
-                    taxable_base=r.totals.taxable_base,
-                    employer_contributions=r.totals.employer_contributions,
-                    verification_code=r.code,
-                )
-                for r in rows[start : start + BATCH]
-            ]
-        )

@@ -11,15 +11,13 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
 
 from ayni.accounts.validators import ruc_is_valid
 
-AMOUNT_RE = re.compile(r"^\d{1,7}(\.\d{1,2})?$")
-DNI_RE = re.compile(r"^\d{8}$")
+AMOUNT_RE = re.compile(r"^\d{1,7}(\.\d{1,2})?$", re.ASCII)
+DNI_RE = re.compile(r"^\d{8}$", re.ASCII)
 FOREIGN_RE = re.compile(r"^[A-Z0-9]{4,15}$")
 FILENAME_RE = re.compile(r"^0601(\d{4})(\d{2})(\d{11})\.rem$", re.IGNORECASE)
 DOC_TYPES = {"01": "DNI", "04": "CE", "07": "PASAPORTE"}
@@ -83,7 +81,8 @@ class MasterRow:
 
 @dataclass
 class RemResult:
-    lines: dict[tuple[str, str], list[tuple[str, Decimal]]] = field(default_factory=dict)
+    # (document type, number) → {concept code: amount in cents}
+    lines: dict[tuple[str, str], dict[str, int]] = field(default_factory=dict)
     errors: list[LoadError] = field(default_factory=list)
     line_count: int = 0
 
@@ -248,98 +247,91 @@ def parse_master(
     return rows, errors
 
 
-def iter_lines(data: bytes) -> Iterator[tuple[int, list[str]]]:
-    """(line number, fields) of every non-blank line; a trailing `|` is optional."""
-    for lineno, raw in enumerate(decode(data).splitlines(), start=1):
-        line = raw.strip()
-        if not line:
-            continue
-        fields = line.split("|")
-        if fields and fields[-1] == "" and len(fields) == 6:
-            fields.pop()
-        yield lineno, [f.strip() for f in fields]
+# The common line, `01|12345678|2001|1234.50|1234.50|`, in one match; anything else takes
+# the field-by-field path, which says exactly what is wrong.
+AMOUNT = r"(\d{1,7}(?:\.\d{1,2})?)?"
+COMMON_LINE = re.compile(rf"(\d\d)\|(\d{{8}})\|(\d{{4}})\|{AMOUNT}\|{AMOUNT}\|?", re.ASCII)
+
+
+def cents(amount: str) -> int:
+    """`1234`, `1234.5` or `1234.50` (already validated) → 123450."""
+    whole, _, fraction = amount.partition(".")
+    return int(whole) * 100 + int((fraction + "00")[:2])
+
+
+def _fields(line: str) -> list[str] | str:
+    """The five fields of a line that is not the common shape, or what is wrong with it."""
+    fields = [f.strip() for f in line.split("|")]
+    if fields[-1] == "" and len(fields) == 6:
+        fields.pop()
+    if len(fields) != 5:
+        return f"se esperaban 5 campos separados por «|» y hay {len(fields)}"
+    doc_type, number, code, accrued, paid = fields
+    doc_type, number = doc_type.zfill(2), number.upper()
+    return check_document(doc_type, number) or [doc_type, number, code, accrued, paid]
 
 
 def parse_rem(
     data: bytes, concepts: dict[str, Concept], master: dict[tuple[str, str], MasterRow]
 ) -> RemResult:
-    """Validate every line; group the amounts by servant (document type and number)."""
+    """Validate every line; group the amounts (in cents) by servant and concept.
+
+    Grouping per servant also finds repeated concepts, without a set of every line.
+    """
     result = RemResult()
-    seen: set[tuple[str, str, str]] = set()
     errors = result.errors
-    for lineno, fields in iter_lines(data):
-        result.line_count += 1
-        if len(errors) >= MAX_ERRORS:
-            continue
-        if len(fields) != 5:
-            errors.append(
-                LoadError(
-                    "rem", lineno, f"se esperaban 5 campos separados por «|» y hay {len(fields)}"
-                )
-            )
-            continue
-        doc_type, number, code, accrued, paid = fields
-        doc_type, number = doc_type.zfill(2), number.upper()
-        problem = check_document(doc_type, number)
-        if problem:
-            errors.append(LoadError("rem", lineno, problem))
-            continue
+    groups = result.lines
+    common = COMMON_LINE.fullmatch
+    count = 0
+    for lineno, line in enumerate(decode(data).splitlines(), start=1):
+        match = common(line)
+        if match is not None and match[1] in DOC_TYPES:
+            count += 1
+            if len(errors) >= MAX_ERRORS:
+                continue
+            doc_type, number, code, accrued, paid = match.groups()
+            bad = ""
+        else:
+            line = line.strip()
+            if not line:
+                continue
+            count += 1
+            if len(errors) >= MAX_ERRORS:
+                continue
+            fields = _fields(line)
+            if isinstance(fields, str):
+                errors.append(LoadError("rem", lineno, fields))
+                continue
+            doc_type, number, code, accrued, paid = fields
+            bad = next((v for v in (accrued, paid) if v and not AMOUNT_RE.match(v)), "")
+        problem = ""
         concept = concepts.get(code)
-        if concept is None:
-            errors.append(
-                LoadError("rem", lineno, f"el concepto «{code}» no existe en la Tabla 22")
-            )
-            continue
-        if not concept.allowed_in_rem:
-            errors.append(
-                LoadError(
-                    "rem",
-                    lineno,
-                    f"el concepto {code} ({concept.name}) no puede declararse en un .rem",
-                )
-            )
-            continue
-        bad = [v for v in (accrued, paid) if v and not AMOUNT_RE.match(v)]
-        if bad:
-            errors.append(
-                LoadError(
-                    "rem",
-                    lineno,
-                    f"monto «{bad[0]}» no válido: hasta 7 dígitos y 2 decimales, con punto",
-                )
-            )
-            continue
-        if not paid and not accrued:
-            errors.append(LoadError("rem", lineno, "la línea no tiene monto"))
-            continue
         key = (doc_type, number)
         row = master.get(key)
-        if row is None:
-            errors.append(
-                LoadError(
-                    "rem",
-                    lineno,
-                    f"el servidor con documento {number} no está en el archivo maestro",
-                )
+        if concept is None:
+            problem = f"el concepto «{code}» no existe en la Tabla 22"
+        elif not concept.allowed_in_rem:
+            problem = f"el concepto {code} ({concept.name}) no puede declararse en un .rem"
+        elif bad:
+            problem = f"monto «{bad}» no válido: hasta 7 dígitos y 2 decimales, con punto"
+        elif not paid and not accrued:
+            problem = "la línea no tiene monto"
+        elif row is None:
+            problem = f"el servidor con documento {number} no está en el archivo maestro"
+        elif code in AFP_ONLY and row.pension_system != "AFP":
+            problem = (
+                f"el concepto {code} es solo para afiliados a una AFP y el servidor "
+                f"{number} no lo está"
             )
-            continue
-        if code in AFP_ONLY and row.pension_system != "AFP":
-            errors.append(
-                LoadError(
-                    "rem",
-                    lineno,
-                    f"el concepto {code} es solo para "
-                    f"afiliados a una AFP y el servidor "
-                    f"{number} no lo está",
-                )
-            )
-            continue
-        if (doc_type, number, code) in seen:
-            errors.append(
-                LoadError("rem", lineno, f"el concepto {code} se repite para el servidor {number}")
-            )
-            continue
-        seen.add((doc_type, number, code))
-        amount = Decimal(paid or accrued)
-        result.lines.setdefault(key, []).append((code, amount))
+        else:
+            amounts = groups.get(key)
+            if amounts is None:
+                groups[key] = amounts = {}
+            elif code in amounts:
+                problem = f"el concepto {code} se repite para el servidor {number}"
+            if not problem:
+                amounts[code] = cents(paid or accrued)
+                continue
+        errors.append(LoadError("rem", lineno, problem))
+    result.line_count = count
     return result

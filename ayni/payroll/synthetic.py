@@ -6,44 +6,39 @@ PostgreSQL: COPY; elsewhere bulk_create."""
 from __future__ import annotations
 
 import json
-import uuid
 from collections.abc import Callable
 from datetime import date
-from decimal import Decimal
-from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from ayni.core.verification import new_code
 from ayni.org.models import OrgUnit
-from ayni.payroll.compute import build_payslip
-from ayni.payroll.importer import COLUMNS, load_concepts, rates_for
-from ayni.payroll.models import PayrollRun, Payslip
-from ayni.payroll.rem import MasterRow
+from ayni.payroll.compute import CentTotals, PayslipBuilder
+from ayni.payroll.importer import load_concepts, rates_for
+from ayni.payroll.models import PayrollRun
+from ayni.payroll.rem import cents
+from ayni.payroll.writer import payslip_row, write_payslips
 from ayni.personnel.models import Servant
 
 AMOUNTS = {
-    "ONP": [("2001", Decimal("2950.00")), ("2005", Decimal("120.00")), ("0702", Decimal("29.50"))],
+    "ONP": [("2001", "2950.00"), ("2005", "120.00"), ("0702", "29.50")],
     "AFP": [
-        ("2001", Decimal("3400.00")),
-        ("2005", Decimal("150.00")),
-        ("0608", Decimal("355.00")),
-        ("0606", Decimal("48.63")),
+        ("2001", "3400.00"),
+        ("2005", "150.00"),
+        ("0608", "355.00"),
+        ("0606", "48.63"),
     ],
-    "OTRO": [("2001", Decimal("2700.00")), ("0702", Decimal("27.00"))],
+    "OTRO": [("2001", "2700.00"), ("0702", "27.00")],
 }
 
 
-def _templates(year: int, month: int) -> dict[str, tuple[str, Any]]:
-    concepts, rates = load_concepts(), rates_for(year, month)
-    result = {}
-    for system, amounts in AMOUNTS.items():
-        row = MasterRow(*([""] * 24))
-        row.pension_system = system
-        lines, totals = build_payslip(row, amounts, concepts, rates)
-        result[system] = (json.dumps(lines, ensure_ascii=False), totals)
-    return result
+def _templates(year: int, month: int) -> dict[str, tuple[str, CentTotals]]:
+    builder = PayslipBuilder(load_concepts(), rates_for(year, month))
+    return {
+        system: builder.build(system, {code: cents(amount) for code, amount in amounts})
+        for system, amounts in AMOUNTS.items()
+    }
 
 
 def generate_payslips(months: int, *, progress: Callable[[int, int], None] | None = None) -> int:
@@ -105,52 +100,11 @@ def generate_payslips(months: int, *, progress: Callable[[int, int], None] | Non
                         },
                         ensure_ascii=False,
                     )
-                    rows.append(
-                        (
-                            uuid.uuid4(),
-                            run.pk,
-                            pk,
-                            year,
-                            month,
-                            payment,
-                            True,
-                            header,
-                            lines_json,
-                            t.gross,
-                            t.deductions,
-                            t.net,
-                            t.taxable_base,
-                            t.employer_contributions,
-                            new_code(),
-                            "",
-                            "",
-                        )
-                    )
-                _write(rows)
+                    rows.append((pk, payslip_row(header, lines_json, t, new_code())))
+                write_payslips(run, rows, published=True)
                 run.payslip_count = len(rows)
                 run.save(update_fields=["payslip_count"])
             written += len(rows)
             if progress:
                 progress(written, 0)
     return written
-
-
-def _write(rows: list[tuple[Any, ...]]) -> None:
-    if connection.vendor == "postgresql":
-        with (
-            connection.cursor() as cursor,
-            cursor.cursor.copy(
-                f"COPY {Payslip._meta.db_table} ({', '.join(COLUMNS)}) FROM STDIN"
-            ) as copy,
-        ):
-            for row in rows:
-                copy.write_row(row)
-        return
-    fields = [c.removesuffix("_id") for c in COLUMNS]
-    objects = []
-    for row in rows:
-        data = dict(zip(fields, row, strict=True))
-        data["header"], data["lines"] = json.loads(data["header"]), json.loads(data["lines"])
-        data["run_id"], data["servant_id"] = data.pop("run"), data.pop("servant")
-        objects.append(Payslip(**data))
-    Payslip.objects.bulk_create(objects, batch_size=2000)

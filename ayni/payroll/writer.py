@@ -1,0 +1,116 @@
+"""Write a run's payslips from rows in PostgreSQL's COPY text format.
+
+The importer and the synthetic-sector generator build each payslip once as a line
+of text (`payslip_row`) and hand (servant id, row) pairs to `write_payslips`:
+PostgreSQL takes them through COPY in large blocks, with no per-value adaptation
+in Python; other engines (SQLite in development and tests) read the same rows
+back into model instances for `bulk_create`.
+
+Nothing may query the database while COPY holds the connection.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.db import connection
+
+from ayni.payroll.compute import CentTotals, money
+from ayni.payroll.models import PayrollRun, Payslip
+
+# A row's own columns, in the order of `payslip_row`; the servant goes before them and
+# the run's columns after.
+ROW_COLUMNS = [
+    "uuid",
+    "header",
+    "lines",
+    "gross",
+    "deductions",
+    "net",
+    "taxable_base",
+    "employer_contributions",
+    "verification_code",
+]
+RUN_COLUMNS = ["run_id", "year", "month", "payment_date", "published", "pdf_file", "pdf_sha256"]
+COLUMNS = ["servant_id", *ROW_COLUMNS, *RUN_COLUMNS]
+BLOCK = 1000
+
+
+def _escape(text: str) -> str:
+    """COPY text escaping for JSON text: json.dumps leaves no raw tab, newline or CR,
+    so doubling the backslashes is all it takes."""
+    return text.replace("\\", "\\\\")
+
+
+def payslip_row(header_json: str, lines_json: str, totals: CentTotals, code: str) -> str:
+    """One payslip's own columns as COPY text (a fresh UUID each call), without newline."""
+    return "\t".join(
+        [
+            str(uuid.uuid4()),
+            _escape(header_json),
+            _escape(lines_json),
+            *map(money, totals.values()),
+            code,
+        ]
+    )
+
+
+def write_payslips(run: PayrollRun, rows: Iterable[tuple[int, str]], *, published: bool) -> int:
+    """Insert the run's payslips from (servant id, `payslip_row`) pairs; returns how many."""
+    if connection.vendor == "postgresql":
+        return _copy(run, rows, published)
+    return _bulk_create(run, rows, published)
+
+
+def _copy(run: PayrollRun, rows: Iterable[tuple[int, str]], published: bool) -> int:
+    suffix = (
+        f"\t{run.pk}\t{run.year}\t{run.month}\t{run.payment_date.isoformat()}"
+        f"\t{'t' if published else 'f'}\t\t\n"
+    )
+    sql = f"COPY {Payslip._meta.db_table} ({', '.join(COLUMNS)}) FROM STDIN"
+    count = 0
+    block: list[str] = []
+    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+        for servant_id, row in rows:
+            block.append(f"{servant_id}\t{row}{suffix}")
+            if len(block) == BLOCK:
+                copy.write("".join(block))
+                count += len(block)
+                block.clear()
+        if block:
+            copy.write("".join(block))
+            count += len(block)
+    return count
+
+
+def _bulk_create(run: PayrollRun, rows: Iterable[tuple[int, str]], published: bool) -> int:
+    def unescape(text: str) -> str:
+        return text.replace("\\\\", "\\")
+
+    def payslip(servant_id: int, row: str) -> Payslip:
+        key, header, lines, *amounts, code = row.split("\t")
+        gross, deductions, net, taxable, employer = (Decimal(a) for a in amounts)
+        return Payslip(
+            uuid=uuid.UUID(key),
+            run=run,
+            servant_id=servant_id,
+            year=run.year,
+            month=run.month,
+            payment_date=run.payment_date,
+            published=published,
+            header=json.loads(unescape(header)),
+            lines=json.loads(unescape(lines)),
+            gross=gross,
+            deductions=deductions,
+            net=net,
+            taxable_base=taxable,
+            employer_contributions=employer,
+            verification_code=code,
+        )
+
+    objects = [payslip(servant_id, row) for servant_id, row in rows]
+    Payslip.objects.bulk_create(objects, batch_size=BLOCK)
+    return len(objects)
