@@ -182,8 +182,11 @@ def specs_for(count: int) -> list[dict[str, str]]:
     return [servant_spec(i) for i in range(count)]
 
 
-def build_servants(count: int, ugel_code: str = UGEL_CODE, with_accounts: bool = False) -> int:
-    """Bulk-create `count` servants of one UGEL (and their accounts); returns how many."""
+def build_servants(
+    count: int, ugel_code: str = UGEL_CODE, with_accounts: bool = False, first: int = 0
+) -> int:
+    """Bulk-create servants `first` .. `first + count - 1` (see `servant_spec`) in one UGEL,
+    with their accounts if asked; returns how many."""
     from django.contrib.auth.hashers import make_password
     from django.db import transaction
     from django.utils import timezone
@@ -199,8 +202,8 @@ def build_servants(count: int, ugel_code: str = UGEL_CODE, with_accounts: bool =
     now = timezone.now()
     rng = random.Random(2026)
     batch = 5000
-    for start in range(0, count, batch):
-        specs = [servant_spec(i) for i in range(start, min(count, start + batch))]
+    for start in range(first, first + count, batch):
+        specs = [servant_spec(i) for i in range(start, min(first + count, start + batch))]
         with transaction.atomic():
             user_ids: dict[str, int] = {}
             if with_accounts:

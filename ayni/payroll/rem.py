@@ -47,7 +47,7 @@ class LoadError:
         return f"{self.file}, {where}: {self.message}"
 
 
-@dataclass
+@dataclass(slots=True)
 class MasterRow:
     doc_type: str
     doc_number: str
