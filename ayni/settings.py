@@ -119,7 +119,10 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'ayni.sqlite3'}",
-        conn_max_age=env_int("DB_CONN_MAX_AGE", 0),
+        # Persistent connections in production: a new PostgreSQL backend per request
+        # cost more CPU than the request itself on payment day (docs/benchmarks.md).
+        conn_max_age=env_int("DB_CONN_MAX_AGE", 0 if DEBUG else 60),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -275,6 +278,10 @@ VERIFY_RATE_LIMIT_PER_HOUR = env_int("VERIFY_RATE_LIMIT_PER_HOUR", 60)
 
 # Tiempo de servicios (docs/legajo.md, DOMAIN.md): which leave and sanctions are
 # discounted, and the method. Change here, not in code.
+# Render every payslip PDF in a background task when a run is published, so that
+# payment day serves stored files instead of rendering (docs/decisions.md).
+PAYROLL_PRERENDER_PDF = env_bool("PAYROLL_PRERENDER_PDF", True)
+
 SERVICE_TIME = {
     "method": "calendar",  # calendar difference per stretch, 30 days → month, 12 months → year
     "unpaid_leave": ["particulares", "capacitacion_no_oficial", "cargo_politico"],

@@ -478,6 +478,35 @@ def test_payslip_pdf_service_reuses_the_stored_file(published):
     assert payslip_pdf(Payslip.objects.get(pk=slip.pk)) == first
 
 
+def test_publication_renders_every_pdf_in_the_background(
+    run, persona, settings, client_for, monkeypatch, django_capture_on_commit_callbacks
+):
+    settings.PAYROLL_PRERENDER_PDF = True
+    load(run)
+    officer = client_for("planillas")
+    with django_capture_on_commit_callbacks(execute=True):
+        payroll_publish(run=run, actor=persona("planillas"))
+    slips = list(Payslip.objects.filter(run=run))
+    assert len(slips) == 2 and all(s.pdf_file and s.pdf_sha256 for s in slips)
+    for slip in slips:
+        record = VerificationRecord.objects.get(code=slip.verification_code)
+        assert record.pdf_sha256 == slip.pdf_sha256
+    page = officer.get(f"/planillas/{run.uuid}/").content.decode()
+    assert "Boletas en PDF ya generadas: 2 de 2." in page
+    # payment day serves the stored file: nothing is rendered again
+    monkeypatch.setattr("ayni.payroll.pdf.render_payslip", lambda p: pytest.fail("rendered"))
+    teacher = next(s for s in slips if s.header["documento"].endswith("10000001"))
+    with time_machine.travel(datetime(2030, 1, 20, 9, tzinfo=LIMA), tick=False):
+        response = client_for("servant").get(f"/mi-boleta/{teacher.uuid}/pdf/")
+    assert response.content.startswith(b"%PDF")
+
+
+def test_a_run_published_without_prerendering_says_how_many_pdfs_exist(published, client_for):
+    page = client_for("planillas").get(f"/planillas/{published.uuid}/").content.decode()
+    assert "Boletas en PDF ya generadas: 0 de 2." in page
+    assert "las que falten se generan cuando el servidor las descargue" in page
+
+
 # --- the two ways in: the upload page (background task) and the command -------------
 
 

@@ -46,6 +46,13 @@ def get_run_for_user(user: Any, ref: UUID | str) -> PayrollRun:
     return run
 
 
+def stored_pdf_count(run: PayrollRun) -> int:
+    """How many of a published run's payslips already have their PDF stored."""
+    if run.state != PayrollRun.State.PUBLISHED:
+        return 0
+    return run.payslips.exclude(pdf_file="").count()
+
+
 def ugels_for_upload(user: Any) -> QuerySet[OrgUnit]:
     return OrgUnit.objects.filter(
         under_any(perm_paths(user, PAYROLL_MANAGE)), kind=OrgUnit.Kind.UGEL

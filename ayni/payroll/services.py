@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -15,6 +16,7 @@ from ayni.core.verification import mask_document, mask_name
 from ayni.org.models import OrgUnit
 from ayni.payroll.importer import PayrollError
 from ayni.payroll.models import PayrollRun, Payslip
+from ayni.payroll.tasks import render_run_pdfs_task
 
 
 @transaction.atomic
@@ -111,4 +113,7 @@ def payroll_publish(*, run: PayrollRun, actor: Any) -> PayrollRun:
         unit_path=run.ugel.path,
         detail=f"{run}: {run.payslip_count} boletas, pago {run.payment_date:%d/%m/%Y}",
     )
+    if settings.PAYROLL_PRERENDER_PDF:
+        run_id = run.pk
+        transaction.on_commit(lambda: render_run_pdfs_task.enqueue(run_id))
     return run

@@ -6,7 +6,10 @@ from django.core.files.storage import default_storage
 from django_tasks import task
 
 from ayni.payroll.importer import PayrollError, payroll_import
-from ayni.payroll.models import PayrollRun
+from ayni.payroll.models import PayrollRun, Payslip
+from ayni.payroll.pdf import payslip_pdf
+
+RENDER_CHUNK = 200
 
 
 @task()
@@ -40,3 +43,23 @@ def import_payroll_task(run_id: int, actor_id: int | None = None) -> int:
         )
         return 0
     return outcome.payslips
+
+
+@task()
+def render_run_pdfs_task(run_id: int) -> int:
+    """Render and store the PDF of every payslip of a published run that has none yet,
+    so that payment day serves stored files. Safe to run twice or beside first
+    downloads: `payslip_pdf` locks each payslip and renders it once."""
+    rendered, last = 0, 0
+    while True:
+        chunk = list(
+            Payslip.objects.filter(run_id=run_id, published=True, pdf_file="", pk__gt=last)
+            .select_related("run")
+            .order_by("pk")[:RENDER_CHUNK]
+        )
+        if not chunk:
+            return rendered
+        for payslip in chunk:
+            payslip_pdf(payslip)
+            rendered += 1
+        last = chunk[-1].pk

@@ -22,6 +22,7 @@ from ayni.payroll.selectors import (
     get_payslip_for_user,
     get_run_for_user,
     runs_in_scope,
+    stored_pdf_count,
     ugels_for_upload,
     visible_payslips,
 )
@@ -150,7 +151,13 @@ def run_detail(request: HttpRequest, ref: UUID) -> HttpResponse:
         if request.headers.get("HX-Request")
         else "payroll/run_detail.html"
     )
-    return render(request, template, {"run": run, "sample": sample, "today": timezone.localdate()})
+    context = {
+        "run": run,
+        "sample": sample,
+        "today": timezone.localdate(),
+        "pdfs": stored_pdf_count(run),
+    }
+    return render(request, template, context)
 
 
 @require_perm(PAYROLL_MANAGE)
