@@ -88,7 +88,7 @@ def log(message: str) -> None:
 # --- building the database -------------------------------------------------------------
 
 
-def build(servants: int, workdir: Path) -> dict[str, Any]:
+def build(servants: int, workdir: Path, prerender: bool) -> dict[str, Any]:
     """Org tree, K servants with accounts, one published month; timings and facts."""
     from django.contrib.auth.hashers import check_password
     from django.core.management import call_command
@@ -150,8 +150,22 @@ def build(servants: int, workdir: Path) -> dict[str, Any]:
     )
     if not outcome.ok:
         raise SystemExit("Import refused:\n" + "\n".join(outcome.errors[:20]))
-    payroll_publish(run=run, actor=None)
+    payroll_publish(run=run, actor=None)  # its render task is queued; no worker runs here
     step(f"import + publish {outcome.payslips:,} payslips ({month:02d}/{year})", start)
+    if prerender:
+        # What the db_worker does after publication (render_run_pdfs_task), in two
+        # processes as two workers would; its rate is reported.
+        start = time.perf_counter()
+        connections.close_all()
+        ctx = mp.get_context("fork")
+        halves = [ctx.Process(target=_render_half, args=(run.pk, h)) for h in (0, 1)]
+        for proc in halves:
+            proc.start()
+        for proc in halves:
+            proc.join()
+        stored = Payslip.objects.filter(run=run).exclude(pdf_file="").count()
+        facts["prerender"] = (stored, time.perf_counter() - start)
+        step(f"pre-render {stored:,} payslip PDFs (2 processes)", start)
 
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
@@ -180,6 +194,21 @@ def build(servants: int, workdir: Path) -> dict[str, Any]:
     facts["period"] = f"{month:02d}/{year}"
     connections.close_all()
     return facts
+
+
+def _render_half(run_id: int, half: int) -> None:
+    """Half of render_run_pdfs_task's work (payslips of one id parity), in a forked child."""
+    from django.db import connections
+
+    from ayni.payroll.models import Payslip
+    from ayni.payroll.pdf import payslip_pdf
+
+    connections.close_all()  # the parent's connection is not ours
+    slips = Payslip.objects.filter(run_id=run_id, pdf_file="").select_related("run")
+    for payslip in slips.order_by("pk").iterator(chunk_size=200):
+        if payslip.pk % 2 == half:
+            payslip_pdf(payslip)
+    connections.close_all()
 
 
 def steps_in_process(dnis: list[str]) -> dict[str, float]:
@@ -580,7 +609,12 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--duration", type=float, default=60.0)
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--port", type=int, default=8123)
-    parser.add_argument("--conn-max-age", type=int, default=0)
+    parser.add_argument("--conn-max-age", type=int, default=60)
+    parser.add_argument(
+        "--no-prerender",
+        action="store_true",
+        help="leave the PDFs to the first download (as before publication pre-rendered them)",
+    )
     parser.add_argument("--keep", action="store_true")
     args = parser.parse_args(argv)
     levels = [int(x) for x in args.levels.split(",") if x.strip()]
@@ -592,7 +626,7 @@ def main(argv: list[str]) -> None:
         pg_create(database_url)
         log(f"Building {args.servants:,} servants with accounts and one published month...")
         django_env(database_url, workdir)
-        facts = build(args.servants, workdir)
+        facts = build(args.servants, workdir, prerender=not args.no_prerender)
         env = server_env(database_url, workdir, args.port, args.conn_max_age)
         log(f"Starting gunicorn -w {args.workers} on 127.0.0.1:{args.port}...")
         server = start_gunicorn(env, args.port, args.workers)
@@ -614,7 +648,10 @@ def main(argv: list[str]) -> None:
                 server.pid,
             )
             reused = max(0, counter.value - (args.servants - RESERVED))
-            level["label"] = "first downloads" + (f" ({reused:,} reused)" if reused else "")
+            first = (
+                "first visits (PDF pre-rendered)" if not args.no_prerender else "first downloads"
+            )
+            level["label"] = first + (f" ({reused:,} reused)" if reused else "")
             results.append(level)
             log(f"  {level['rate']:.1f} journeys/s, errors {level['errors']}")
         busiest = max(results, key=lambda lv: lv["rate"])["concurrency"]
