@@ -111,6 +111,13 @@ def _bulk_create(run: PayrollRun, rows: Iterable[tuple[int, str]], published: bo
             verification_code=code,
         )
 
-    objects = [payslip(servant_id, row) for servant_id, row in rows]
-    Payslip.objects.bulk_create(objects, batch_size=BLOCK)
-    return len(objects)
+    count = 0
+    batch: list[Payslip] = []
+    for servant_id, row in rows:
+        batch.append(payslip(servant_id, row))
+        if len(batch) == BLOCK:
+            Payslip.objects.bulk_create(batch)
+            count += len(batch)
+            batch.clear()
+    Payslip.objects.bulk_create(batch)
+    return count + len(batch)
