@@ -39,7 +39,7 @@ from ayni.personnel.models import Servant
 
 Progress = Callable[[int, int], None]
 BATCH = 2000
-SPOOL_BYTES = 64 * 1024 * 1024  # beyond this the built rows go to a temporary file
+SPOOL_BYTES = 16 * 1024 * 1024  # beyond this the built rows go to a temporary file
 
 
 class PayrollError(Exception):

@@ -8,9 +8,11 @@ number, in Spanish; a file with any error loads nothing.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -23,6 +25,7 @@ FILENAME_RE = re.compile(r"^0601(\d{4})(\d{2})(\d{11})\.rem$", re.IGNORECASE)
 DOC_TYPES = {"01": "DNI", "04": "CE", "07": "PASAPORTE"}
 AFP_ONLY = {"0601", "0606", "0608", "0609"}
 MAX_ERRORS = 1000
+CHUNK = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -95,6 +98,33 @@ def decode(data: bytes) -> str:
         return data.decode("cp1252")
 
 
+def _is_utf8(data: bytes) -> bool:
+    """Whether the bytes are valid UTF-8, checked a piece at a time (no copy of the text)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    view = memoryview(data)
+    try:
+        for start in range(0, len(data), CHUNK):
+            decoder.decode(view[start : start + CHUNK])
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def text_lines(data: bytes) -> Iterator[str]:
+    """The lines of a file as `decode(data).splitlines()` gives them, decoded about a
+    megabyte at a time, so that a large file is never held twice as text."""
+    encoding, start = ("utf-8", 0) if _is_utf8(data) else ("cp1252", 0)
+    if encoding == "utf-8" and data.startswith(codecs.BOM_UTF8):
+        start = len(codecs.BOM_UTF8)
+    while start < len(data):
+        # cut just after a newline: no character and no CRLF is ever split
+        end = data.find(b"\n", start + CHUNK)
+        end = len(data) if end < 0 else end + 1
+        yield from data[start:end].decode(encoding).splitlines()
+        start = end
+
+
 def parse_filename(name: str) -> tuple[int, int, str, list[str]]:
     """Year, month and RUC from `0601AAAAMM<RUC>.rem`, with the problems found."""
     match = FILENAME_RE.match(name.strip())
@@ -152,6 +182,20 @@ MASTER_COLUMNS = [
     "fecha_termino",
     "tiempo_servicio",
 ]
+REPEATED_MASTER = [
+    "cargo",
+    "establecimiento",
+    "codigo_modular",
+    "tipo_servidor",
+    "nivel_escala",
+    "jornada_horas",
+    "regimen_laboral",
+    "leyenda_permanente",
+    "leyenda_mensual",
+    "fecha_ingreso",
+    "fecha_termino",
+    "tiempo_servicio",
+]
 REQUIRED_MASTER = {
     "tipo_doc",
     "num_doc",
@@ -187,10 +231,13 @@ def parse_master(
     if missing:
         return {}, [LoadError("maestro", 1, "faltan columnas: " + ", ".join(missing))]
     reader.fieldnames = header
+    shared: dict[str, str] = {}  # one copy of each repeated value (cargo, escuela, régimen…)
     for lineno, raw in enumerate(reader, start=2):
         if not any((v or "").strip() for v in raw.values()):
             continue
         row = {k: (v or "").strip() for k, v in raw.items() if k}
+        for column in REPEATED_MASTER:
+            row[column] = shared.setdefault(row[column], row[column])
         problems = [f"falta «{c}»" for c in sorted(REQUIRED_MASTER) if not row.get(c)]
         doc_type = row["tipo_doc"].zfill(2) if row["tipo_doc"] else ""
         number = row["num_doc"].upper()
@@ -283,7 +330,7 @@ def parse_rem(
     groups = result.lines
     common = COMMON_LINE.fullmatch
     count = 0
-    for lineno, line in enumerate(decode(data).splitlines(), start=1):
+    for lineno, line in enumerate(text_lines(data), start=1):
         match = common(line)
         if match is not None and match[1] in DOC_TYPES:
             count += 1
