@@ -182,20 +182,21 @@ MASTER_COLUMNS = [
     "fecha_termino",
     "tiempo_servicio",
 ]
-REPEATED_MASTER = [
-    "cargo",
-    "establecimiento",
-    "codigo_modular",
-    "tipo_servidor",
-    "nivel_escala",
-    "jornada_horas",
-    "regimen_laboral",
-    "leyenda_permanente",
-    "leyenda_mensual",
-    "fecha_ingreso",
-    "fecha_termino",
-    "tiempo_servicio",
-]
+# Columns whose values repeat across servants (cargo, escuela, régimen, leyendas…): the
+# parser keeps one copy of each value. The others are the person's own.
+OWN_MASTER = {
+    "tipo_doc",
+    "num_doc",
+    "apellido_paterno",
+    "apellido_materno",
+    "nombres",
+    "fecha_nacimiento",
+    "regimen_pensionario",
+    "cuspp",
+    "fecha_afiliacion",
+    "cuenta_bancaria",
+}
+REPEATED_MASTER = [c for c in MASTER_COLUMNS if c not in OWN_MASTER]
 REQUIRED_MASTER = {
     "tipo_doc",
     "num_doc",
