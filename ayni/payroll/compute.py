@@ -86,18 +86,17 @@ class PayslipBuilder:
     def __init__(self, concepts: dict[str, Concept], rates: dict[str, Decimal]) -> None:
         self._lines = {code: self._line(c, computed=False) for code, c in concepts.items()}
         self._order = {code: line.order for code, line in self._lines.items()}.__getitem__
-        self._onp_rate = rates.get(ONP) if ONP in concepts else None
-        self._essalud_rate = rates.get(ESSALUD) if ESSALUD in concepts else None
-        self._onp = (
-            self._line(concepts[ONP], computed=True, kind="APORTE_TRABAJADOR")
-            if (self._onp_rate is not None)
-            else None
-        )
-        self._essalud = (
-            self._line(concepts[ESSALUD], computed=True, kind="APORTE_EMPLEADOR")
-            if self._essalud_rate is not None
-            else None
-        )
+        # the computed lines, each with its rate; None when the period has no rate
+        self._onp = self._computed(concepts, rates, ONP, "APORTE_TRABAJADOR")
+        self._essalud = self._computed(concepts, rates, ESSALUD, "APORTE_EMPLEADOR")
+
+    @classmethod
+    def _computed(
+        cls, concepts: dict[str, Concept], rates: dict[str, Decimal], code: str, kind: str
+    ) -> tuple[_Line, Decimal] | None:
+        if code not in concepts or code not in rates:
+            return None
+        return cls._line(concepts[code], computed=True, kind=kind), rates[code]
 
     @staticmethod
     def _line(concept: Concept, *, computed: bool, kind: str = "") -> _Line:
@@ -135,13 +134,15 @@ class PayslipBuilder:
                 deductions += value
             elif line.kind == "APORTE_EMPLEADOR":
                 employer += value
-        if pension_system == "ONP" and self._onp is not None and self._onp_rate is not None:
-            withheld = _round_cents(onp, self._onp_rate)
-            entries.append((self._onp, withheld))
+        if pension_system == "ONP" and self._onp is not None:
+            onp_line, rate = self._onp
+            withheld = _round_cents(onp, rate)
+            entries.append((onp_line, withheld))
             deductions += withheld
-        if self._essalud is not None and self._essalud_rate is not None:
-            contribution = _round_cents(essalud, self._essalud_rate)
-            entries.append((self._essalud, contribution))
+        if self._essalud is not None:
+            essalud_line, rate = self._essalud
+            contribution = _round_cents(essalud, rate)
+            entries.append((essalud_line, contribution))
             employer += contribution
         text = "[" + ", ".join(f'{line.prefix}{money(value)}"}}' for line, value in entries) + "]"
         taxable = afp if pension_system == "AFP" else onp

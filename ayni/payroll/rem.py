@@ -114,9 +114,9 @@ def _is_utf8(data: bytes) -> bool:
 def text_lines(data: bytes) -> Iterator[str]:
     """The lines of a file as `decode(data).splitlines()` gives them, decoded about a
     megabyte at a time, so that a large file is never held twice as text."""
-    encoding, start = ("utf-8", 0) if _is_utf8(data) else ("cp1252", 0)
-    if encoding == "utf-8" and data.startswith(codecs.BOM_UTF8):
-        start = len(codecs.BOM_UTF8)
+    encoding = "utf-8" if _is_utf8(data) else "cp1252"
+    bom = encoding == "utf-8" and data.startswith(codecs.BOM_UTF8)
+    start = len(codecs.BOM_UTF8) if bom else 0
     while start < len(data):
         # cut just after a newline: no character and no CRLF is ever split
         end = data.find(b"\n", start + CHUNK)

@@ -50,16 +50,13 @@ def render_run_pdfs_task(run_id: int) -> int:
     """Render and store the PDF of every payslip of a published run that has none yet,
     so that payment day serves stored files. Safe to run twice or beside first
     downloads: `payslip_pdf` locks each payslip and renders it once."""
-    rendered, last = 0, 0
-    while True:
-        chunk = list(
-            Payslip.objects.filter(run_id=run_id, published=True, pdf_file="", pk__gt=last)
-            .select_related("run")
-            .order_by("pk")[:RENDER_CHUNK]
-        )
-        if not chunk:
-            return rendered
-        for payslip in chunk:
-            payslip_pdf(payslip)
-            rendered += 1
-        last = chunk[-1].pk
+    payslips = (
+        Payslip.objects.filter(run_id=run_id, published=True, pdf_file="")
+        .select_related("run")
+        .order_by("pk")
+    )
+    rendered = 0
+    for payslip in payslips.iterator(chunk_size=RENDER_CHUNK):
+        payslip_pdf(payslip)
+        rendered += 1
+    return rendered

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
+from typing import TypeVar
 
 from django.db import connection
 
@@ -37,6 +38,18 @@ ROW_COLUMNS = [
 RUN_COLUMNS = ["run_id", "year", "month", "payment_date", "published", "pdf_file", "pdf_sha256"]
 COLUMNS = ["servant_id", *ROW_COLUMNS, *RUN_COLUMNS]
 BLOCK = 1000
+T = TypeVar("T")
+
+
+def _in_blocks(items: Iterable[T]) -> Iterator[list[T]]:
+    block: list[T] = []
+    for item in items:
+        block.append(item)
+        if len(block) == BLOCK:
+            yield block
+            block = []
+    if block:
+        yield block
 
 
 def _escape(text: str) -> str:
@@ -72,15 +85,8 @@ def _copy(run: PayrollRun, rows: Iterable[tuple[int, str]], published: bool) -> 
     )
     sql = f"COPY {Payslip._meta.db_table} ({', '.join(COLUMNS)}) FROM STDIN"
     count = 0
-    block: list[str] = []
     with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
-        for servant_id, row in rows:
-            block.append(f"{servant_id}\t{row}{suffix}")
-            if len(block) == BLOCK:
-                copy.write("".join(block))
-                count += len(block)
-                block.clear()
-        if block:
+        for block in _in_blocks(f"{servant_id}\t{row}{suffix}" for servant_id, row in rows):
             copy.write("".join(block))
             count += len(block)
     return count
@@ -112,12 +118,7 @@ def _bulk_create(run: PayrollRun, rows: Iterable[tuple[int, str]], published: bo
         )
 
     count = 0
-    batch: list[Payslip] = []
-    for servant_id, row in rows:
-        batch.append(payslip(servant_id, row))
-        if len(batch) == BLOCK:
-            Payslip.objects.bulk_create(batch)
-            count += len(batch)
-            batch.clear()
-    Payslip.objects.bulk_create(batch)
-    return count + len(batch)
+    for block in _in_blocks(payslip(servant_id, row) for servant_id, row in rows):
+        Payslip.objects.bulk_create(block)
+        count += len(block)
+    return count
