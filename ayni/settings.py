@@ -90,6 +90,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "ayni.core.errors.UserErrorMiddleware",
     "ayni.accounts.middleware.IdleTimeoutMiddleware",
     "ayni.accounts.middleware.PrivacyNoticeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -7,6 +7,7 @@ from typing import Any
 from django.db import models
 from django.http import HttpRequest
 
+from ayni.core import audit_actions
 from ayni.core.models import AuditEvent
 from ayni.core.net import client_ip
 
@@ -23,8 +24,14 @@ def audit_log(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
     detail: str = "",
+    subject_ids: list[int] | None = None,
 ) -> AuditEvent:
-    """Write one audit event. Call it inside the transaction of the change it records."""
+    """Write one audit event. Call it inside the transaction of the change it records.
+
+    `subject_ids`: the servants a list page showed (one event for all of them).
+    """
+    if not audit_actions.is_registered(action):
+        raise LookupError(f"audit action {action!r} is not registered (see core.audit_actions)")
     if actor is None and request is not None and request.user.is_authenticated:
         actor = request.user
     return AuditEvent.objects.create(
@@ -39,11 +46,16 @@ def audit_log(
         after=after,
         client_ip=client_ip(request) if request is not None else None,
         detail=detail[:255],
+        subject_ids=sorted(set(subject_ids)) if subject_ids else None,
     )
 
 
 def events_for_subject(subject_type: str, subject_id: int) -> models.QuerySet[AuditEvent]:
-    return AuditEvent.objects.filter(subject_type=subject_type, subject_id=subject_id)
+    """Events about one person: those naming them, and list pages that showed them."""
+    query = models.Q(subject_type=subject_type, subject_id=subject_id)
+    if subject_type == "servant":
+        query |= models.Q(subject_ids__has_id=subject_id)
+    return AuditEvent.objects.filter(query)
 
 
 def events_in_paths(paths: list[str]) -> models.QuerySet[AuditEvent]:

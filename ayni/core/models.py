@@ -12,6 +12,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ayni.core.fields import IdListField
+
 
 class BaseModel(models.Model):
     """Every business row: a public UUID for URLs, and creation/update times."""
@@ -41,6 +43,8 @@ class AuditEvent(models.Model):
     after = models.JSONField(null=True, blank=True)
     client_ip = models.GenericIPAddressField(null=True, blank=True)
     detail = models.CharField(max_length=255, blank=True)
+    # A list page that showed many people: one event, their servant ids here (GIN on PG).
+    subject_ids = IdListField(null=True, blank=True)
 
     class Meta:
         ordering = ["-occurred_at", "-id"]
@@ -53,6 +57,33 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.action}"
+
+
+class StateChange(models.Model):
+    """The history of a stateful object without a history of its own (written by Gate)."""
+
+    object_type = models.CharField(max_length=64)
+    object_id = models.CharField(max_length=64)
+    from_state = models.CharField(max_length=32, blank=True)
+    to_state = models.CharField(max_length=32)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    comment = models.CharField(max_length=500, blank=True)
+    occurred_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["occurred_at", "id"]
+        indexes = [models.Index(fields=["object_type", "object_id"], name="state_change_obj_idx")]
+
+
+class FormSubmission(models.Model):
+    """A one-time form token that was used, and where its first result lives."""
+
+    token = models.CharField(max_length=64, unique=True)
+    user_key = models.CharField(max_length=64)
+    result_url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
 
 class Notification(BaseModel):

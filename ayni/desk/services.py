@@ -27,6 +27,7 @@ from ayni.accounts.permissions import (
     has_perm,
 )
 from ayni.core.audit import audit_log
+from ayni.core.errors import UserError
 from ayni.core.models import VerificationRecord
 from ayni.core.notifications import notify
 from ayni.core.numbering import next_number
@@ -50,7 +51,7 @@ WORK_KIND = "desk.case"
 INTAKE_OBSERVATION_DAYS = 2  # Ley 27444: two working days to complete a filing
 
 
-class DeskError(Exception):
+class DeskError(UserError):
     """A refusal for the user, in Spanish."""
 
 

@@ -5,3 +5,6 @@ class PayrollConfig(AppConfig):
     name = "ayni.payroll"
     label = "payroll"
     verbose_name = "Planillas y boletas"
+
+    def ready(self) -> None:
+        from ayni.payroll import actions  # noqa: F401  (registers the audit actions)

@@ -20,6 +20,7 @@ from django.db import transaction
 
 from ayni.accounts.permissions import PERSONNEL_EDIT
 from ayni.core.audit import audit_log
+from ayni.core.errors import UserError
 from ayni.core.verification import new_code
 from ayni.core.workqueue import work_item_post
 from ayni.org.models import PayrollConcept, PensionRegime
@@ -42,7 +43,7 @@ BATCH = 2000
 SPOOL_BYTES = 16 * 1024 * 1024  # beyond this the built rows go to a temporary file
 
 
-class PayrollError(Exception):
+class PayrollError(UserError):
     """A refusal for the user, in Spanish."""
 
 

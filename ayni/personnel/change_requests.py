@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from ayni.accounts.permissions import REQUESTS_REVIEW
 from ayni.core.audit import audit_log
+from ayni.core.errors import UserError
 from ayni.core.notifications import notify
 from ayni.core.workdays import add_working_days
 from ayni.core.workqueue import work_item_close, work_item_post
@@ -47,7 +48,7 @@ ALLOWED: dict[str, set[str]] = {
 EXPIRED_NOTE = "plazo vencido"
 
 
-class ChangeRequestError(Exception):
+class ChangeRequestError(UserError):
     """A request that cannot be made or moved; the message is for the user, in Spanish."""
 
 

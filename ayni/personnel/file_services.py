@@ -8,13 +8,14 @@ from django.db import transaction
 from django.http import HttpRequest
 
 from ayni.core.audit import audit_log
+from ayni.core.errors import UserError
 from ayni.personnel.models import ChangeRequest, EntryVersion, FileEntry, Servant
 from ayni.personnel.sections import SECTION_OF_KIND, EntryKind, entry_values
 
 SUBJECT = "servant"
 
 
-class EntryValidationError(Exception):
+class EntryValidationError(UserError):
     def __init__(self, errors: dict[str, list[str]]) -> None:
         super().__init__("; ".join(f"{k}: {' '.join(v)}" for k, v in errors.items()))
         self.errors = errors

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from ayni.accounts.permissions import REPORTS_ISSUE
 from ayni.core.audit import audit_log
+from ayni.core.errors import UserError
 from ayni.core.models import VerificationRecord
 from ayni.core.notifications import notify
 from ayni.core.numbering import next_number
@@ -33,7 +34,7 @@ RESUME_WORK = "reports.resume_request"
 INFORME_WORK = "reports.informe_request"
 
 
-class ReportError(Exception):
+class ReportError(UserError):
     """A refusal for the user, in Spanish."""
 
 

@@ -21,3 +21,13 @@ def soles(value: Any) -> str:
         return f"S/ {Decimal(str(value)):,.2f}"
     except (InvalidOperation, ValueError):
         return ""
+
+
+@register.simple_tag
+def form_token() -> Any:
+    """The one-time token of a form (see ayni.core.formtoken)."""
+    from django.utils.html import format_html
+
+    from ayni.core.formtoken import FIELD, new_token
+
+    return format_html('<input type="hidden" name="{}" value="{}">', FIELD, new_token())

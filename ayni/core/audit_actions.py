@@ -1,0 +1,60 @@
+"""The registry of audit actions (STYLE.md rule 15).
+
+Each app registers its actions (in its `actions.py`, loaded by its AppConfig), each
+with a Spanish sentence in the past tense whose subject is the actor: «aprobó una
+solicitud de modificación». Pages show the sentence, never the code; `audit_log`
+refuses a code that is not registered.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class AuditAction:
+    code: str
+    sentence: str
+    is_read: bool = False  # a staff read of someone's data (shown in «¿Quién vio mi legajo?»)
+    is_security: bool = False  # sign-in, roles, e-mail: shown to MINEDU's administrators
+
+
+_REGISTRY: dict[str, AuditAction] = {}
+
+
+def register(*actions: AuditAction) -> None:
+    for action in actions:
+        known = _REGISTRY.get(action.code)
+        if known is not None and known != action:
+            raise ValueError(f"audit action {action.code} registered twice, differently")
+        _REGISTRY[action.code] = action
+
+
+def action(code: str, sentence: str, *, read: bool = False, security: bool = False) -> AuditAction:
+    return AuditAction(code=code, sentence=sentence, is_read=read, is_security=security)
+
+
+def get_action(code: str) -> AuditAction | None:
+    return _REGISTRY.get(code)
+
+
+def is_registered(code: str) -> bool:
+    return code in _REGISTRY
+
+
+def sentence(code: str) -> str:
+    known = _REGISTRY.get(code)
+    return known.sentence if known is not None else "realizó una operación"
+
+
+def codes(*, read: bool | None = None, security: bool | None = None) -> list[str]:
+    return sorted(
+        a.code
+        for a in _REGISTRY.values()
+        if (read is None or a.is_read == read) and (security is None or a.is_security == security)
+    )
+
+
+def choices() -> list[tuple[str, str]]:
+    """For filters: (code, sentence) sorted by sentence."""
+    return sorted(((a.code, a.sentence) for a in _REGISTRY.values()), key=lambda c: c[1])

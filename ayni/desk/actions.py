@@ -1,0 +1,27 @@
+"""Audit actions of the desk app (see ayni.core.audit_actions)."""
+
+from ayni.core.audit_actions import action, register
+
+register(
+    action("desk.case_received", "recibió un trámite"),
+    action("desk.case_viewed", "consultó un expediente", read=True),
+    action("desk.file_downloaded", "descargó un archivo de un expediente", read=True),
+    action("desk.case.recibido", "recibió de nuevo un trámite subsanado"),
+    action("desk.case.derivado", "derivó un trámite"),
+    action("desk.case.atendido", "atendió un trámite"),
+    action("desk.case.observado", "observó un trámite"),
+    action("desk.case.archivado", "archivó un trámite"),
+    action("desk.case.no_presentado", "dio por no presentado un trámite"),
+    action("desk.access_accepted", "aceptó una solicitud de acceso"),
+    action("desk.access_rejected", "rechazó una solicitud de acceso"),
+    action("desk.access.recibido", "confirmó una solicitud de acceso"),
+    action("desk.access.aceptado", "aceptó una solicitud de acceso"),
+    action("desk.access.rechazado", "rechazó una solicitud de acceso"),
+)
+
+# Answers written before the gate (desk.case_<state>) until desk cases move to it.
+register(
+    action("desk.case_atendido", "atendió un trámite"),
+    action("desk.case_observado", "observó un trámite"),
+    action("desk.case_archivado", "archivó un trámite"),
+)
