@@ -16,15 +16,15 @@ from django.test import Client
 
 from ayni.accounts.models import User
 from ayni.core.models import WorkItem
-from ayni.desk.demo import demo_pdf
-from ayni.desk.models import AccessRequest, Case
-from ayni.desk.services import (
+from ayni.desk.cases import (
     DeskError,
     case_answer,
     case_file,
     case_route,
     expire_observed_cases,
 )
+from ayni.desk.demo import demo_pdf
+from ayni.desk.models import AccessRequest, Case
 from ayni.desk.uploads import check_pdf, clean_name
 from ayni.org.models import OrgUnit
 from ayni.personnel.models import ChangeRequest, Servant

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import hashlib
 
+from ayni.desk.access import access_request_confirm, access_request_submit
+from ayni.desk.cases import case_file
 from ayni.desk.models import AccessRequest, Case
-from ayni.desk.services import access_request_confirm, access_request_submit, case_file
 from ayni.desk.uploads import CheckedPdf
 from ayni.org.models import OrgUnit
 from ayni.personnel.models import ChangeRequest, Servant

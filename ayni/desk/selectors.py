@@ -9,8 +9,8 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from ayni.accounts.permissions import DESK_MANAGE, REQUESTS_REVIEW, perm_paths
+from ayni.desk.cases import AREA_PERMISSION
 from ayni.desk.models import Case
-from ayni.desk.services import AREA_PERMISSION
 from ayni.org.selectors import under_any
 
 

@@ -2,7 +2,7 @@
 
 from django_tasks import task
 
-from ayni.desk.services import expire_observed_cases
+from ayni.desk.cases import expire_observed_cases
 
 
 @task()

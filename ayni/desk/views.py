@@ -14,6 +14,16 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from ayni.core import throttle
 from ayni.core.responses import stored_pdf_response
+from ayni.desk.access import (
+    access_request_accept,
+    access_request_confirm,
+    access_request_reject,
+    access_request_submit,
+    follow_by_number,
+    follow_by_token,
+    matching_servant,
+)
+from ayni.desk.cases import DeskError, case_answer, case_complete, case_file, case_route
 from ayni.desk.challenge import new_challenge
 from ayni.desk.forms import AccessRequestForm, FilingForm
 from ayni.desk.models import AccessRequest, Case
@@ -23,20 +33,6 @@ from ayni.desk.selectors import (
     get_my_case,
     is_desk_staff,
     my_cases,
-)
-from ayni.desk.services import (
-    DeskError,
-    access_request_accept,
-    access_request_confirm,
-    access_request_reject,
-    access_request_submit,
-    case_answer,
-    case_complete,
-    case_file,
-    case_route,
-    follow_by_number,
-    follow_by_token,
-    matching_servant,
 )
 from ayni.desk.uploads import check_pdf, check_pdfs
 from ayni.personnel.models import ChangeRequest

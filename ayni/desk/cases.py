@@ -1,0 +1,298 @@
+"""Writes of the mesa de partes on cases: filing, completing, routing, answering."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from ayni.accounts.permissions import (
+    AUDIT_VIEW,
+    DESK_MANAGE,
+    PAYROLL_MANAGE,
+    PERSONNEL_EDIT,
+    has_perm,
+)
+from ayni.core.audit import audit_log
+from ayni.core.errors import UserError
+from ayni.core.notifications import notify
+from ayni.core.numbering import next_number
+from ayni.core.verification import new_code
+from ayni.core.workdays import add_working_days, received_at
+from ayni.core.workqueue import work_item_close, work_item_post
+from ayni.desk.models import Case, CaseEvent, CaseFile
+from ayni.desk.receipts import store_receipt
+from ayni.desk.uploads import CheckedPdf, store
+from ayni.org.models import OrgUnit
+from ayni.personnel.models import ChangeRequest, Servant
+
+AREA_PERMISSION = {
+    Case.Area.ESCALAFON: PERSONNEL_EDIT,
+    Case.Area.PLANILLAS: PAYROLL_MANAGE,
+    Case.Area.RRHH: AUDIT_VIEW,
+    Case.Area.DESK: DESK_MANAGE,
+}
+WORK_KIND = "desk.case"
+INTAKE_OBSERVATION_DAYS = 2  # Ley 27444: two working days to complete a filing
+
+
+class DeskError(UserError):
+    """A refusal for the user, in Spanish."""
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _mail(to: str, subject: str, body: str) -> None:
+    transaction.on_commit(
+        lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to], fail_silently=True)
+    )
+
+
+def _event(case: Case, to: str, actor: Any, comment: str = "", area: str = "") -> None:
+    CaseEvent.objects.create(
+        case=case,
+        from_state=case.state if case.pk else "",
+        to_state=to,
+        actor=actor,
+        comment=comment[:500],
+        area=area or case.area,
+    )
+
+
+def _post_work(case: Case) -> None:
+    work_item_close(source_type="case", source_id=str(case.pk))
+    work_item_post(
+        kind=WORK_KIND,
+        title=f"{case.label}: {case.get_kind_display()}",
+        link=reverse("desk:case_detail", args=[case.uuid]),
+        unit_path=case.unit.path,
+        permission=AREA_PERMISSION[Case.Area(case.area)],
+        source_type="case",
+        source_id=str(case.pk),
+    )
+
+
+def _open_case(
+    *,
+    unit: OrgUnit,
+    kind: str,
+    subject: str,
+    filer: Any,
+    name: str,
+    doc_type: str,
+    doc_number: str,
+    files: list[CheckedPdf],
+    change_request: ChangeRequest | None = None,
+) -> Case:
+    now = timezone.now()
+    received = received_at(now, unit.path)
+    number = next_number(f"desk:{unit.code}", received.year)
+    case = Case(
+        unit=unit,
+        year=received.year,
+        number=number,
+        kind=kind,
+        subject=subject[:200],
+        filer=filer,
+        filer_name=name,
+        filer_doc_type=doc_type,
+        filer_doc_number=doc_number,
+        submitted_at=now,
+        received_at=received,
+        change_request=change_request,
+        verification_code=new_code(),
+    )
+    case.save()
+    for pdf in files:
+        CaseFile.objects.create(
+            case=case,
+            stored_name=store("desk", pdf),
+            original_name=pdf.original_name,
+            size=len(pdf.data),
+            sha256=pdf.sha256,
+        )
+    CaseEvent.objects.create(
+        case=case,
+        to_state=Case.State.RECEIVED,
+        actor=filer,
+        area=Case.Area.DESK,
+        comment="Recepción",
+    )
+    store_receipt(case)
+    _post_work(case)
+    audit_log(
+        action="desk.case_received",
+        actor=filer,
+        obj=case,
+        unit_path=unit.path,
+        detail=f"{case.label}: {case.get_kind_display()}",
+    )
+    return case
+
+
+# --- filings by logged-in servants ---------------------------------------------------
+
+
+@transaction.atomic
+def case_file(
+    *,
+    user: Any,
+    servant: Servant,
+    unit: OrgUnit,
+    kind: str,
+    subject: str,
+    files: list[CheckedPdf],
+    change_request: ChangeRequest | None = None,
+    informe_purpose: str = "",
+) -> Case:
+    if servant.user_id != user.pk:
+        raise DeskError("Solo puede presentar trámites a su nombre.")
+    if kind == Case.Kind.SUPPORT:
+        if (
+            change_request is None
+            or change_request.servant_id != servant.pk
+            or not change_request.is_open
+        ):
+            raise DeskError("Elija una de sus solicitudes de modificación en trámite.")
+        unit = servant.employing_unit  # the UGEL that reviews the request receives it
+    elif change_request is not None:
+        raise DeskError("Solo el sustento de una solicitud se vincula a ella.")
+    case = _open_case(
+        unit=unit,
+        kind=kind,
+        subject=subject,
+        filer=user,
+        name=servant.full_name,
+        doc_type=servant.doc_type,
+        doc_number=servant.doc_number,
+        files=files,
+        change_request=change_request,
+    )
+    if kind == Case.Kind.INFORME:
+        from ayni.reports.services import informe_request  # the reports app owns the request
+
+        informe_request(
+            user=user,
+            servant=servant,
+            purpose=informe_purpose or "otro",
+            detail=f"Presentado por mesa de partes, {case.label}",
+        )
+    notify(
+        recipient=user,
+        title=f"Recibimos su trámite {case.label}",
+        link=reverse("desk:my_case", args=[case.uuid]),
+    )
+    return case
+
+
+@transaction.atomic
+def case_complete(*, user: Any, case: Case, files: list[CheckedPdf], comment: str) -> Case:
+    """The filer completes an observed filing, in the same case."""
+    case = Case.objects.select_for_update(of=("self",)).select_related("unit").get(pk=case.pk)
+    if case.filer_id != user.pk:
+        raise DeskError("Solo quien presentó el trámite puede completarlo.")
+    if case.state != Case.State.OBSERVED:
+        raise DeskError("Solo se completa un trámite observado.")
+    for pdf in files:
+        CaseFile.objects.create(
+            case=case,
+            stored_name=store("desk", pdf),
+            original_name=pdf.original_name,
+            size=len(pdf.data),
+            sha256=pdf.sha256,
+        )
+    _event(case, Case.State.RECEIVED, user, comment or "Subsanado por el administrado")
+    case.state = Case.State.RECEIVED
+    case.area = Case.Area.DESK
+    case.observed_until = None
+    case.save()
+    _post_work(case)
+    return case
+
+
+# --- the desk and the areas -----------------------------------------------------------
+
+
+def _can_act(user: Any, case: Case) -> bool:
+    return has_perm(user, DESK_MANAGE, case.unit) or has_perm(
+        user, AREA_PERMISSION[Case.Area(case.area)], case.unit
+    )
+
+
+@transaction.atomic
+def case_route(*, officer: Any, case: Case, area: str, comment: str = "") -> Case:
+    case = Case.objects.select_for_update(of=("self",)).select_related("unit").get(pk=case.pk)
+    if not has_perm(officer, DESK_MANAGE, case.unit):
+        raise DeskError("Solo la mesa de partes deriva los trámites.")
+    if area not in (Case.Area.ESCALAFON, Case.Area.PLANILLAS, Case.Area.RRHH):
+        raise DeskError("Elija el área a la que deriva el trámite.")
+    if case.state not in (Case.State.RECEIVED, Case.State.ROUTED):
+        raise DeskError(f"El trámite está «{case.get_state_display()}»: no se puede derivar.")
+    _event(case, Case.State.ROUTED, officer, comment or "Derivado", area=area)
+    case.state, case.area = Case.State.ROUTED, area
+    case.save()
+    _post_work(case)
+    _notify_filer(case, f"Su trámite {case.label} fue derivado")
+    return case
+
+
+@transaction.atomic
+def case_answer(*, officer: Any, case: Case, state: str, comment: str) -> Case:
+    """Atendido, Observado (intake: 2 working days to complete) or Archivado."""
+    case = Case.objects.select_for_update(of=("self",)).select_related("unit").get(pk=case.pk)
+    if not _can_act(officer, case):
+        raise DeskError("Su función no puede atender este trámite.")
+    if state not in (Case.State.DONE, Case.State.OBSERVED, Case.State.ARCHIVED):
+        raise DeskError("Respuesta no válida.")
+    if case.state not in (Case.State.RECEIVED, Case.State.ROUTED):
+        raise DeskError(f"El trámite está «{case.get_state_display()}».")
+    comment = (comment or "").strip()
+    if state != Case.State.DONE and not comment:
+        raise DeskError("Escriba el motivo para el administrado.")
+    _event(case, state, officer, comment or "Atendido")
+    case.state = state
+    if state == Case.State.OBSERVED:
+        case.observed_until = add_working_days(timezone.localdate(), INTAKE_OBSERVATION_DAYS)
+    case.save()
+    work_item_close(source_type="case", source_id=str(case.pk))
+    audit_log(
+        action=f"desk.case_{state}",
+        actor=officer,
+        obj=case,
+        unit_path=case.unit.path,
+        detail=comment[:200],
+    )
+    _notify_filer(case, f"Su trámite {case.label} está «{case.get_state_display()}»")
+    return case
+
+
+def _notify_filer(case: Case, title: str) -> None:
+    if case.filer is not None:
+        notify(recipient=case.filer, title=title, link=reverse("desk:my_case", args=[case.uuid]))
+    elif hasattr(case, "access_request"):
+        ar = case.access_request
+        _mail(
+            ar.email,
+            f"Ayni: {title}",
+            f"{title}.\n\nSiga su trámite con el enlace que le enviamos al confirmar su solicitud.",
+        )
+
+
+def expire_observed_cases(today: Any = None) -> int:
+    """Observed filings not completed in time are closed as «no presentado»."""
+    today = today or timezone.localdate()
+    closed = 0
+    for case in Case.objects.filter(state=Case.State.OBSERVED, observed_until__lt=today):
+        with transaction.atomic():
+            _event(case, Case.State.NOT_FILED, None, "Plazo vencido (Ley 27444)")
+            case.state = Case.State.NOT_FILED
+            case.save(update_fields=["state", "updated_at"])
+            closed += 1
+    return closed
