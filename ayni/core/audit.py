@@ -58,11 +58,29 @@ def events_for_subject(subject_type: str, subject_id: int) -> models.QuerySet[Au
     return AuditEvent.objects.filter(query)
 
 
+def reads_of_subject(subject_type: str, subject_id: int) -> models.QuerySet[AuditEvent]:
+    """«¿Quién vio mi legajo?»: the registered staff reads about one person."""
+    return events_for_subject(subject_type, subject_id).filter(
+        action__in=audit_actions.codes(read=True)
+    )
+
+
+def is_root_path(path: str) -> bool:
+    """The sector's root unit (MINEDU): a path with one segment."""
+    return path.count("/") == 2
+
+
 def events_in_paths(paths: list[str]) -> models.QuerySet[AuditEvent]:
-    """Events whose org unit lies under any of `paths` (empty list: none)."""
+    """Events whose org unit lies under any of `paths` (empty list: none).
+
+    Sign-in, role and account events belong to no unit; whoever audits from the
+    sector's root (MINEDU) sees them too.
+    """
     if not paths:
         return AuditEvent.objects.none()
     query = models.Q()
     for path in paths:
         query |= models.Q(unit_path__startswith=path)
+    if any(is_root_path(path) for path in paths):
+        query |= models.Q(action__in=audit_actions.codes(security=True))
     return AuditEvent.objects.filter(query).select_related("actor")

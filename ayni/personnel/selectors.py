@@ -71,12 +71,18 @@ def get_servant_for_staff(user: Any, ref: UUID | str, perm: str) -> Servant:
     return servant
 
 
+def is_document_query(query: str) -> bool:
+    """A search by document number (DNI, CE, passport) rather than by name."""
+    query = query.strip()
+    return query.isdigit() or (query.isalnum() and any(c.isdigit() for c in query))
+
+
 def search_servants(user: Any, query: str) -> QuerySet[Servant]:
     qs = servants_in_scope(user).select_related("employing_unit", "school")
     query = query.strip()
     if not query:
         return qs
-    if query.isdigit() or (query.isalnum() and any(c.isdigit() for c in query)):
+    if is_document_query(query):
         return qs.filter(doc_number=query.upper())
     for word in query.split():
         qs = qs.filter(

@@ -8,6 +8,7 @@ from django.http import HttpRequest
 
 from ayni.core.audit import audit_log
 from ayni.personnel.models import Servant
+from ayni.personnel.selectors import is_document_query
 
 SUBJECT = "servant"
 
@@ -23,6 +24,39 @@ def servant_read_record(request: HttpRequest, servant: Servant, *, what: str) ->
         unit_path=servant.employing_unit.path,
         detail=what,
     )
+
+
+def servant_list_read_record(
+    request: HttpRequest, servants: list[Servant], *, query: str = ""
+) -> None:
+    """A page of the staff servant list: one event naming everyone it showed.
+
+    A search by document number is its own action, seen by the person it found.
+    """
+    if not servants and not is_document_query(query):
+        return
+    searched = is_document_query(query)
+    audit_log(
+        action="personnel.servant_searched" if searched else "personnel.servant_list_viewed",
+        request=request,
+        subject_type=SUBJECT,
+        subject_ids=[s.pk for s in servants],
+        unit_path=_common_path([s.employing_unit.path for s in servants]),
+        detail=f"{len(servants)} servidores en la página",
+    )
+
+
+def _common_path(paths: list[str]) -> str:
+    """The deepest unit containing every path (so the event is audited in scope)."""
+    if not paths:
+        return ""
+    parts = [p.strip("/").split("/") for p in paths]
+    common: list[str] = []
+    for segment in zip(*parts, strict=False):
+        if len(set(segment)) != 1:
+            break
+        common.append(segment[0])
+    return "/" + "/".join(common) + "/" if common else ""
 
 
 def servant_snapshot(servant: Servant) -> dict[str, Any]:

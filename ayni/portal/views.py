@@ -20,6 +20,7 @@ from ayni.accounts.permissions import (
     perm_paths,
     require_perm,
 )
+from ayni.core import audit_actions
 from ayni.core.audit import events_in_paths
 from ayni.core.notifications import mark_all_read, notifications_for
 from ayni.desk.selectors import is_desk_staff
@@ -60,7 +61,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 class AuditFilterForm(forms.Form):
-    action = forms.CharField(label="Acción", required=False, max_length=64)
+    action = forms.ChoiceField(label="Acción", required=False, choices=())
     since = forms.DateField(
         label="Desde", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -73,11 +74,12 @@ class AuditFilterForm(forms.Form):
 @require_GET
 def audit_list(request: HttpRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET or None)
+    form.fields["action"].choices = [("", "Todas"), *audit_actions.choices()]  # type: ignore[attr-defined]
     events = events_in_paths(perm_paths(request.user, AUDIT_VIEW))
     if form.is_valid():
         data = form.cleaned_data
         if data["action"]:
-            events = events.filter(action__startswith=data["action"])
+            events = events.filter(action=data["action"])
         if data["since"]:
             events = events.filter(
                 occurred_at__gte=datetime.combine(data["since"], time.min, tzinfo=LIMA)

@@ -31,3 +31,11 @@ def form_token() -> Any:
     from ayni.core.formtoken import FIELD, new_token
 
     return format_html('<input type="hidden" name="{}" value="{}">', FIELD, new_token())
+
+
+@register.filter
+def audit_sentence(code: str) -> str:
+    """The Spanish sentence of an audit action («aprobó una solicitud de modificación»)."""
+    from ayni.core.audit_actions import sentence
+
+    return sentence(code)

@@ -18,7 +18,7 @@ from ayni.accounts.permissions import (
     has_perm,
     require_perm,
 )
-from ayni.core.audit import events_for_subject
+from ayni.core.audit import reads_of_subject
 from ayni.personnel.file_selectors import (
     compute_service_time,
     file_history,
@@ -28,7 +28,7 @@ from ayni.personnel.file_selectors import (
 from ayni.personnel.presenters import kind_table
 from ayni.personnel.sections import KINDS, SECTIONS
 from ayni.personnel.selectors import get_servant_for_user, search_servants
-from ayni.personnel.services import SUBJECT, servant_read_record
+from ayni.personnel.services import SUBJECT, servant_list_read_record, servant_read_record
 from ayni.personnel.views.my_file import own_or_404
 
 PAGE_SIZE = 50
@@ -49,6 +49,7 @@ def servant_list(request: HttpRequest) -> HttpResponse:
         query = ""
     servants = search_servants(request.user, query)
     page = Paginator(servants, PAGE_SIZE).get_page(request.GET.get("pagina"))
+    servant_list_read_record(request, list(page.object_list), query=query)
     return render(request, "personnel/servant_list.html", {"page": page, "query": query})
 
 
@@ -95,8 +96,7 @@ def who_viewed(request: HttpRequest) -> HttpResponse:
     """«¿Quién vio mi legajo?»: staff reads of the servant's own data."""
     servant = own_or_404(request)
     events = (
-        events_for_subject(SUBJECT, servant.pk)
-        .filter(action__endswith="_viewed")
+        reads_of_subject(SUBJECT, servant.pk)
         .select_related("actor")
         .prefetch_related(
             Prefetch(
