@@ -12,4 +12,5 @@ register(
     action("auth.password_reset_requested", "pidió restablecer la contraseña", security=True),
     action("auth.password_reset", "restableció la contraseña", security=True),
     action("auth.privacy_accepted", "aceptó el aviso de privacidad"),
+    action("auth.account_activated", "activó una cuenta de Ayni", security=True),
 )

@@ -9,6 +9,7 @@ from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from ayni.org.models import OrgUnit
@@ -54,7 +55,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     doc_number = models.CharField(_("número de documento"), max_length=15)
     login_id = models.CharField(max_length=20, unique=True, editable=False)
     full_name = models.CharField(_("nombre completo"), max_length=200, blank=True)
+    # The contact of the person: sign-in links, notices and the password reset go
+    # here (Servant has no e-mail or phone of its own; docs/decisions.md).
     email = models.EmailField(_("correo electrónico"), blank=True)
+    phone = models.CharField(_("teléfono celular"), max_length=20, blank=True)
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False, help_text="Acceso al sitio de administración.")
     date_joined = models.DateTimeField(default=timezone.now)
@@ -78,6 +82,17 @@ class User(AbstractBaseUser, PermissionsMixin):
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.login_id = login_id_for(self.doc_type, self.doc_number)
         super().save(*args, **kwargs)
+
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
+        """Sessions are tied to the password *and* the e-mail: changing either ends the
+        account's other sessions (the view that changes it keeps the current one with
+        `update_session_auth_hash`)."""
+        return salted_hmac(
+            "ayni.accounts.User.session_auth_hash",
+            f"{self.password}\x1f{self.email.lower()}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
 
 class Role(models.TextChoices):

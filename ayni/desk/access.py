@@ -6,26 +6,21 @@ import secrets
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.tokens import default_token_generator
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 
+from ayni.accounts.activation import AccountExistsError, account_activate, account_for_document
 from ayni.accounts.models import User
-from ayni.accounts.permissions import (
-    DESK_MANAGE,
-    PERSONNEL_EDIT,
-    has_perm,
-)
+from ayni.accounts.permissions import DESK_MANAGE, has_perm
 from ayni.core.audit import audit_log
-from ayni.core.workqueue import work_item_close, work_item_post
+from ayni.core.workqueue import work_item_close
 from ayni.desk.cases import DeskError, _event, _hash, _mail, _open_case
 from ayni.desk.models import AccessRequest, Case
 from ayni.desk.uploads import CheckedPdf, store
 from ayni.personnel.models import Servant
+from ayni.personnel.servant_records import NewServant, servant_create
 
 # --- access requests ----------------------------------------------------------------
 
@@ -139,48 +134,36 @@ def access_request_accept(*, officer: Any, ar: AccessRequest) -> User:
         raise DeskError("La solicitud ya fue resuelta o no está confirmada.")
     if not has_perm(officer, DESK_MANAGE, ar.unit):
         raise DeskError("Solo la mesa de partes de la UGEL resuelve esta solicitud.")
+    if account_for_document(ar.doc_type, ar.doc_number) is not None:
+        raise AccountExistsError
     servant, _ = matching_servant(ar)
     if servant is None:
-        servant = Servant.objects.create(
-            doc_type=ar.doc_type,
-            doc_number=ar.doc_number,
-            paternal_surname=ar.paternal_surname,
-            maternal_surname=ar.maternal_surname,
-            given_names=ar.given_names,
-            email=ar.email,
-            phone=ar.phone,
-            employing_unit=ar.unit,
-            kind=ar.staff_kind,
-            condition=("contratado" if ar.condition == "contratado" else "nombrado"),
-            status=("cesante" if ar.condition == "cesante" else "activo"),
-            needs_completion=True,
+        servant = servant_create(
+            person=NewServant(
+                doc_type=ar.doc_type,
+                doc_number=ar.doc_number,
+                paternal_surname=ar.paternal_surname,
+                maternal_surname=ar.maternal_surname,
+                given_names=ar.given_names,
+                kind=ar.staff_kind,
+                condition=(
+                    Servant.Condition.CONTRATADO
+                    if ar.condition == "contratado"
+                    else Servant.Condition.NOMBRADO
+                ),
+                status=(
+                    Servant.Status.CESANTE if ar.condition == "cesante" else Servant.Status.ACTIVO
+                ),
+            ),
+            unit=ar.unit,
         )
-        work_item_post(
-            kind="personnel.complete_record",
-            title=f"Completar la ficha del servidor {servant.full_name}",
-            link=reverse("personnel:servant_detail", args=[servant.uuid]),
-            unit_path=ar.unit.path,
-            permission=PERSONNEL_EDIT,
-            source_type="servant",
-            source_id=str(servant.pk),
-        )
-    user = User.objects.filter(doc_type=ar.doc_type, doc_number=ar.doc_number).first()
-    if user is None:
-        user = User.objects.create_user(
-            ar.doc_type,
-            ar.doc_number,
-            None,
-            email=ar.email,
-            full_name=f"{ar.given_names} {ar.paternal_surname} "
-            f"{ar.maternal_surname}".title().strip(),
-        )
-    else:
-        user.is_active = True
-        user.email = ar.email
-        user.save(update_fields=["is_active", "email"])
-    if servant.user_id is None:
-        servant.user = user
-        servant.save(update_fields=["user", "updated_at"])
+    user = account_activate(
+        servant=servant,
+        email=ar.email,
+        phone=ar.phone,
+        actor=officer,
+        reason=f"Su solicitud {ar.case.label} fue aceptada",
+    )
     ar.servant = servant
     ar.state = AccessRequest.State.ACCEPTED
     ar.save()
@@ -197,17 +180,6 @@ def access_request_accept(*, officer: Any, ar: AccessRequest) -> User:
         subject_type="servant",
         subject_id=servant.pk,
         detail=case.label,
-    )
-    uid = urlsafe_base64_encode(force_bytes(user.pk))
-    link = settings.SITE_URL + reverse(
-        "accounts:password_reset_confirm",
-        kwargs={"uidb64": uid, "token": default_token_generator.make_token(user)},
-    )
-    _mail(
-        ar.email,
-        "Ayni: su cuenta está lista",
-        f"Su solicitud {case.label} fue aceptada. Para crear su contraseña abra este "
-        f"enlace:\n{link}\n\nLuego ingrese a Ayni con su tipo y número de documento.",
     )
     return user
 
