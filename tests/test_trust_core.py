@@ -207,3 +207,17 @@ def test_a_user_error_escaping_a_view_is_a_spanish_page_not_a_500():
     assert "El trámite ya fue atendido." in body and 'href="http://testserver/mi-legajo/"' in body
     assert response["Cache-Control"] == "no-store"
     assert middleware.process_exception(request, ValueError("x")) is None
+
+
+@pytest.mark.django_db
+def test_used_form_tokens_are_forgotten_after_two_days(persona):
+    import time_machine
+    from django.utils import timezone
+
+    from ayni.core.formtoken import purge_old
+
+    with time_machine.travel(timezone.now() - timezone.timedelta(days=3)):
+        FormSubmission.objects.create(token="e" * 32, user_key="u1", result_url="/x/")
+    FormSubmission.objects.create(token="f" * 32, user_key="u1", result_url="/y/")
+    assert purge_old() == 1
+    assert list(FormSubmission.objects.values_list("token", flat=True)) == ["f" * 32]

@@ -60,6 +60,15 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+AUDIT_AREAS = [
+    ("auth", "Ingresos y cuentas (todas)"),
+    ("personnel", "Legajos (todas)"),
+    ("payroll", "Planillas (todas)"),
+    ("reports", "Reportes (todas)"),
+    ("desk", "Mesa de partes (todas)"),
+]
+
+
 class AuditFilterForm(forms.Form):
     action = forms.ChoiceField(label="Acción", required=False, choices=())
     since = forms.DateField(
@@ -74,12 +83,21 @@ class AuditFilterForm(forms.Form):
 @require_GET
 def audit_list(request: HttpRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET or None)
-    form.fields["action"].choices = [("", "Todas"), *audit_actions.choices()]  # type: ignore[attr-defined]
+    form.fields["action"].choices = [  # type: ignore[attr-defined]
+        ("", "Todas"),
+        *AUDIT_AREAS,
+        *audit_actions.choices(),
+    ]
     events = events_in_paths(perm_paths(request.user, AUDIT_VIEW))
     if form.is_valid():
         data = form.cleaned_data
         if data["action"]:
-            events = events.filter(action=data["action"])
+            code = data["action"]
+            events = (
+                events.filter(action=code)
+                if "." in code
+                else events.filter(action__startswith=f"{code}.")
+            )
         if data["since"]:
             events = events.filter(
                 occurred_at__gte=datetime.combine(data["since"], time.min, tzinfo=LIMA)

@@ -2,16 +2,17 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from ayni.core.tasks import purge_form_tokens_task
 from ayni.desk.tasks import expire_observed_cases_task
 from ayni.personnel.tasks import expire_observed_requests_task
 
-DAILY = [expire_observed_requests_task, expire_observed_cases_task]
+DAILY = [expire_observed_requests_task, expire_observed_cases_task, purge_form_tokens_task]
 
 
 class Command(BaseCommand):
     help = (
         "Encola las tareas diarias: cerrar las solicitudes de modificación y los trámites "
-        "observados cuyo plazo venció. Prográmelo con cron una vez al día."
+        "observados cuyo plazo venció, y olvidar los formularios ya usados. Prográmelo con cron una vez al día."
     )
 
     def add_arguments(self, parser: Any) -> None:
