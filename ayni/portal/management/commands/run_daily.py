@@ -12,7 +12,8 @@ DAILY = [expire_observed_requests_task, expire_observed_cases_task, purge_form_t
 class Command(BaseCommand):
     help = (
         "Encola las tareas diarias: cerrar las solicitudes de modificación y los trámites "
-        "observados cuyo plazo venció, y olvidar los formularios ya usados. Prográmelo con cron una vez al día."
+        "observados cuyo plazo venció, y olvidar los formularios ya usados. "
+        "Prográmelo con cron una vez al día."
     )
 
     def add_arguments(self, parser: Any) -> None:
