@@ -13,6 +13,8 @@ endif
 
 export DEBUG ?= 1
 export AYNI_DEMO_MODE ?= 1
+# The public address in mails, PDFs and QR codes follows the address served.
+export SITE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: run test test-pg lint bench install migrate demo clean
 

@@ -57,7 +57,18 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
-SITE_URL = (os.environ.get("SITE_URL") or "http://127.0.0.1:8000").rstrip("/")
+# The public address: every e-mailed link, verification URL and QR code is built on it.
+# `make run` derives it from its HOST and PORT; production must set it.
+SITE_URL = (os.environ.get("SITE_URL") or "").rstrip("/")
+if not SITE_URL:
+    if DEBUG:
+        SITE_URL = "http://127.0.0.1:8000"
+    else:
+        raise ImproperlyConfigured(
+            "SITE_URL is required when DEBUG is off (e.g. https://ayni.gob.pe)"
+        )
+if not SITE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured("SITE_URL must start with http:// or https://")
 
 INSTALLED_APPS = [
     "ayni.accounts.admin_apps.AyniAdminConfig",

@@ -3,6 +3,7 @@
 import os
 
 os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
+os.environ.setdefault("SITE_URL", "http://127.0.0.1:8000")
 os.environ["DEBUG"] = "0"  # tests run with production settings, whatever the shell says
 
 from ayni.settings import *  # noqa: F403

@@ -126,6 +126,7 @@ def test_deploy_check_is_clean_with_production_settings(tmp_path):
         "SECRET_KEY": secrets.token_urlsafe(50),
         "DEBUG": "0",
         "ALLOWED_HOSTS": "ayni.minedu.gob.pe",
+        "SITE_URL": "https://ayni.minedu.gob.pe",
         "AYNI_VAR_DIR": str(tmp_path),
         "DJANGO_SETTINGS_MODULE": "ayni.settings",
     }
@@ -152,3 +153,18 @@ def test_settings_refuse_to_start_without_secret_key(tmp_path):
     )
     assert result.returncode != 0
     assert "SECRET_KEY is required" in result.stderr
+
+
+def test_settings_refuse_to_start_without_the_public_address(tmp_path):
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_SETTINGS_MODULE": "ayni.settings",
+        "AYNI_VAR_DIR": str(tmp_path),
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], env=env, capture_output=True, text=True, check=False
+    )
+    assert result.returncode != 0
+    assert "SITE_URL is required" in result.stderr
