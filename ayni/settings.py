@@ -94,6 +94,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "ayni.core.middleware.SecurityHeadersMiddleware",
+    "ayni.core.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -108,6 +109,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "ayni.urls"
+CSRF_FAILURE_VIEW = "ayni.core.error_views.csrf_failure"
 WSGI_APPLICATION = "ayni.wsgi.application"
 
 TEMPLATES = [

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods
 
 from ayni.core import throttle
 from ayni.core.forms import VerifyForm
+from ayni.core.pdfcheck import PdfRejected, clean_name, inspect_pdf
 from ayni.core.verification import effective_status, find_record, format_code, pdf_matches
 
 
@@ -31,8 +32,20 @@ def verify(request: HttpRequest) -> HttpResponse:
             context.update(
                 record=record, status=effective_status(record), code=format_code(record.code)
             )
-            pdf = form.cleaned_data.get("pdf")
-            if pdf is not None:
+        pdf = form.cleaned_data.get("pdf")
+        if pdf is not None:
+            data = pdf.read()
+            if record is None or not pdf_matches(record, data):
+                # Not the very file Ayni issued: parse it, under hard limits, before
+                # answering; a malformed or hostile file is refused, not compared.
+                try:
+                    inspect_pdf(data)
+                except PdfRejected as exc:
+                    form.add_error("pdf", exc.message(clean_name(pdf.name or "")))
+                    context.pop("searched")
+                    context.pop("record", None)
+                    return render(request, "core/verify.html", context, status=400)
+            if record is not None:
                 context["pdf_checked"] = True
-                context["pdf_match"] = pdf_matches(record, pdf.read())
+                context["pdf_match"] = pdf_matches(record, data)
     return render(request, "core/verify.html", context)

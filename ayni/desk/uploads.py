@@ -1,11 +1,11 @@
-"""Upload checks: PDF by content, parseable, size and count limits from settings;
-stored under generated names with their SHA-256; the original name kept as data."""
+"""Upload checks: PDF by content, parsed under hard limits in a child process
+(core.pdfcheck), size and count limits from settings; stored under generated names with
+their SHA-256; the original name kept as data. Uploaded files are only ever served as
+inert downloads (core.responses.upload_response)."""
 
 from __future__ import annotations
 
 import hashlib
-import io
-import re
 import uuid
 from dataclasses import dataclass
 
@@ -14,10 +14,10 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
-from pypdf import PdfReader
-from pypdf.errors import PdfReadError
 
-UNSAFE = re.compile(r"[^\w .()\-]", re.UNICODE)
+from ayni.core.pdfcheck import PdfRejected, clean_name, inspect_pdf
+
+__all__ = ["CheckedPdf", "check_pdf", "check_pdfs", "clean_name", "store"]
 
 
 @dataclass(frozen=True)
@@ -25,13 +25,7 @@ class CheckedPdf:
     data: bytes
     original_name: str
     sha256: str
-
-
-def clean_name(name: str) -> str:
-    """The base name only, without path characters or control characters."""
-    base = name.replace("\\", "/").rsplit("/", 1)[-1]
-    base = UNSAFE.sub("_", base).strip(" .") or "documento.pdf"
-    return base[:150]
+    active: tuple[str, ...] = ()  # actions found (JavaScript, launch...): kept inert
 
 
 def check_pdf(upload: UploadedFile) -> CheckedPdf:
@@ -42,15 +36,16 @@ def check_pdf(upload: UploadedFile) -> CheckedPdf:
     data = upload.read(limit + 1)
     if len(data) > limit:
         raise ValidationError(f"«{name}» pesa más de {settings.DESK_MAX_UPLOAD_MB} MB.")
-    if not data.startswith(b"%PDF-"):
-        raise ValidationError(f"«{name}» no es un PDF (se revisa el contenido, no el nombre).")
     try:
-        reader = PdfReader(io.BytesIO(data))
-        if len(reader.pages) < 1:
-            raise ValidationError(f"«{name}» no tiene páginas.")
-    except (PdfReadError, ValueError, KeyError, TypeError) as exc:
-        raise ValidationError(f"«{name}» está dañado o no se puede leer como PDF.") from exc
-    return CheckedPdf(data=data, original_name=name, sha256=hashlib.sha256(data).hexdigest())
+        inspection = inspect_pdf(data)
+    except PdfRejected as exc:
+        raise ValidationError(exc.message(name)) from exc
+    return CheckedPdf(
+        data=data,
+        original_name=name,
+        sha256=hashlib.sha256(data).hexdigest(),
+        active=inspection.active,
+    )
 
 
 def check_pdfs(uploads: list[UploadedFile]) -> list[CheckedPdf]:

@@ -13,12 +13,15 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ayni.core import throttle
-from ayni.core.responses import stored_pdf_response
+from ayni.core.responses import stored_pdf_response, stored_upload_response
+from ayni.core.formtoken import one_time_form
 from ayni.desk.access import (
     access_request_accept,
+    access_request_close_existing,
     access_request_confirm,
     access_request_reject,
     access_request_submit,
+    existing_account,
     follow_by_number,
     follow_by_token,
     matching_servant,
@@ -49,7 +52,10 @@ def _limited(request: HttpRequest, name: str, per_hour: int) -> bool:
 
 @login_not_required
 @require_http_methods(["GET", "POST"])
+@one_time_form
 def access_request(request: HttpRequest) -> HttpResponse:
+    """The same answer for every applicant: whether the document has an account is
+    never looked at here (docs/security.md)."""
     form = AccessRequestForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
         if _limited(request, "access-request", settings.DESK_ACCESS_REQUESTS_PER_HOUR):
@@ -88,12 +94,16 @@ def access_sent(request: HttpRequest) -> HttpResponse:
 
 @login_not_required
 @require_http_methods(["GET", "POST"])
-def access_confirm(request: HttpRequest, token: str) -> HttpResponse:
-    """GET shows a button (mail scanners follow links); POST confirms."""
+def access_confirm(request: HttpRequest) -> HttpResponse:
+    """The link carries the code after `#` (never sent to the server, never logged): the
+    page puts it in the form; GET only shows the button (mail scanners follow links)."""
     if request.method == "GET":
-        return render(request, "desk/access_confirm.html", {"token": token})
+        return render(request, "desk/access_confirm.html")
+    if _limited(request, "access-confirm", 30):
+        error = "Demasiados intentos desde esta conexión. Espere una hora."
+        return render(request, "desk/access_confirm.html", {"error": error}, status=429)
     try:
-        ar, follow = access_request_confirm(token)
+        ar, follow = access_request_confirm(request.POST.get("code", "")[:100])
     except DeskError as exc:
         return render(request, "desk/access_confirm.html", {"error": str(exc)}, status=404)
     return render(
@@ -104,14 +114,21 @@ def access_confirm(request: HttpRequest, token: str) -> HttpResponse:
 @login_not_required
 @require_http_methods(["GET", "POST"])
 def access_follow(request: HttpRequest) -> HttpResponse:
-    """Follow a request with its case number and the document number, POSTed."""
+    """Follow a request with the link's code (after `#`, POSTed by the page), or with
+    its case number and the document number, POSTed."""
     context: dict[str, Any] = {}
     if request.method == "POST":
         if _limited(request, "access-follow", 30):
             context["error"] = "Demasiadas consultas desde esta conexión. Espere una hora."
         else:
-            ar = follow_by_number(
-                number=request.POST.get("number", ""), doc_number=request.POST.get("doc_number", "")
+            token = request.POST.get("token", "")[:100]
+            ar = (
+                follow_by_token(token)
+                if token
+                else follow_by_number(
+                    number=request.POST.get("number", ""),
+                    doc_number=request.POST.get("doc_number", ""),
+                )
             )
             if ar is None:
                 context["error"] = (
@@ -120,15 +137,6 @@ def access_follow(request: HttpRequest) -> HttpResponse:
             else:
                 context["ar"] = ar
     return render(request, "desk/access_follow.html", context)
-
-
-@login_not_required
-@require_GET
-def access_follow_link(request: HttpRequest, token: str) -> HttpResponse:
-    ar = follow_by_token(token)
-    if ar is None:
-        raise Http404
-    return render(request, "desk/access_follow.html", {"ar": ar})
 
 
 # --- servants: filings ---------------------------------------------------------------
@@ -270,6 +278,8 @@ def case_detail(request: HttpRequest, ref: UUID) -> HttpResponse:
                 access_request_accept(officer=request.user, ar=case.access_request)
             elif action == "reject" and hasattr(case, "access_request"):
                 access_request_reject(officer=request.user, ar=case.access_request, reason=comment)
+            elif action == "close_existing" and hasattr(case, "access_request"):
+                access_request_close_existing(officer=request.user, ar=case.access_request)
             else:
                 raise DeskError("Acción no válida.")
         except DeskError as exc:
@@ -279,6 +289,7 @@ def case_detail(request: HttpRequest, ref: UUID) -> HttpResponse:
         return redirect("desk:case_detail", ref=case.uuid)
     ar: AccessRequest | None = getattr(case, "access_request", None)
     servant, mismatches = matching_servant(ar) if ar else (None, [])
+    account = existing_account(ar) if ar else None
     return render(
         request,
         "desk/case_detail.html",
@@ -288,6 +299,7 @@ def case_detail(request: HttpRequest, ref: UUID) -> HttpResponse:
             "ar": ar,
             "servant": servant,
             "mismatches": mismatches,
+            "account": account,
             "areas": [a for a in Case.Area.choices if a[0] != Case.Area.DESK],
         },
     )
@@ -300,4 +312,4 @@ def case_file_download(request: HttpRequest, ref: UUID, file_id: int) -> HttpRes
     attachment = case.files.filter(pk=file_id).first()
     if attachment is None:
         raise Http404
-    return stored_pdf_response(attachment.stored_name, attachment.original_name)
+    return stored_upload_response(attachment.stored_name, attachment.original_name)
