@@ -15,6 +15,7 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from pypdf import PdfReader
 
+from ayni.core.errors import UserError
 from ayni.core.models import AuditEvent, VerificationRecord, WorkItem
 from ayni.org.models import OrgUnit
 from ayni.payroll.importer import PayrollError, payroll_import
@@ -59,17 +60,22 @@ def ugel07(demo_data):
     return OrgUnit.objects.get(code="150108")
 
 
-@pytest.fixture
-def run(ugel07, persona):
+def upload(ugel, *, additional=False, day=20, actor=None):
+    """A new upload of January 2030 (each upload is its own run)."""
     return run_for_upload(
-        ugel=ugel07,
+        ugel=ugel,
         year=2030,
         month=1,
         kind="activos",
-        payment_date=date(2030, 1, 20),
-        additional=False,
-        actor=persona("planillas"),
+        payment_date=date(2030, 1, day),
+        additional=additional,
+        actor=actor,
     )
+
+
+@pytest.fixture
+def run(ugel07, persona):
+    return upload(ugel07, actor=persona("planillas"))
 
 
 def load(run, rem=GOOD_REM, master=MASTER, name=NAME, encoding="utf-8"):
@@ -143,13 +149,14 @@ def _snapshot(run):
     }
 
 
-def test_a_messy_file_gives_the_same_payslips_as_a_tidy_one(run):
+def test_a_messy_file_gives_the_same_payslips_as_a_tidy_one(run, ugel07):
     assert load(run).ok
     tidy = _snapshot(run)
-    outcome = load(run, rem=MESSY_REM)
+    messy = upload(ugel07)
+    outcome = load(messy, rem=MESSY_REM)
     assert outcome.ok, outcome.errors
     assert (outcome.payslips, outcome.lines) == (2, 7)
-    assert _snapshot(run) == tidy
+    assert _snapshot(messy) == tidy
 
 
 def test_header_text_is_stored_exactly(run):
@@ -255,59 +262,43 @@ def test_master_file_is_validated(run, master, message):
 # --- re-import, drafts, published runs, additional runs -------------------------------
 
 
-def test_the_same_file_twice_never_duplicates_a_payslip(run, ugel07, persona):
+def test_the_same_file_twice_never_duplicates_a_payslip(run, ugel07):
     load(run)
-    again = run_for_upload(
-        ugel=ugel07,
-        year=2030,
-        month=1,
-        kind="activos",
-        payment_date=date(2030, 1, 21),
-        additional=False,
-        actor=None,
-    )
-    assert again.pk == run.pk
+    again = upload(ugel07, day=21)
+    assert again.pk != run.pk and again.sequence == run.sequence == 1
+    run.refresh_from_db()
+    assert run.state == "superseded" and run.superseded_by_id == again.pk
     load(again)
-    assert Payslip.objects.filter(run=run).count() == 2
-    assert PayrollRun.objects.filter(ugel=ugel07, year=2030, month=1).count() == 1
+    assert Payslip.objects.filter(run__year=2030, run__month=1).count() == 2
+    assert Payslip.objects.filter(run=again).count() == 2
+    live = PayrollRun.objects.filter(ugel=ugel07, year=2030, month=1).exclude(state="superseded")
+    assert list(live) == [again]
 
 
-def test_a_draft_is_replaced_by_a_new_file(run):
+def test_a_draft_is_replaced_by_a_new_file(run, ugel07):
     load(run)
-    load(run, rem="01|10000001|2001|100.00|100.00|\n")
-    assert list(Payslip.objects.filter(run=run).values_list("gross", flat=True)) == [
+    newer = upload(ugel07)
+    load(newer, rem="01|10000001|2001|100.00|100.00|\n")
+    assert list(Payslip.objects.filter(run=newer).values_list("gross", flat=True)) == [
         Decimal("100.00")
     ]
+    assert not Payslip.objects.filter(run=run).exists()  # a replaced draft's payslips go
 
 
 def test_a_published_run_never_changes_and_corrections_are_additional(run, ugel07, persona):
     load(run)
     payroll_publish(run=run, actor=persona("planillas"))
-    with pytest.raises(PayrollError, match="publicada"):
-        load(run)
+    outcome = load(run)  # the same run again: nothing happens, and it says so
+    assert outcome.stale and not outcome.ok and "Publicada" in outcome.errors[0]
     with pytest.raises(PayrollError, match="planilla adicional"):
-        run_for_upload(
-            ugel=ugel07,
-            year=2030,
-            month=1,
-            kind="activos",
-            payment_date=date(2030, 1, 25),
-            additional=False,
-            actor=None,
-        )
-    extra = run_for_upload(
-        ugel=ugel07,
-        year=2030,
-        month=1,
-        kind="activos",
-        payment_date=date(2030, 1, 25),
-        additional=True,
-        actor=None,
-    )
+        upload(ugel07, day=25)
+    extra = upload(ugel07, day=25, additional=True)
     assert extra.sequence == 2
     assert load(extra, rem="01|10000002|2001|80.00|80.00|\n").ok
     assert Payslip.objects.filter(run=run).count() == 2
-    with pytest.raises(PayrollError):
+    run.refresh_from_db()
+    assert run.state == "published"
+    with pytest.raises(UserError):
         payroll_publish(run=run, actor=None)
 
 
@@ -348,7 +339,8 @@ def test_publication_creates_verification_records_and_audit(published):
     assert teacher.summary["Documento de identidad"] == "DNI ****0001"
     assert teacher.summary["Neto a pagar"] == "S/ 3,349.91"
     assert teacher.summary["Periodo"] == "ENERO - 2030"
-    assert AuditEvent.objects.filter(action="payroll.published").exists()
+    event = AuditEvent.objects.get(action="payroll.run.published", object_id=str(published.pk))
+    assert event.before == {"state": "draft"} and event.after["state"] == "published"
 
 
 def test_payslip_appears_at_midnight_lima_on_payment_day(published, client_for):
@@ -446,7 +438,10 @@ def test_pdf_is_rendered_once_and_verifiable(published, client_for, monkeypatch)
     with time_machine.travel(datetime(2030, 1, 20, 9, tzinfo=LIMA), tick=False):
         client = client_for("servant")
         response = client.get(f"/mi-boleta/{slip.uuid}/pdf/")
-        assert response["Content-Disposition"] == 'attachment; filename="boleta-2030-01.pdf"'
+        assert response["Content-Disposition"].startswith(
+            'attachment; filename="boleta-2030-01.pdf"'
+        )
+        assert response["Cache-Control"] == "no-store"
         first = response.content
         calls = []
         monkeypatch.setattr("ayni.payroll.pdf.render_payslip", lambda p: calls.append(p) or b"")

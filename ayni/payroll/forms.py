@@ -91,3 +91,17 @@ class UploadForm(forms.Form):
                     f"{data['month']:02d}/{data['year']}.",
                 )
         return data
+
+
+class AnnulForm(forms.Form):
+    reason = forms.CharField(
+        label="Motivo de la anulación",
+        min_length=10,
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": "Escriba el motivo de la anulación.",
+            "min_length": "Escriba el motivo de la anulación (al menos 10 caracteres).",
+        },
+        help_text="Queda en el historial de la planilla; no se publica.",
+    )

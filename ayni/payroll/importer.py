@@ -2,13 +2,19 @@
 
 Validates the whole .rem and master file first; a file with any error loads
 nothing and leaves a report of every error with its line number. A clean file
-replaces the draft run's payslips in one transaction (PostgreSQL: COPY, see writer.py).
+becomes the run's payslips in one transaction (PostgreSQL: COPY, see writer.py).
+
+The run moves through the one gate (`states.run_move`) with the state it is
+expected to be in: a run that a newer upload superseded meanwhile, or that was
+published, is left as it is and the import does nothing (`ImportOutcome.stale`).
+Every failure, expected or not, ends the run «Con errores» with a Spanish message.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -19,14 +25,14 @@ from typing import IO, Any
 from django.db import transaction
 
 from ayni.accounts.permissions import PERSONNEL_EDIT
-from ayni.core.audit import audit_log
-from ayni.core.errors import UserError
+from ayni.core.errors import StaleStateError, UserError
 from ayni.core.verification import new_code
 from ayni.core.workqueue import work_item_post
 from ayni.org.models import PayrollConcept, PensionRegime
 from ayni.payroll.compute import PayslipBuilder, header_snapshot
 from ayni.payroll.models import ContributionRate, PayrollRun, Payslip
 from ayni.payroll.rem import (
+    MAX_ERRORS,
     Concept,
     LoadError,
     MasterRow,
@@ -35,12 +41,23 @@ from ayni.payroll.rem import (
     parse_master,
     parse_rem,
 )
+from ayni.payroll.states import run_move, run_try_move
 from ayni.payroll.writer import payslip_row, write_payslips
 from ayni.personnel.models import Servant
 
+logger = logging.getLogger(__name__)
+State = PayrollRun.State
 Progress = Callable[[int, int], None]
 BATCH = 2000
 SPOOL_BYTES = 16 * 1024 * 1024  # beyond this the built rows go to a temporary file
+INTERNAL_ERROR = (
+    "La carga se detuvo por un error interno; no se cargó nada. Vuelva a cargar los "
+    "archivos y, si se repite, avise a soporte indicando la fecha y la hora."
+)
+OTHER_UNIT = (
+    "el servidor con documento {number} pertenece a otra UGEL: su traslado se registra "
+    "primero en escalafón"
+)
 
 
 class PayrollError(UserError):
@@ -54,6 +71,7 @@ class ImportOutcome:
     payslips: int = 0
     lines: int = 0
     created_servants: int = 0
+    stale: bool = False  # the run had moved on (a newer upload, a publication): nothing done
 
 
 def load_concepts() -> dict[str, Concept]:
@@ -87,12 +105,30 @@ def rates_for(year: int, month: int) -> dict[str, Decimal]:
     return rates
 
 
-def _fail(run: PayrollRun, errors: list[LoadError] | list[str]) -> ImportOutcome:
+def _moved_on(run: PayrollRun) -> ImportOutcome:
+    """The run is no longer the one this import was for: say so, change nothing."""
+    run.refresh_from_db(fields=["state", "superseded_by"])
+    if run.state == State.SUPERSEDED:
+        message = "Esta carga fue reemplazada por una más nueva del mismo periodo; no se usó."
+    else:
+        message = f"La planilla está «{run.get_state_display()}»: esta carga no cambió nada."
+    logger.info("payroll run %s is %s: the import did nothing", run.pk, run.state)
+    return ImportOutcome(ok=False, errors=[message], stale=True)
+
+
+def _fail(run: PayrollRun, errors: list[LoadError] | list[str], actor: Any) -> ImportOutcome:
     messages = [str(e) for e in errors]
-    run.state = PayrollRun.State.FAILED
-    run.errors = messages
-    run.progress = 100
-    run.save(update_fields=["state", "errors", "progress", "updated_at"])
+    moved = run_try_move(
+        run,
+        State.FAILED,
+        expected=State.IMPORTING,
+        actor=actor,
+        fields={"errors": messages, "progress": 100},
+        after={"errors": len(messages)},
+        comment=f"{len(messages)} errores",
+    )
+    if not moved:
+        return _moved_on(run)
     return ImportOutcome(ok=False, errors=messages)
 
 
@@ -105,15 +141,28 @@ def payroll_import(
     actor: Any = None,
     progress: Progress | None = None,
 ) -> ImportOutcome:
+    """Import the files into a queued run (from `run_for_upload`)."""
     run.refresh_from_db()
-    if run.state == PayrollRun.State.PUBLISHED:
-        raise PayrollError(
-            "La planilla ya está publicada y no cambia: cargue una planilla "
-            "adicional para el mismo periodo."
-        )
-    run.state = PayrollRun.State.IMPORTING
-    run.progress = 0
-    run.save(update_fields=["state", "progress", "updated_at"])
+    if not run_try_move(run, State.IMPORTING, expected=State.QUEUED, actor=actor):
+        return _moved_on(run)
+    PayrollRun.objects.filter(pk=run.pk).update(progress=0)
+    try:
+        return _import(run, rem_name, rem_bytes, master_bytes, actor, progress)
+    except StaleStateError:
+        return _moved_on(run)
+    except Exception:
+        logger.exception("payroll import of run %s failed", run.pk)
+        return _fail(run, [INTERNAL_ERROR], actor)
+
+
+def _import(
+    run: PayrollRun,
+    rem_name: str,
+    rem_bytes: bytes,
+    master_bytes: bytes,
+    actor: Any,
+    progress: Progress | None,
+) -> ImportOutcome:
     year, month, ruc, problems = parse_filename(rem_name)
     errors: list[LoadError] = [LoadError("rem", 0, p) for p in problems]
     if not problems and (year, month) != (run.year, run.month):
@@ -133,53 +182,54 @@ def payroll_import(
     if not parsed.lines and not errors:
         errors.append(LoadError("rem", 0, "el archivo no tiene líneas"))
     if errors:
-        return _fail(run, errors)
+        return _fail(run, errors, actor)
+    known = _lookup_ids(set(parsed.lines))
+    outside = _outside(run, master, known)
+    if outside:
+        return _fail(run, outside, actor)
     total = len(parsed.lines)
     if progress:
         progress(0, total)
     label = f"{run.get_kind_display()} {run.period_label}" + (
         f" (adicional {run.sequence - 1})" if run.is_additional else ""
     )
-    known = _lookup_ids(set(parsed.lines))
     # Every payslip is built before the transaction, into a spool (memory, then disk):
     # progress is visible to the run page, and nothing runs on the connection while
     # COPY holds it.
     with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES, mode="w+", newline="\n") as spool:
         gross, net = _build(run, parsed, master, concepts, ruc, label, spool, progress)
         spool.seek(0)
+        sha256 = hashlib.sha256(rem_bytes).hexdigest()
         with transaction.atomic():
-            locked = PayrollRun.objects.select_for_update().get(pk=run.pk)
-            if locked.state == PayrollRun.State.PUBLISHED:
-                raise PayrollError("La planilla se publicó mientras se cargaba el archivo.")
+            # First the conditional move (StaleStateError: a newer upload superseded
+            # this one meanwhile, and nothing below is written).
+            run_move(
+                run,
+                State.DRAFT,
+                expected=State.IMPORTING,
+                actor=actor,
+                fields={
+                    "ruc": ruc,
+                    "rem_name": rem_name[:120],
+                    "rem_sha256": sha256,
+                    "line_count": parsed.line_count,
+                    "payslip_count": total,
+                    "total_gross": Decimal(gross).scaleb(-2),
+                    "total_net": Decimal(net).scaleb(-2),
+                    "errors": [],
+                    "progress": 100,
+                },
+                after={"payslips": total, "lines": parsed.line_count, "sha256": sha256},
+                comment=f"{label}: {total} boletas",
+            )
             missing = [master[k] for k in parsed.lines if k not in known]
             ids, created = _servants_for(run, missing)
-            ids.update(known)
-            Payslip.objects.filter(run=run).delete()
+            ids.update((key, pk) for key, (pk, _) in known.items())
+            _discard_superseded(run)
             write_payslips(run, _spooled(spool, ids), published=False)
-            run.state = PayrollRun.State.DRAFT
-            run.ruc = ruc
-            run.rem_name = rem_name
-            run.rem_sha256 = hashlib.sha256(rem_bytes).hexdigest()
-            run.line_count = parsed.line_count
-            run.payslip_count = total
-            run.created_servants = created
-            run.total_gross = Decimal(gross).scaleb(-2)
-            run.total_net = Decimal(net).scaleb(-2)
-            run.errors = []
-            run.progress = 100
-            run.save()
-            audit_log(
-                action="payroll.imported",
-                actor=actor,
-                obj=run,
-                unit_path=run.ugel.path,
-                after={
-                    "payslips": run.payslip_count,
-                    "lines": run.line_count,
-                    "sha256": run.rem_sha256,
-                },
-                detail=f"{label}: {run.payslip_count} boletas",
-            )
+            if created:
+                PayrollRun.objects.filter(pk=run.pk).update(created_servants=created)
+                run.created_servants = created
     return ImportOutcome(
         ok=True,
         errors=[],
@@ -187,6 +237,36 @@ def payroll_import(
         lines=run.line_count,
         created_servants=created,
     )
+
+
+def _outside(
+    run: PayrollRun,
+    master: dict[tuple[str, str], MasterRow],
+    known: dict[tuple[str, str], tuple[int, str]],
+) -> list[LoadError]:
+    """Master lines of servants Ayni records in a unit outside the run's UGEL. Named by
+    the document the file gave, never by the person's registered name or unit."""
+    base = run.ugel.path
+    keys = sorted((k for k, (_, path) in known.items() if not path.startswith(base)),
+                  key=lambda k: master[k].line)  # fmt: skip
+    return [
+        LoadError("maestro", master[k].line, OTHER_UNIT.format(number=k[1]))
+        for k in keys[:MAX_ERRORS]
+    ]
+
+
+def _discard_superseded(run: PayrollRun) -> None:
+    """The draft payslips of the uploads this one replaced (never published, never seen)."""
+    Payslip.objects.filter(
+        run__in=PayrollRun.objects.filter(
+            ugel_id=run.ugel_id,
+            year=run.year,
+            month=run.month,
+            kind=run.kind,
+            state=State.SUPERSEDED,
+        ).values("pk"),
+        published=False,
+    ).delete()
 
 
 def _build(
@@ -230,7 +310,11 @@ def _servants_for(run: PayrollRun, rows: list[MasterRow]) -> tuple[dict[tuple[st
     are created, flagged for the escalafón team. Returns the ids and how many were new."""
     if not rows:
         return {}, 0
-    ids = _lookup_ids({r.key for r in rows})
+    found = _lookup_ids({r.key for r in rows})
+    if any(not path.startswith(run.ugel.path) for _, path in found.values()):
+        # registered elsewhere between the check and this transaction: refuse all
+        raise PayrollError("Otra unidad registró a uno de los servidores durante la carga.")
+    ids = {key: pk for key, (pk, _) in found.items()}
     missing = [r for r in rows if r.key not in ids]
     if missing:
         Servant.objects.bulk_create(
@@ -258,7 +342,7 @@ def _servants_for(run: PayrollRun, rows: list[MasterRow]) -> tuple[dict[tuple[st
             ],
             batch_size=BATCH,
         )
-        ids.update(_lookup_ids({r.key for r in missing}))
+        ids.update((key, pk) for key, (pk, _) in _lookup_ids({r.key for r in missing}).items())
         work_item_post(
             kind="personnel.complete_records",
             title=f"Completar la ficha de {len(missing)} servidor(es) nuevo(s) de la "
@@ -272,9 +356,10 @@ def _servants_for(run: PayrollRun, rows: list[MasterRow]) -> tuple[dict[tuple[st
     return ids, len(missing)
 
 
-def _lookup_ids(keys: set[tuple[str, str]]) -> dict[tuple[str, str], int]:
-    """(doc_type, doc_number) → servant id, in chunks the unique index can serve."""
-    ids: dict[tuple[str, str], int] = {}
+def _lookup_ids(keys: set[tuple[str, str]]) -> dict[tuple[str, str], tuple[int, str]]:
+    """(doc_type, doc_number) → (servant id, path of the unit employing them), in chunks
+    the unique index can serve."""
+    ids: dict[tuple[str, str], tuple[int, str]] = {}
     by_type: dict[str, list[str]] = {}
     for doc_type, number in keys:
         by_type.setdefault(doc_type, []).append(number)
@@ -286,7 +371,7 @@ def _lookup_ids(keys: set[tuple[str, str]]) -> dict[tuple[str, str], int]:
                     doc_type=doc_type, doc_number__in=numbers[start : start + 900]
                 )
                 .order_by()
-                .values_list("pk", "doc_number")
+                .values_list("pk", "doc_number", "employing_unit__path")
             )
-            ids.update({(doc_type, number): pk for pk, number in found})
+            ids.update({(doc_type, number): (pk, path) for pk, number, path in found})
     return ids

@@ -39,6 +39,8 @@ class PayrollRun(BaseModel):
         FAILED = "failed", _("Con errores")
         DRAFT = "draft", _("Borrador")
         PUBLISHED = "published", _("Publicada")
+        SUPERSEDED = "superseded", _("Reemplazada")
+        ANNULLED = "annulled", _("Anulada")
 
     ugel = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="payroll_runs")
     year = models.PositiveSmallIntegerField(_("año"))
@@ -70,12 +72,24 @@ class PayrollRun(BaseModel):
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    superseded_by = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    annulled_at = models.DateTimeField(null=True, blank=True)
+    annulled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    annulled_reason = models.CharField(_("motivo de la anulación"), max_length=300, blank=True)
 
     class Meta:
-        ordering = ["-year", "-month", "kind", "-sequence"]
+        ordering = ["-year", "-month", "kind", "-sequence", "-created_at"]
         constraints = [
+            # every upload is its own run; the uploads a newer one replaced keep their
+            # number, and only one live run holds each number of a period
             models.UniqueConstraint(
-                fields=["ugel", "year", "month", "kind", "sequence"], name="uniq_payroll_run"
+                fields=["ugel", "year", "month", "kind", "sequence"],
+                condition=~models.Q(state="superseded"),
+                name="uniq_payroll_run_live",
             )
         ]
 

@@ -4,6 +4,14 @@ file: parsing and validation, pure functions over bytes and catalogues.
 Real files are messy: UTF-8 or Windows-1252, CRLF or LF, a trailing `|` or not,
 integer or decimal amounts, blank lines. Every error is reported with its line
 number, in Spanish; a file with any error loads nothing.
+
+Line numbers are the file's physical lines: a line ends at LF, CRLF or CR and
+nowhere else. A form feed, vertical tab or any other character that
+`str.splitlines` would also break at is part of its line (whitespace there), so
+the numbers are those any text editor shows; blank lines count.
+
+A file that is not text (a zip renamed `.rem`, UTF-16, a byte that is neither
+UTF-8 nor Windows-1252) is refused before any line is read (`text_problem`).
 """
 
 from __future__ import annotations
@@ -76,6 +84,7 @@ class MasterRow:
     entry_date: str
     end_date: str
     service_time: str
+    line: int = 0  # its physical line in the master file
 
     @property
     def key(self) -> tuple[str, str]:
@@ -91,7 +100,7 @@ class RemResult:
 
 
 def decode(data: bytes) -> str:
-    """UTF-8 (with or without BOM), else Windows-1252."""
+    """UTF-8 (with or without BOM), else Windows-1252 (call `text_problem` first)."""
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -111,9 +120,70 @@ def _is_utf8(data: bytes) -> bool:
     return True
 
 
+# Bytes that Windows-1252 leaves undefined: in a file that is not UTF-8 they mean
+# another encoding (or no text at all).
+CP1252_UNDEFINED = (b"\x81", b"\x8d", b"\x8f", b"\x90", b"\x9d")
+
+
+def line_of(data: bytes, pos: int) -> int:
+    """The physical line (LF, CRLF or CR ends one) holding byte `pos`."""
+    head = data[:pos]
+    return head.count(b"\n") + head.count(b"\r") - head.count(b"\r\n") + 1
+
+
+def text_problem(data: bytes, file: str) -> LoadError | None:
+    """Why the bytes are not a text file Ayni reads, or None. Cheap: byte searches."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or (
+        len(data) > 1 and (data[1:2] == b"\x00" or data[0:1] == b"\x00")
+    ):
+        return LoadError(
+            file,
+            0,
+            "el archivo está en UTF-16 («texto Unicode»); guárdelo como UTF-8 o "
+            "Windows-1252 (ANSI) y cárguelo otra vez",
+        )
+    if data.startswith((b"PK\x03\x04", b"PK\x05\x06", b"Rar!", b"7z\xbc\xaf", b"\x1f\x8b")):
+        return LoadError(
+            file, 0, "el archivo está comprimido (zip u otro); cargue el archivo sin comprimir"
+        )
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        return LoadError(
+            file,
+            line_of(data, nul),
+            "el archivo no es de texto (tiene bytes nulos); cargue el archivo original",
+        )
+    if not _is_utf8(data):
+        found = [p for p in (data.find(b) for b in CP1252_UNDEFINED) if p >= 0]
+        if found:
+            pos = min(found)
+            return LoadError(
+                file,
+                line_of(data, pos),
+                f"el byte 0x{data[pos]:02X} no es un carácter válido en UTF-8 ni en "
+                "Windows-1252; guarde el archivo como UTF-8 y cárguelo otra vez",
+            )
+    return None
+
+
+# Characters `str.splitlines` breaks at besides LF and CR: not line ends in a file.
+_OTHER_BREAKS = re.compile(r"[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+_LINE_END = re.compile(r"\r\n|\r|\n")
+
+
+def physical_lines(text: str) -> list[str]:
+    """The lines of `text`, ended by LF, CRLF or CR only (no empty line after the last end)."""
+    if _OTHER_BREAKS.search(text) is None:
+        return text.splitlines()  # the same lines, and the fast path
+    lines = _LINE_END.split(text)
+    if lines and lines[-1] == "":
+        lines.pop()
+    return lines
+
+
 def text_lines(data: bytes) -> Iterator[str]:
-    """The lines of a file as `decode(data).splitlines()` gives them, decoded about a
-    megabyte at a time, so that a large file is never held twice as text."""
+    """The physical lines of a file (see `physical_lines`), decoded about a megabyte at
+    a time, so that a large file is never held twice as text. Call `text_problem` first."""
     encoding = "utf-8" if _is_utf8(data) else "cp1252"
     bom = encoding == "utf-8" and data.startswith(codecs.BOM_UTF8)
     start = len(codecs.BOM_UTF8) if bom else 0
@@ -121,7 +191,7 @@ def text_lines(data: bytes) -> Iterator[str]:
         # cut just after a newline: no character and no CRLF is ever split
         end = data.find(b"\n", start + CHUNK)
         end = len(data) if end < 0 else end + 1
-        yield from data[start:end].decode(encoding).splitlines()
+        yield from physical_lines(data[start:end].decode(encoding))
         start = end
 
 
@@ -217,26 +287,78 @@ def _date_or_error(value: str, label: str) -> str:
     return ""
 
 
+def _records(text: str, delimiter: str) -> Iterator[tuple[int, list[str] | str]]:
+    """(first physical line, fields) of each CSV record, or (line, what is wrong).
+
+    `newline=""`: the csv module sees every LF, CRLF and CR itself, and its line
+    count is the file's physical lines (a quoted field may span several).
+    """
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    while True:
+        start = reader.line_num + 1
+        try:
+            fields = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            if "field larger than field limit" in str(exc):
+                problem = (
+                    f"un campo supera el máximo de {csv.field_size_limit() // 1024} KiB "
+                    "(¿falta cerrar unas comillas?)"
+                )
+            else:
+                problem = "la fila no es CSV válido (revise las comillas)"
+            yield start, problem
+            return  # the reader cannot go on reliably after a broken record
+        yield start, fields
+
+
 def parse_master(
     data: bytes, pension_regimes: dict[str, tuple[str, str]]
 ) -> tuple[dict[tuple[str, str], MasterRow], list[LoadError]]:
     """The servant master CSV (docs/planillas.md). `pension_regimes`: code → (system, name)."""
+    refused = text_problem(data, "maestro")
+    if refused is not None:
+        return {}, [refused]
     errors: list[LoadError] = []
     rows: dict[tuple[str, str], MasterRow] = {}
     text = decode(data)
     sample = text[:2048]
     delimiter = ";" if sample.count(";") > sample.count(",") else ","
-    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
-    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    records = _records(text, delimiter)
+    header: list[str] = []
+    header_line = 1
+    for lineno, fields in records:
+        if isinstance(fields, str):
+            return {}, [LoadError("maestro", lineno, fields)]
+        if any(f.strip() for f in fields):
+            header, header_line = [h.strip().lower() for h in fields], lineno
+            break
     missing = [c for c in MASTER_COLUMNS if c not in header]
     if missing:
-        return {}, [LoadError("maestro", 1, "faltan columnas: " + ", ".join(missing))]
-    reader.fieldnames = header
+        return {}, [LoadError("maestro", header_line, "faltan columnas: " + ", ".join(missing))]
+    width = len(header)
     shared: dict[str, str] = {}  # one copy of each repeated value (cargo, escuela, régimen…)
-    for lineno, raw in enumerate(reader, start=2):
-        if not any((v or "").strip() for v in raw.values()):
+    for lineno, fields in records:
+        if isinstance(fields, str):
+            errors.append(LoadError("maestro", lineno, fields))
+            break
+        if not any(f.strip() for f in fields):
+            continue  # a blank row (or one of only separators)
+        if len(errors) >= MAX_ERRORS:
             continue
-        row = {k: (v or "").strip() for k, v in raw.items() if k}
+        if len(fields) > width and any(f.strip() for f in fields[width:]):
+            errors.append(
+                LoadError(
+                    "maestro",
+                    lineno,
+                    f"la fila tiene {len(fields)} columnas y la cabecera {width}",
+                )
+            )
+            continue
+        row = {k: v.strip() for k, v in zip(header, fields, strict=False) if k}
+        for column in MASTER_COLUMNS:
+            row.setdefault(column, "")
         for column in REPEATED_MASTER:
             row[column] = shared.setdefault(row[column], row[column])
         problems = [f"falta «{c}»" for c in sorted(REQUIRED_MASTER) if not row.get(c)]
@@ -291,6 +413,7 @@ def parse_master(
             entry_date=row["fecha_ingreso"],
             end_date=row["fecha_termino"],
             service_time=row["tiempo_servicio"],
+            line=lineno,
         )
     return rows, errors
 
@@ -328,6 +451,10 @@ def parse_rem(
     """
     result = RemResult()
     errors = result.errors
+    refused = text_problem(data, "rem")
+    if refused is not None:
+        errors.append(refused)
+        return result
     groups = result.lines
     common = COMMON_LINE.fullmatch
     count = 0

@@ -57,3 +57,33 @@ def ugels_for_upload(user: Any) -> QuerySet[OrgUnit]:
     return OrgUnit.objects.filter(
         under_any(perm_paths(user, PAYROLL_MANAGE)), kind=OrgUnit.Kind.UGEL
     )
+
+
+SAMPLE = 50
+
+
+def run_sample(run: PayrollRun) -> list[Payslip]:
+    """The first payslips of a run for its page, by the names the master file gave
+    (the payslip's snapshot), never the names Ayni records for those documents."""
+    if run.state not in (
+        PayrollRun.State.DRAFT,
+        PayrollRun.State.PUBLISHED,
+        PayrollRun.State.ANNULLED,
+    ):
+        return []
+    return list(
+        run.payslips.only(
+            "uuid", "run_id", "servant_id", "header", "gross", "deductions", "net", "published"
+        ).order_by("header__apellidos", "header__nombres", "pk")[:SAMPLE]
+    )
+
+
+def period_runs(run: PayrollRun) -> list[PayrollRun]:
+    """The other runs (uploads, adicionales) of the same UGEL, period and kind."""
+    return list(
+        PayrollRun.objects.filter(
+            ugel_id=run.ugel_id, year=run.year, month=run.month, kind=run.kind
+        )
+        .exclude(pk=run.pk)
+        .order_by("sequence", "created_at")
+    )

@@ -1,4 +1,7 @@
-"""Writes on payroll runs: create (or reuse) a run, publish it."""
+"""Writes on payroll runs: a new run for each upload, publication, annulment.
+
+Every state change goes through `ayni.payroll.states.run_move` (the one gate).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max
+from django.http import HttpRequest
 from django.utils import timezone
 
 from ayni.core.audit import audit_log
@@ -16,7 +19,22 @@ from ayni.core.verification import mask_document, mask_name
 from ayni.org.models import OrgUnit
 from ayni.payroll.importer import PayrollError
 from ayni.payroll.models import PayrollRun, Payslip
+from ayni.payroll.states import CLOSED_STATES, OPEN_STATES, run_move
 from ayni.payroll.tasks import render_run_pdfs_task
+
+State = PayrollRun.State
+SUPERSEDED_NOTE = "Se cargó un archivo más nuevo para el mismo periodo."
+MIN_REASON = 10
+# What the public verification page says of an annulled payslip (the officer's own
+# words stay inside Ayni: they may name people).
+ANNULLED_PUBLIC = (
+    "La planilla de esta boleta fue anulada por la UGEL; la reemplaza una planilla "
+    "adicional del mismo periodo."
+)
+
+
+def _actor(actor: Any) -> Any:
+    return actor if getattr(actor, "pk", None) else None
 
 
 @transaction.atomic
@@ -29,29 +47,49 @@ def run_for_upload(
     payment_date: date,
     additional: bool,
     actor: Any,
+    request: HttpRequest | None = None,
+    rem_name: str = "",
+    rem_file: str = "",
+    master_file: str = "",
 ) -> PayrollRun:
-    """The run a new file goes into: the draft of the period (replaced), or a new one.
+    """A new run, queued, for a new file: the newest upload of a period wins.
 
-    A published run never changes: a correction comes as an additional run.
+    The period's open upload (queued, importing, failed or draft) is superseded
+    and keeps its number; its task, if still to come, then does nothing. A
+    published or annulled run never changes: a correction is an adicional run
+    (the next number), which the uploader must ask for.
     """
-    runs = PayrollRun.objects.select_for_update().filter(
-        ugel=ugel, year=year, month=month, kind=kind
+    # One upload of a UGEL at a time (FOR NO KEY UPDATE: rows that merely point at
+    # the UGEL, like the servants an import creates, do not wait for it).
+    list(OrgUnit.objects.select_for_update(no_key=True).filter(pk=ugel.pk).values_list("pk"))
+    runs = list(
+        PayrollRun.objects.select_for_update(of=("self",))
+        .select_related("ugel")
+        .filter(ugel=ugel, year=year, month=month, kind=kind)
+        .exclude(state=State.SUPERSEDED)
     )
-    draft = runs.exclude(state=PayrollRun.State.PUBLISHED).order_by("-sequence").first()
-    published = runs.filter(state=PayrollRun.State.PUBLISHED).exists()
-    if draft is not None:
-        draft.payment_date = payment_date
-        draft.state = PayrollRun.State.QUEUED
-        draft.errors = []
-        draft.progress = 0
-        draft.save()
-        return draft
-    if published and not additional:
+    open_runs = [r for r in runs if r.state in OPEN_STATES]
+    closed = [r for r in runs if r.state in CLOSED_STATES]
+    if closed and not additional:
         raise PayrollError(
-            "La planilla de ese periodo ya está publicada y no cambia. Si "
+            "La planilla de ese periodo ya está publicada (o anulada) y no cambia. Si "
             "necesita corregirla, marque «planilla adicional»."
         )
-    sequence = (runs.aggregate(m=Max("sequence"))["m"] or 0) + 1 if published else 1
+    if open_runs:
+        sequence = max(r.sequence for r in open_runs)
+    elif closed:
+        sequence = max(r.sequence for r in closed) + 1
+    else:
+        sequence = 1
+    for old in open_runs:
+        run_move(
+            old,
+            State.SUPERSEDED,
+            expected=old.state,
+            actor=actor,
+            request=request,
+            comment=SUPERSEDED_NOTE,
+        )
     run = PayrollRun.objects.create(
         ugel=ugel,
         year=year,
@@ -59,23 +97,47 @@ def run_for_upload(
         kind=kind,
         sequence=sequence,
         payment_date=payment_date,
-        created_by=actor,
+        rem_name=rem_name[:120],
+        rem_file=rem_file,
+        master_file=master_file,
+        created_by=_actor(actor),
     )
+    if open_runs:
+        PayrollRun.objects.filter(pk__in=[r.pk for r in open_runs]).update(superseded_by=run)
     audit_log(
-        action="payroll.run_created", actor=actor, obj=run, unit_path=ugel.path, detail=str(run)
+        action="payroll.run_created",
+        actor=actor,
+        request=request,
+        obj=run,
+        unit_path=ugel.path,
+        after={
+            "sequence": sequence,
+            "rem_name": run.rem_name,
+            "replaces": [str(r.uuid) for r in open_runs],
+        },
+        detail=str(run),
     )
     return run
 
 
 @transaction.atomic
-def payroll_publish(*, run: PayrollRun, actor: Any) -> PayrollRun:
+def payroll_publish(
+    *, run: PayrollRun, actor: Any, request: HttpRequest | None = None
+) -> PayrollRun:
     """Freeze the run: payslips become visible from their payment date, verifiable."""
-    run = PayrollRun.objects.select_for_update(of=("self",)).select_related("ugel").get(pk=run.pk)
-    if run.state != PayrollRun.State.DRAFT:
-        raise PayrollError(
-            f"Solo se publica una planilla en borrador; esta está «{run.get_state_display()}»."
-        )
+    run = PayrollRun.objects.select_related("ugel").get(pk=run.pk)
     now = timezone.now()
+    # the conditional move first: it takes the row, so nothing else moves it meanwhile
+    run_move(
+        run,
+        State.PUBLISHED,
+        expected=State.DRAFT,
+        actor=actor,
+        request=request,
+        fields={"published_at": now, "published_by": _actor(actor)},
+        after={"payslips": run.payslip_count, "payment_date": run.payment_date.isoformat()},
+        comment=f"{run.payslip_count} boletas, pago {run.payment_date:%d/%m/%Y}",
+    )
     records = []
     for code, header, net in (
         Payslip.objects.filter(run=run)
@@ -102,18 +164,39 @@ def payroll_publish(*, run: PayrollRun, actor: Any) -> PayrollRun:
             records = []
     VerificationRecord.objects.bulk_create(records)
     Payslip.objects.filter(run=run).update(published=True)
-    run.state = PayrollRun.State.PUBLISHED
-    run.published_at = now
-    run.published_by = actor
-    run.save()
-    audit_log(
-        action="payroll.published",
-        actor=actor,
-        obj=run,
-        unit_path=run.ugel.path,
-        detail=f"{run}: {run.payslip_count} boletas, pago {run.payment_date:%d/%m/%Y}",
-    )
     if settings.PAYROLL_PRERENDER_PDF:
         run_id = run.pk
         transaction.on_commit(lambda: render_run_pdfs_task.enqueue(run_id))
+    return run
+
+
+@transaction.atomic
+def payroll_annul(
+    *, run: PayrollRun, actor: Any, reason: str, request: HttpRequest | None = None
+) -> PayrollRun:
+    """Annul a published run: its payslips stay, marked annulled, and verify as
+    annulled; an adicional run of the same period replaces it."""
+    reason = " ".join(reason.split())
+    if len(reason) < MIN_REASON:
+        raise PayrollError(
+            f"Escriba el motivo de la anulación (al menos {MIN_REASON} caracteres): "
+            "queda en el historial de la planilla."
+        )
+    run = PayrollRun.objects.select_related("ugel").get(pk=run.pk)
+    now = timezone.now()
+    run_move(
+        run,
+        State.ANNULLED,
+        expected=State.PUBLISHED,
+        actor=actor,
+        request=request,
+        comment=reason,
+        fields={"annulled_at": now, "annulled_by": _actor(actor), "annulled_reason": reason[:300]},
+        after={"reason": reason[:300]},
+    )
+    VerificationRecord.objects.filter(
+        code__in=Payslip.objects.filter(run=run).values("verification_code")
+    ).update(
+        status=VerificationRecord.Status.ANNULLED, annulled_reason=ANNULLED_PUBLIC, updated_at=now
+    )
     return run

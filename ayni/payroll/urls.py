@@ -12,4 +12,10 @@ urlpatterns = [
     path("planillas/cargar/", views.run_upload, name="run_upload"),
     path("planillas/<uuid:ref>/", views.run_detail, name="run_detail"),
     path("planillas/<uuid:ref>/publicar/", views.run_publish, name="run_publish"),
+    path("planillas/<uuid:ref>/anular/", views.run_annul, name="run_annul"),
+    path(
+        "planillas/<uuid:ref>/boletas/<uuid:payslip_ref>/pdf/",
+        views.run_payslip_pdf,
+        name="run_payslip_pdf",
+    ),
 ]

@@ -7,26 +7,29 @@ from uuid import UUID
 from django.contrib import messages
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ayni.accounts.permissions import PAYROLL_MANAGE, require_perm
 from ayni.core.audit import audit_log
+from ayni.core.errors import UserError
+from ayni.core.formtoken import one_time_form
 from ayni.core.responses import pdf_response
-from ayni.payroll.forms import UploadForm
-from ayni.payroll.importer import PayrollError
+from ayni.payroll.forms import AnnulForm, UploadForm
 from ayni.payroll.pdf import payslip_pdf
 from ayni.payroll.selectors import (
     get_payslip_for_user,
     get_run_for_user,
+    period_runs,
+    run_sample,
     runs_in_scope,
     stored_pdf_count,
     ugels_for_upload,
     visible_payslips,
 )
-from ayni.payroll.services import payroll_publish, run_for_upload
+from ayni.payroll.services import payroll_annul, payroll_publish, run_for_upload
 from ayni.payroll.tasks import import_payroll_task
 
 RECENT = 12
@@ -73,9 +76,7 @@ def payslip_detail(request: HttpRequest, ref: UUID) -> HttpResponse:
 def payslip_download(request: HttpRequest, ref: UUID) -> HttpResponse:
     payslip = get_payslip_for_user(request.user, ref)
     pdf = payslip_pdf(payslip)
-    response = pdf_response(pdf, payslip.filename, inline=bool(request.GET.get("ver")))
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    return pdf_response(pdf, payslip.filename, inline=bool(request.GET.get("ver")))
 
 
 # --- the payroll officer -------------------------------------------------------------
@@ -90,12 +91,16 @@ def run_list(request: HttpRequest) -> HttpResponse:
 
 @require_perm(PAYROLL_MANAGE)
 @require_http_methods(["GET", "POST"])
+@one_time_form
 def run_upload(request: HttpRequest) -> HttpResponse:
     form = UploadForm(
         request.POST or None, request.FILES or None, ugels=ugels_for_upload(request.user)
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        token = uuid.uuid4().hex
+        rem_file = default_storage.save(f"payroll/uploads/{token}.rem", data["rem"])
+        master_file = default_storage.save(f"payroll/uploads/{token}.csv", data["master"])
         try:
             with transaction.atomic():
                 run = run_for_upload(
@@ -106,18 +111,17 @@ def run_upload(request: HttpRequest) -> HttpResponse:
                     payment_date=data["payment_date"],
                     additional=data["additional"],
                     actor=request.user,
+                    request=request,
+                    rem_name=data["rem"].name,
+                    rem_file=rem_file,
+                    master_file=master_file,
                 )
-                token = uuid.uuid4().hex
-                run.rem_name = data["rem"].name
-                run.rem_file = default_storage.save(f"payroll/uploads/{token}.rem", data["rem"])
-                run.master_file = default_storage.save(
-                    f"payroll/uploads/{token}.csv", data["master"]
-                )
-                run.save()
                 run_id, actor_id = run.pk, request.user.pk
                 transaction.on_commit(lambda: import_payroll_task.enqueue(run_id, actor_id))
-        except PayrollError as exc:
-            form.add_error(None, str(exc))
+        except UserError as exc:
+            default_storage.delete(rem_file)
+            default_storage.delete(master_file)
+            form.add_error(None, exc.message)
         else:
             messages.success(request, "Archivo recibido: la carga continúa en segundo plano.")
             return redirect("payroll:run_detail", ref=run.uuid)
@@ -133,44 +137,92 @@ def run_upload(request: HttpRequest) -> HttpResponse:
 @require_GET
 def run_detail(request: HttpRequest, ref: UUID) -> HttpResponse:
     run = get_run_for_user(request.user, ref)
-    sample = list(
-        run.payslips.select_related("servant").order_by(
-            "servant__paternal_surname", "servant__given_names"
-        )[:50]
-    )
+    context = {
+        "run": run,
+        "today": timezone.localdate(),
+        "pdfs": stored_pdf_count(run),
+        "annul_form": AnnulForm(),
+    }
+    if request.headers.get("HX-Request"):
+        # the 2 s progress poll: the status only, no names, no audit event
+        return render(request, "payroll/_run_status.html", context)
+    sample = run_sample(run)
     if sample:
+        # one event for the page, naming every servant it showed (item 10)
         audit_log(
             action="payroll.run_viewed",
             request=request,
             obj=run,
             unit_path=run.ugel.path,
-            detail=f"{run}: primeras {len(sample)} boletas",
+            subject_ids=[p.servant_id for p in sample],
+            detail=f"{run}: {len(sample)} boletas mostradas",
         )
-    template = (
-        "payroll/_run_status.html"
-        if request.headers.get("HX-Request")
-        else "payroll/run_detail.html"
+    context["sample"] = sample
+    context["period_runs"] = period_runs(run)
+    return render(request, "payroll/run_detail.html", context)
+
+
+@require_perm(PAYROLL_MANAGE)
+@require_GET
+def run_payslip_pdf(request: HttpRequest, ref: UUID, payslip_ref: UUID) -> HttpResponse:
+    """A published (or annulled) run's payslip, for the payroll officer: an audit event
+    naming its servant, who sees it in «¿Quién vio mi legajo?»."""
+    run = get_run_for_user(request.user, ref)
+    payslip = (
+        run.payslips.select_related("run")
+        .filter(uuid=payslip_ref, published=True, run__published_at__isnull=False)
+        .first()
     )
-    context = {
-        "run": run,
-        "sample": sample,
-        "today": timezone.localdate(),
-        "pdfs": stored_pdf_count(run),
-    }
-    return render(request, template, context)
+    if payslip is None:
+        raise Http404
+    audit_log(
+        action="payroll.payslip_viewed",
+        request=request,
+        obj=payslip,
+        unit_path=run.ugel.path,
+        subject_type="servant",
+        subject_id=payslip.servant_id,
+        detail=f"{run}",
+    )
+    return pdf_response(payslip_pdf(payslip), payslip.filename)
 
 
 @require_perm(PAYROLL_MANAGE)
 @require_POST
+@one_time_form
 def run_publish(request: HttpRequest, ref: UUID) -> HttpResponse:
     run = get_run_for_user(request.user, ref)
     try:
-        payroll_publish(run=run, actor=request.user)
-    except PayrollError as exc:
-        messages.error(request, str(exc))
+        payroll_publish(run=run, actor=request.user, request=request)
+    except UserError as exc:
+        messages.error(request, exc.message)
     else:
         messages.success(
             request,
             f"Planilla publicada: las boletas se verán desde el {run.payment_date:%d/%m/%Y}.",
+        )
+    return redirect("payroll:run_detail", ref=run.uuid)
+
+
+@require_perm(PAYROLL_MANAGE)
+@require_POST
+@one_time_form
+def run_annul(request: HttpRequest, ref: UUID) -> HttpResponse:
+    run = get_run_for_user(request.user, ref)
+    form = AnnulForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for e in form.errors.get("reason", [])))
+        return redirect("payroll:run_detail", ref=run.uuid)
+    try:
+        payroll_annul(
+            run=run, actor=request.user, reason=form.cleaned_data["reason"], request=request
+        )
+    except UserError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            "Planilla anulada: sus boletas quedan marcadas como anuladas y su código de "
+            "verificación lo dice. Cargue la planilla adicional que la reemplaza.",
         )
     return redirect("payroll:run_detail", ref=run.uuid)

@@ -5,8 +5,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from ayni.core.errors import UserError
 from ayni.org.models import OrgUnit
-from ayni.payroll.importer import PayrollError, payroll_import
+from ayni.payroll.importer import payroll_import
 from ayni.payroll.models import PayrollRun
 from ayni.payroll.rem import parse_filename
 from ayni.payroll.services import payroll_publish, run_for_upload
@@ -61,8 +62,8 @@ class Command(BaseCommand):
                 master_bytes=options["master"].read_bytes(),
                 progress=self._progress,
             )
-        except PayrollError as exc:
-            raise CommandError(str(exc)) from exc
+        except UserError as exc:
+            raise CommandError(exc.message) from exc
         sys.stderr.write("\n")
         if not outcome.ok:
             for error in outcome.errors:
@@ -73,7 +74,10 @@ class Command(BaseCommand):
             f"{outcome.created_servants} servidores nuevos."
         )
         if options["publish"]:
-            payroll_publish(run=run, actor=None)
+            try:
+                payroll_publish(run=run, actor=None)
+            except UserError as exc:
+                raise CommandError(exc.message) from exc
             self.stdout.write(f"Publicada: visible desde el {run.payment_date:%d/%m/%Y}.")
 
     @staticmethod
