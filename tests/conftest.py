@@ -8,12 +8,15 @@ officer of UGEL 07 and of UGEL Cusco, the two Lima supervisors, the MINEDU admin
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.test import Client
 from django.utils import timezone
 
 from ayni.accounts.models import User
+from ayni.core.formtoken import FIELD as FORM_TOKEN
+from ayni.core.formtoken import new_token
 from ayni.desk.demo import seed_desk_demo
 from ayni.org.loaders import load_catalogues, load_org_tree
 from ayni.org.models import OrgUnit
@@ -35,6 +38,7 @@ PERSONAS = {
     "dre_supervisor": "20000005",  # supervisor, DRE Lima Metropolitana
     "admin": "20000006",  # administrador, MINEDU
     "other_dre_supervisor": "20000007",  # supervisor, DRE Lima Provincias
+    "dre_escalafon": "20000009",  # escalafón, DRE Lima Metropolitana (UGEL officers' own items)
 }
 
 
@@ -77,12 +81,24 @@ def servant_of(demo_data) -> Callable[[str], Servant]:  # type: ignore[no-untype
     return get
 
 
+class FormClient(Client):
+    """A client whose POSTs carry a fresh one-time form token unless the test gives one,
+    as a browser does when each form is opened anew. Replays pass the same token."""
+
+    def post(self, path: str, data: Any = None, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        if data is None:
+            data = {}
+        if isinstance(data, dict) and FORM_TOKEN not in data:
+            data = {**data, FORM_TOKEN: new_token()}
+        return super().post(path, data, *args, **kwargs)
+
+
 @pytest.fixture
 def client_for(persona) -> Callable[[str], Client]:  # type: ignore[no-untyped-def]
     """A test client logged in as the persona (or anonymous for "anonymous")."""
 
     def make(name: str) -> Client:
-        client = Client()
+        client = FormClient()
         if name != "anonymous":
             client.force_login(persona(name))
         return client

@@ -3,6 +3,11 @@
 A role held on a unit reaches the unit's subtree. `has_perm(user, perm, unit)`
 answers for one unit; `perm_paths(user, perm)` gives the unit paths where the
 user holds `perm`, for selectors to scope their queries.
+
+Nobody is staff for themselves (STYLE.md rule 16): `has_perm_on_servant` and
+`require_perm_on_servant` refuse an officer's own servant record (and a desk case
+they filed), whatever their roles; `handling_path` says which unit's officers take
+such an item instead (another officer of the unit, else the parent unit's).
 """
 
 from __future__ import annotations
@@ -14,7 +19,8 @@ from typing import Any, TypeVar
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
-from ayni.accounts.models import Role
+from ayni.accounts.models import Role, RoleGrant
+from ayni.core.errors import UserError
 from ayni.org.models import OrgUnit
 from ayni.org.selectors import top_paths
 
@@ -104,3 +110,86 @@ def require_perm(perm: str) -> Callable[[ViewFunc], ViewFunc]:
         return wrapper  # type: ignore[return-value]
 
     return decorator
+
+
+# --- nobody is staff for themselves (STYLE.md rule 16) ---------------------------------
+
+SELF_ACTION_MESSAGE = (
+    "No puede actuar como personal sobre su propio legajo ni sobre sus propios trámites. "
+    "Los atiende otro especialista de su unidad o, si no lo hay, la unidad superior (la DRE)."
+)
+
+
+class SelfActionError(UserError):
+    """An officer tried to act as staff on their own record or filing."""
+
+    status = 403
+
+
+def _pk(user: Any) -> int | None:
+    return getattr(user, "pk", None) if getattr(user, "is_authenticated", False) else None
+
+
+def is_own(user: Any, person_user_id: int | None) -> bool:
+    """Is `person_user_id` (a servant's or a filer's account) the user's own?"""
+    pk = _pk(user)
+    return pk is not None and person_user_id is not None and person_user_id == pk
+
+
+def has_perm_for_person(
+    user: Any, perm: str, unit: OrgUnit | str, person_user_id: int | None
+) -> bool:
+    """`has_perm` on the unit, refused when the person concerned is the user."""
+    return not is_own(user, person_user_id) and has_perm(user, perm, unit)
+
+
+def require_perm_for_person(
+    user: Any, perm: str, unit: OrgUnit | str, person_user_id: int | None
+) -> None:
+    """For services: SelfActionError on the user's own item, PermissionDenied without `perm`."""
+    if is_own(user, person_user_id):
+        raise SelfActionError(SELF_ACTION_MESSAGE)
+    if not has_perm(user, perm, unit):
+        raise PermissionDenied
+
+
+def has_perm_on_servant(user: Any, perm: str, servant: Any) -> bool:
+    """May the user act as staff (`perm`) on this servant's record? Never on their own."""
+    return has_perm_for_person(user, perm, servant.employing_unit.path, servant.user_id)
+
+
+def require_perm_on_servant(user: Any, perm: str, servant: Any) -> None:
+    require_perm_for_person(user, perm, servant.employing_unit.path, servant.user_id)
+
+
+def _ancestors(path: str) -> list[str]:
+    """The path and its ancestors' paths, innermost first ("a/b/c/" → "a/b/c/", "a/b/", "a/")."""
+    parts = [p for p in path.split("/") if p]
+    return ["/".join(parts[:n]) + "/" for n in range(len(parts), 0, -1)]
+
+
+def handling_path(unit_path: str, perm: str, person_user_id: int | None) -> str:
+    """The unit whose officers take an item about a person (a work item's unit path).
+
+    Normally the person's own unit. When the person holds `perm` there themselves
+    (an officer's own request), the innermost unit, from theirs upwards, where some
+    *other* active officer holds `perm` by a grant on that very unit: another officer
+    of the unit, else the parent unit's (a DRE has its own escalafón office).
+    """
+    if person_user_id is None:
+        return unit_path
+    roles = [role for role, perms in ROLE_PERMISSIONS.items() if perm in perms]
+    own = RoleGrant.objects.filter(user_id=person_user_id, active=True, role__in=roles)
+    if not any(unit_path.startswith(path) for path in own.values_list("unit__path", flat=True)):
+        return unit_path
+    for path in _ancestors(unit_path):
+        others = (
+            RoleGrant.objects.filter(
+                active=True, role__in=roles, unit__path=path, user__is_active=True
+            )
+            .exclude(user_id=person_user_id)
+            .exists()
+        )
+        if others:
+            return path
+    return unit_path

@@ -1,4 +1,11 @@
-"""Writes of the mesa de partes on cases: filing, completing, routing, answering."""
+"""Writes of the mesa de partes on cases: filing, completing, routing, answering.
+
+`CASE_GATE` is the only writer of a case's `state` (STYLE.md rule 14); `case_move`
+is its door for the other desk modules (access requests). Nobody routes, answers or
+resolves a case they filed (rule 16): the work goes to another officer of the unit
+or to the parent unit's. A filing is one transaction; its cargo's PDF is rendered
+after commit (ayni.desk.receipts).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
@@ -16,17 +24,22 @@ from ayni.accounts.permissions import (
     DESK_MANAGE,
     PAYROLL_MANAGE,
     PERSONNEL_EDIT,
+    SELF_ACTION_MESSAGE,
+    SelfActionError,
+    handling_path,
     has_perm,
+    is_own,
 )
 from ayni.core.audit import audit_log
 from ayni.core.errors import UserError
 from ayni.core.notifications import notify
 from ayni.core.numbering import next_number
+from ayni.core.states import Gate
 from ayni.core.verification import new_code
 from ayni.core.workdays import add_working_days, received_at
 from ayni.core.workqueue import work_item_close, work_item_post
 from ayni.desk.models import Case, CaseEvent, CaseFile
-from ayni.desk.receipts import store_receipt
+from ayni.desk.receipts import receipt_record
 from ayni.desk.uploads import CheckedPdf, store
 from ayni.org.models import OrgUnit
 from ayni.personnel.models import ChangeRequest, Servant
@@ -56,6 +69,7 @@ def _mail(to: str, subject: str, body: str) -> None:
 
 
 def _event(case: Case, to: str, actor: Any, comment: str = "", area: str = "") -> None:
+    """Deprecated: a history row without a move. Use `case_move` (the gate)."""
     CaseEvent.objects.create(
         case=case,
         from_state=case.state if case.pk else "",
@@ -66,14 +80,80 @@ def _event(case: Case, to: str, actor: Any, comment: str = "", area: str = "") -
     )
 
 
+def _history(case: Any, from_state: str, to: str, actor: Any, comment: str) -> None:
+    CaseEvent.objects.create(
+        case=case,
+        from_state=from_state,
+        to_state=to,
+        actor=actor if getattr(actor, "pk", None) else None,
+        comment=comment[:500],
+        area=case.area,
+    )
+
+
+_S = Case.State
+_ANSWERS = frozenset({_S.DONE, _S.OBSERVED, _S.ARCHIVED})
+CASE_GATE = Gate(
+    action_prefix="desk.case",
+    allowed={
+        _S.RECEIVED: frozenset({_S.ROUTED}) | _ANSWERS,
+        _S.ROUTED: frozenset({_S.ROUTED}) | _ANSWERS,  # re-routed to another area
+        _S.OBSERVED: frozenset({_S.RECEIVED, _S.NOT_FILED}),
+    },
+    what="El trámite",
+    labels=dict(_S.choices),  # type: ignore[arg-type]
+    history=_history,
+)
+
+
+def filer_servant_id(case: Case) -> int | None:
+    """The servant a case is about (its filer's record), for «¿Quién vio mi legajo?»."""
+    if case.filer_id is None:
+        ar = getattr(case, "access_request", None)
+        return ar.servant_id if ar is not None else None
+    return Servant.objects.filter(user_id=case.filer_id).values_list("pk", flat=True).first()
+
+
+def case_move(
+    case: Case,
+    to: str,
+    *,
+    actor: Any,
+    comment: str = "",
+    request: HttpRequest | None = None,
+    fields: dict[str, Any] | None = None,
+) -> None:
+    """The one writer of a case's state: history (CaseEvent) and audit row with it."""
+    servant_id = filer_servant_id(case)
+    CASE_GATE.move(
+        case,
+        to,
+        actor=actor,
+        request=request,
+        comment=comment,
+        fields=fields,
+        unit_path=case.unit.path,
+        subject_type="servant" if servant_id else "",
+        subject_id=servant_id,
+        detail=f"{case.label}: {comment}" if comment else case.label,
+    )
+
+
+def refuse_own(officer: Any, case: Case) -> None:
+    """Rule 16: nobody acts as staff on a case they filed."""
+    if is_own(officer, case.filer_id):
+        raise SelfActionError(SELF_ACTION_MESSAGE)
+
+
 def _post_work(case: Case) -> None:
     work_item_close(source_type="case", source_id=str(case.pk))
+    permission = AREA_PERMISSION[Case.Area(case.area)]
     work_item_post(
         kind=WORK_KIND,
         title=f"{case.label}: {case.get_kind_display()}",
         link=reverse("desk:case_detail", args=[case.uuid]),
-        unit_path=case.unit.path,
-        permission=AREA_PERMISSION[Case.Area(case.area)],
+        unit_path=handling_path(case.unit.path, permission, case.filer_id),
+        permission=permission,
         source_type="case",
         source_id=str(case.pk),
     )
@@ -90,6 +170,7 @@ def _open_case(
     doc_number: str,
     files: list[CheckedPdf],
     change_request: ChangeRequest | None = None,
+    request: HttpRequest | None = None,
 ) -> Case:
     now = timezone.now()
     received = received_at(now, unit.path)
@@ -125,11 +206,12 @@ def _open_case(
         area=Case.Area.DESK,
         comment="Recepción",
     )
-    store_receipt(case)
+    receipt_record(case)
     _post_work(case)
     audit_log(
         action="desk.case_received",
         actor=filer,
+        request=request,
         obj=case,
         unit_path=unit.path,
         detail=f"{case.label}: {case.get_kind_display()}",
@@ -151,7 +233,11 @@ def case_file(
     files: list[CheckedPdf],
     change_request: ChangeRequest | None = None,
     informe_purpose: str = "",
+    request: HttpRequest | None = None,
 ) -> Case:
+    """One transaction: the case, its files, its cargo's record and, for an «informe»
+    filing, the informe request. A refusal (e.g. a second pending informe with the same
+    purpose) is checked before anything is written and leaves nothing behind."""
     if servant.user_id != user.pk:
         raise DeskError("Solo puede presentar trámites a su nombre.")
     if kind == Case.Kind.SUPPORT:
@@ -164,6 +250,10 @@ def case_file(
         unit = servant.employing_unit  # the UGEL that reviews the request receives it
     elif change_request is not None:
         raise DeskError("Solo el sustento de una solicitud se vincula a ella.")
+    if kind == Case.Kind.INFORME:
+        from ayni.reports.services import informe_check  # the reports app owns the request
+
+        informe_check(servant=servant, purpose=informe_purpose or "otro")
     case = _open_case(
         unit=unit,
         kind=kind,
@@ -174,15 +264,17 @@ def case_file(
         doc_number=servant.doc_number,
         files=files,
         change_request=change_request,
+        request=request,
     )
     if kind == Case.Kind.INFORME:
-        from ayni.reports.services import informe_request  # the reports app owns the request
+        from ayni.reports.services import informe_request
 
         informe_request(
             user=user,
             servant=servant,
             purpose=informe_purpose or "otro",
             detail=f"Presentado por mesa de partes, {case.label}",
+            request=request,
         )
     notify(
         recipient=user,
@@ -193,7 +285,14 @@ def case_file(
 
 
 @transaction.atomic
-def case_complete(*, user: Any, case: Case, files: list[CheckedPdf], comment: str) -> Case:
+def case_complete(
+    *,
+    user: Any,
+    case: Case,
+    files: list[CheckedPdf],
+    comment: str,
+    request: HttpRequest | None = None,
+) -> Case:
     """The filer completes an observed filing, in the same case."""
     case = Case.objects.select_for_update(of=("self",)).select_related("unit").get(pk=case.pk)
     if case.filer_id != user.pk:
@@ -208,11 +307,14 @@ def case_complete(*, user: Any, case: Case, files: list[CheckedPdf], comment: st
             size=len(pdf.data),
             sha256=pdf.sha256,
         )
-    _event(case, Case.State.RECEIVED, user, comment or "Subsanado por el administrado")
-    case.state = Case.State.RECEIVED
-    case.area = Case.Area.DESK
-    case.observed_until = None
-    case.save()
+    case_move(
+        case,
+        Case.State.RECEIVED,
+        actor=user,
+        comment=comment or "Subsanado por el administrado",
+        request=request,
+        fields={"area": Case.Area.DESK, "observed_until": None},
+    )
     _post_work(case)
     return case
 
@@ -227,26 +329,47 @@ def _can_act(user: Any, case: Case) -> bool:
 
 
 @transaction.atomic
-def case_route(*, officer: Any, case: Case, area: str, comment: str = "") -> Case:
+def case_route(
+    *,
+    officer: Any,
+    case: Case,
+    area: str,
+    comment: str = "",
+    request: HttpRequest | None = None,
+) -> Case:
     case = Case.objects.select_for_update(of=("self",)).select_related("unit").get(pk=case.pk)
+    refuse_own(officer, case)
     if not has_perm(officer, DESK_MANAGE, case.unit):
         raise DeskError("Solo la mesa de partes deriva los trámites.")
     if area not in (Case.Area.ESCALAFON, Case.Area.PLANILLAS, Case.Area.RRHH):
         raise DeskError("Elija el área a la que deriva el trámite.")
     if case.state not in (Case.State.RECEIVED, Case.State.ROUTED):
         raise DeskError(f"El trámite está «{case.get_state_display()}»: no se puede derivar.")
-    _event(case, Case.State.ROUTED, officer, comment or "Derivado", area=area)
-    case.state, case.area = Case.State.ROUTED, area
-    case.save()
+    case_move(
+        case,
+        Case.State.ROUTED,
+        actor=officer,
+        comment=comment or "Derivado",
+        request=request,
+        fields={"area": area},
+    )
     _post_work(case)
     _notify_filer(case, f"Su trámite {case.label} fue derivado")
     return case
 
 
 @transaction.atomic
-def case_answer(*, officer: Any, case: Case, state: str, comment: str) -> Case:
+def case_answer(
+    *,
+    officer: Any,
+    case: Case,
+    state: str,
+    comment: str,
+    request: HttpRequest | None = None,
+) -> Case:
     """Atendido, Observado (intake: 2 working days to complete) or Archivado."""
     case = Case.objects.select_for_update(of=("self",)).select_related("unit").get(pk=case.pk)
+    refuse_own(officer, case)
     if not _can_act(officer, case):
         raise DeskError("Su función no puede atender este trámite.")
     if state not in (Case.State.DONE, Case.State.OBSERVED, Case.State.ARCHIVED):
@@ -256,21 +379,30 @@ def case_answer(*, officer: Any, case: Case, state: str, comment: str) -> Case:
     comment = (comment or "").strip()
     if state != Case.State.DONE and not comment:
         raise DeskError("Escriba el motivo para el administrado.")
-    _event(case, state, officer, comment or "Atendido")
-    case.state = state
+    fields: dict[str, Any] = {}
     if state == Case.State.OBSERVED:
-        case.observed_until = add_working_days(timezone.localdate(), INTAKE_OBSERVATION_DAYS)
-    case.save()
-    work_item_close(source_type="case", source_id=str(case.pk))
-    audit_log(
-        action=f"desk.case_{state}",
-        actor=officer,
-        obj=case,
-        unit_path=case.unit.path,
-        detail=comment[:200],
+        fields["observed_until"] = add_working_days(timezone.localdate(), INTAKE_OBSERVATION_DAYS)
+    case_move(
+        case, state, actor=officer, comment=comment or "Atendido", request=request, fields=fields
     )
+    work_item_close(source_type="case", source_id=str(case.pk))
     _notify_filer(case, f"Su trámite {case.label} está «{case.get_state_display()}»")
     return case
+
+
+def case_read_record(request: HttpRequest, case: Case, *, file: CaseFile | None = None) -> None:
+    """A staff read of a case or of one of its files: an event the person sees in
+    «¿Quién vio mi legajo?» (item 10)."""
+    servant_id = filer_servant_id(case)
+    audit_log(
+        action="desk.file_downloaded" if file is not None else "desk.case_viewed",
+        request=request,
+        subject_type="servant" if servant_id else "",
+        subject_id=servant_id,
+        obj=file if file is not None else case,
+        unit_path=case.unit.path,
+        detail=case.label,
+    )
 
 
 def _notify_filer(case: Case, title: str) -> None:
@@ -289,10 +421,18 @@ def expire_observed_cases(today: Any = None) -> int:
     """Observed filings not completed in time are closed as «no presentado»."""
     today = today or timezone.localdate()
     closed = 0
-    for case in Case.objects.filter(state=Case.State.OBSERVED, observed_until__lt=today):
+    for case in Case.objects.filter(
+        state=Case.State.OBSERVED, observed_until__lt=today
+    ).select_related("unit"):
         with transaction.atomic():
-            _event(case, Case.State.NOT_FILED, None, "Plazo vencido (Ley 27444)")
-            case.state = Case.State.NOT_FILED
-            case.save(update_fields=["state", "updated_at"])
-            closed += 1
+            moved = CASE_GATE.try_move(
+                case,
+                Case.State.NOT_FILED,
+                actor=None,
+                expected=Case.State.OBSERVED,
+                comment="Plazo vencido (Ley 27444)",
+                unit_path=case.unit.path,
+                detail=case.label,
+            )
+            closed += moved
     return closed

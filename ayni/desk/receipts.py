@@ -1,13 +1,21 @@
-"""The cargo de recepción of a case: its PDF and its verification record."""
+"""The cargo de recepción of a case: its verification record, then its PDF after commit.
+
+`receipt_record` runs inside the filing's transaction (the code verifies from the
+start); `receipt_pdf` renders the PDF from the filing's data and stores it, called
+after commit by a task or by the first download that finds it missing. A filing
+rolled back therefore leaves no cargo in storage.
+"""
 
 from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import transaction
 from django.utils import timezone
 
 from ayni.core.models import VerificationRecord
@@ -18,10 +26,18 @@ from ayni.desk.models import Case
 RECEIPT = Path(__file__).resolve().parent / "pdf" / "cargo.typ"
 
 
-def store_receipt(case: Case) -> None:
-    """The cargo de recepción: number, reception date and time, files and hashes."""
+def _files_at_filing(case: Case, record: VerificationRecord | None) -> list[Any]:
+    """The files the cargo lists: those filed with the case, not those added on completing
+    an observed filing (the record counted them at filing)."""
+    files = list(case.files.order_by("uploaded_at", "id"))
+    if record is not None and str(record.summary.get("Archivos", "")).isdigit():
+        files = files[: int(record.summary["Archivos"])]
+    return files
+
+
+def _receipt_data(case: Case, files: list[Any]) -> dict[str, Any]:
     stamp = timezone.localtime(case.received_at)
-    data = {
+    return {
         "issuer": case.unit.name,
         "code": format_code(case.verification_code),
         "issued_on": stamp.strftime("%d/%m/%Y"),
@@ -32,29 +48,53 @@ def store_receipt(case: Case) -> None:
         "filer": case.filer_name,
         "received": stamp.strftime("%d/%m/%Y %H:%M"),
         "submitted": timezone.localtime(case.submitted_at).strftime("%d/%m/%Y %H:%M"),
-        "files": [
-            {"name": f.original_name, "sha256": f.sha256, "size": f.size} for f in case.files.all()
-        ],
+        "files": [{"name": f.original_name, "sha256": f.sha256, "size": f.size} for f in files],
     }
-    pdf = render_pdf(
-        RECEIPT,
-        data,
-        timestamp=case.submitted_at.replace(microsecond=0),
-        qr_payload=f"{settings.SITE_URL}/verificar/?c={case.verification_code}",
-    )
-    case.receipt_file = default_storage.save(f"desk/cargos/{case.uuid}.pdf", ContentFile(pdf))
-    case.receipt_sha256 = hashlib.sha256(pdf).hexdigest()
-    case.save(update_fields=["receipt_file", "receipt_sha256", "updated_at"])
-    VerificationRecord.objects.create(
+
+
+def receipt_record(case: Case) -> VerificationRecord:
+    """In the filing's transaction: the cargo's verification record; the PDF follows."""
+    files = list(case.files.all())
+    record = VerificationRecord.objects.create(
         code=case.verification_code,
         kind="cargo",
         issuer=case.unit.name,
         issued_at=case.submitted_at,
-        pdf_sha256=case.receipt_sha256,
         summary={
             "Documento": "Cargo de recepción",
             "Expediente": case.label,
-            "Recibido": data["received"],
-            "Archivos": str(len(data["files"])),
+            "Recibido": timezone.localtime(case.received_at).strftime("%d/%m/%Y %H:%M"),
+            "Archivos": str(len(files)),
         },
     )
+    case_pk = case.pk
+    from ayni.desk.tasks import render_receipt_task  # the task module imports this one
+
+    transaction.on_commit(lambda: render_receipt_task.enqueue(case_pk))
+    return record
+
+
+def receipt_pdf(case: Case) -> bytes:
+    """The stored cargo; rendered and stored on first need, under a row lock so that two
+    first downloads store one file."""
+    if case.receipt_file and default_storage.exists(case.receipt_file):
+        with default_storage.open(case.receipt_file, "rb") as handle:
+            return handle.read()  # type: ignore[no-any-return]
+    with transaction.atomic():
+        locked = Case.objects.select_for_update(of=("self",)).select_related("unit").get(pk=case.pk)
+        if locked.receipt_file and default_storage.exists(locked.receipt_file):
+            with default_storage.open(locked.receipt_file, "rb") as handle:
+                return handle.read()  # type: ignore[no-any-return]
+        record = VerificationRecord.objects.filter(code=locked.verification_code).first()
+        pdf = render_pdf(
+            RECEIPT,
+            _receipt_data(locked, _files_at_filing(locked, record)),
+            timestamp=locked.submitted_at.replace(microsecond=0),
+            qr_payload=f"{settings.SITE_URL}/verificar/?c={locked.verification_code}",
+        )
+        name = default_storage.save(f"desk/cargos/{locked.uuid}.pdf", ContentFile(pdf))
+        digest = hashlib.sha256(pdf).hexdigest()
+        Case.objects.filter(pk=locked.pk).update(receipt_file=name, receipt_sha256=digest)
+        VerificationRecord.objects.filter(code=locked.verification_code).update(pdf_sha256=digest)
+        case.receipt_file, case.receipt_sha256 = name, digest
+        return pdf

@@ -26,7 +26,7 @@ def get_my_case(user: Any, ref: UUID | str) -> Case:
 
 
 def cases_in_scope(user: Any) -> QuerySet[Case]:
-    """The desk sees its units' cases; an area sees those routed to it."""
+    """The desk sees its units' cases; an area sees those routed to it; never one's own."""
     query = under_any(perm_paths(user, DESK_MANAGE), "unit__path")
     for area, perm in AREA_PERMISSION.items():
         if area == Case.Area.DESK:
@@ -37,7 +37,8 @@ def cases_in_scope(user: Any) -> QuerySet[Case]:
     review_paths = perm_paths(user, REQUESTS_REVIEW)
     if review_paths:  # a filing supporting a change request is seen by its reviewers
         query |= Q(change_request__isnull=False) & under_any(review_paths, "unit__path")
-    return Case.objects.filter(query).select_related("unit")
+    # Nobody handles their own filing as staff (rule 16): another officer or the DRE does.
+    return Case.objects.filter(query).exclude(filer=user).select_related("unit")
 
 
 def get_case_for_staff(user: Any, ref: UUID | str) -> Case:

@@ -13,8 +13,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ayni.core import throttle
-from ayni.core.responses import stored_pdf_response, stored_upload_response
+from ayni.core.errors import UserError
 from ayni.core.formtoken import one_time_form
+from ayni.core.responses import pdf_response, stored_upload_response
 from ayni.desk.access import (
     access_request_accept,
     access_request_close_existing,
@@ -26,10 +27,18 @@ from ayni.desk.access import (
     follow_by_token,
     matching_servant,
 )
-from ayni.desk.cases import DeskError, case_answer, case_complete, case_file, case_route
+from ayni.desk.cases import (
+    DeskError,
+    case_answer,
+    case_complete,
+    case_file,
+    case_read_record,
+    case_route,
+)
 from ayni.desk.challenge import new_challenge
 from ayni.desk.forms import AccessRequestForm, FilingForm
 from ayni.desk.models import AccessRequest, Case
+from ayni.desk.receipts import receipt_pdf
 from ayni.desk.selectors import (
     cases_in_scope,
     get_case_for_staff,
@@ -40,6 +49,7 @@ from ayni.desk.selectors import (
 from ayni.desk.uploads import check_pdf, check_pdfs
 from ayni.personnel.models import ChangeRequest
 from ayni.personnel.selectors import own_servant
+from ayni.reports.services import purposes_for
 
 
 def _limited(request: HttpRequest, name: str, per_hour: int) -> bool:
@@ -148,6 +158,7 @@ def my_cases_view(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@one_time_form
 def new_case(request: HttpRequest) -> HttpResponse:
     servant = own_servant(request.user)
     if servant is None:
@@ -167,6 +178,7 @@ def new_case(request: HttpRequest) -> HttpResponse:
     form = FilingForm(
         request.POST or None, request.FILES or None, requests=open_requests, initial=initial
     )
+    form.fields["informe_purpose"].choices = [("", "—"), *purposes_for(servant)]  # type: ignore[attr-defined]
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -185,9 +197,10 @@ def new_case(request: HttpRequest) -> HttpResponse:
                     files=files,
                     change_request=cr,
                     informe_purpose=data.get("informe_purpose", ""),
+                    request=request,
                 )
-            except DeskError as exc:
-                form.add_error(None, str(exc))
+            except UserError as exc:  # DeskError, ReportError (a second informe): re-shown
+                form.add_error(None, exc.message)
             else:
                 messages.success(request, f"Su trámite fue recibido: {case.label}.")
                 return redirect("desk:my_case", ref=case.uuid)
@@ -200,6 +213,7 @@ def new_case(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@one_time_form
 def my_case(request: HttpRequest, ref: UUID) -> HttpResponse:
     case = get_my_case(request.user, ref)
     if request.method == "POST":
@@ -210,9 +224,12 @@ def my_case(request: HttpRequest, ref: UUID) -> HttpResponse:
                 case=case,
                 files=files,
                 comment=request.POST.get("comment", "")[:500],
+                request=request,
             )
-        except (ValidationError, DeskError) as exc:
-            messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        except UserError as exc:
+            messages.error(request, exc.message)
         else:
             messages.success(request, "Completó su trámite; vuelve a la mesa de partes.")
         return redirect("desk:my_case", ref=case.uuid)
@@ -222,7 +239,7 @@ def my_case(request: HttpRequest, ref: UUID) -> HttpResponse:
 @require_GET
 def my_case_receipt(request: HttpRequest, ref: UUID) -> HttpResponse:
     case = get_my_case(request.user, ref)
-    return stored_pdf_response(case.receipt_file, f"cargo-{case.number:06d}-{case.year}.pdf")
+    return pdf_response(receipt_pdf(case), f"cargo-{case.number:06d}-{case.year}.pdf")
 
 
 # --- the desk and the areas -------------------------------------------------------------
@@ -258,6 +275,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@one_time_form
 def case_detail(request: HttpRequest, ref: UUID) -> HttpResponse:
     _staff_or_403(request)
     case = get_case_for_staff(request.user, ref)
@@ -271,9 +289,16 @@ def case_detail(request: HttpRequest, ref: UUID) -> HttpResponse:
                     case=case,
                     area=request.POST.get("area", ""),
                     comment=comment,
+                    request=request,
                 )
             elif action in (Case.State.DONE, Case.State.OBSERVED, Case.State.ARCHIVED):
-                case_answer(officer=request.user, case=case, state=action, comment=comment)
+                case_answer(
+                    officer=request.user,
+                    case=case,
+                    state=action,
+                    comment=comment,
+                    request=request,
+                )
             elif action == "accept" and hasattr(case, "access_request"):
                 access_request_accept(officer=request.user, ar=case.access_request)
             elif action == "reject" and hasattr(case, "access_request"):
@@ -282,11 +307,12 @@ def case_detail(request: HttpRequest, ref: UUID) -> HttpResponse:
                 access_request_close_existing(officer=request.user, ar=case.access_request)
             else:
                 raise DeskError("Acción no válida.")
-        except DeskError as exc:
-            messages.error(request, str(exc))
+        except UserError as exc:
+            messages.error(request, exc.message)
         else:
             messages.success(request, "Listo.")
         return redirect("desk:case_detail", ref=case.uuid)
+    case_read_record(request, case)
     ar: AccessRequest | None = getattr(case, "access_request", None)
     servant, mismatches = matching_servant(ar) if ar else (None, [])
     account = existing_account(ar) if ar else None
@@ -312,4 +338,5 @@ def case_file_download(request: HttpRequest, ref: UUID, file_id: int) -> HttpRes
     attachment = case.files.filter(pk=file_id).first()
     if attachment is None:
         raise Http404
+    case_read_record(request, case, file=attachment)
     return stored_upload_response(attachment.stored_name, attachment.original_name)

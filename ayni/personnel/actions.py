@@ -16,12 +16,3 @@ register(
     action("personnel.change_request.rechazado", "rechazó una solicitud de modificación"),
     action("personnel.change_request.anulado", "anuló una solicitud de modificación"),
 )
-
-# Transitions written before the gate (personnel.change_request_<state>).
-register(
-    action("personnel.change_request_en_solicitud", "subsanó una solicitud de modificación"),
-    action("personnel.change_request_observado", "observó una solicitud de modificación"),
-    action("personnel.change_request_atendido", "aprobó una solicitud de modificación"),
-    action("personnel.change_request_rechazado", "rechazó una solicitud de modificación"),
-    action("personnel.change_request_anulado", "anuló una solicitud de modificación"),
-)

@@ -5,7 +5,10 @@ En solicitud → Atendido (the change is applied) | Rechazado (reason required)
 En solicitud | Observado → Anulado (the servant withdraws it)
 Observado past its deadline → Rechazado «plazo vencido» (daily task)
 
-Impossible transitions raise TransitionError here, whatever the UI shows.
+Impossible transitions raise TransitionError here, whatever the UI shows: `GATE`
+(ayni.core.states) is the only writer of `state`, with its history (ChangeRequestEvent)
+and audit row. Nobody reviews a request on their own file (STYLE.md rule 16): the
+work item goes to another officer of the unit or to the parent unit's.
 """
 
 from __future__ import annotations
@@ -19,10 +22,11 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
-from ayni.accounts.permissions import REQUESTS_REVIEW
+from ayni.accounts.permissions import REQUESTS_REVIEW, handling_path, require_perm_on_servant
 from ayni.core.audit import audit_log
 from ayni.core.errors import UserError
 from ayni.core.notifications import notify
+from ayni.core.states import Gate, TransitionError
 from ayni.core.workdays import add_working_days
 from ayni.core.workqueue import work_item_close, work_item_post
 from ayni.personnel.file_selectors import get_entry
@@ -41,10 +45,6 @@ Operation = ChangeRequest.Operation
 WORK_KIND = "personnel.change_request"
 SOURCE = "change_request"
 
-ALLOWED: dict[str, set[str]] = {
-    State.EN_SOLICITUD: {State.OBSERVADO, State.ATENDIDO, State.RECHAZADO, State.ANULADO},
-    State.OBSERVADO: {State.EN_SOLICITUD, State.RECHAZADO, State.ANULADO},
-}
 EXPIRED_NOTE = "plazo vencido"
 
 
@@ -52,38 +52,60 @@ class ChangeRequestError(UserError):
     """A request that cannot be made or moved; the message is for the user, in Spanish."""
 
 
-class TransitionError(ChangeRequestError):
-    pass
-
-
 class ConflictError(ChangeRequestError):
     """The entry changed after the request was filed."""
 
 
-def _transition(
-    cr: ChangeRequest, to: str, *, actor: Any, comment: str = "", request: HttpRequest | None = None
-) -> None:
-    if to not in ALLOWED.get(cr.state, set()):
-        raise TransitionError(
-            f"La solicitud está «{cr.get_state_display()}» y no puede pasar a «{State(to).label}»."
-        )
+def _history(cr: Any, from_state: str, to: str, actor: Any, comment: str) -> None:
     ChangeRequestEvent.objects.create(
-        request=cr, from_state=cr.state, to_state=to, actor=actor, comment=comment[:500]
+        request=cr,
+        from_state=from_state,
+        to_state=to,
+        actor=actor if getattr(actor, "pk", None) else None,
+        comment=comment[:500],
     )
-    audit_log(
-        action=f"personnel.change_request_{to}",
+
+
+GATE = Gate(
+    action_prefix="personnel.change_request",
+    allowed={
+        State.EN_SOLICITUD: frozenset(
+            {State.OBSERVADO, State.ATENDIDO, State.RECHAZADO, State.ANULADO}
+        ),
+        State.OBSERVADO: frozenset({State.EN_SOLICITUD, State.RECHAZADO, State.ANULADO}),
+    },
+    what="La solicitud",
+    labels=dict(State.choices),  # type: ignore[arg-type]
+    history=_history,
+)
+
+
+def _move(
+    cr: ChangeRequest,
+    to: str,
+    *,
+    actor: Any,
+    comment: str = "",
+    request: HttpRequest | None = None,
+    fields: dict[str, Any] | None = None,
+) -> None:
+    """The one writer of a change request's state (STYLE.md rule 14)."""
+    GATE.move(
+        cr,
+        to,
         actor=actor,
         request=request,
+        comment=comment,
+        fields=fields,
+        unit_path=cr.unit_path,
         subject_type="servant",
         subject_id=cr.servant_id,
-        obj=cr,
-        unit_path=cr.unit_path,
-        before={"state": cr.state},
-        after={"state": to},
-        detail=comment[:200],
     )
-    cr.state = to
-    cr.save()
+
+
+def _check_reviewer(officer: Any, cr: ChangeRequest) -> None:
+    """Rule 16: nobody reviews a request on their own file; scope as everywhere."""
+    require_perm_on_servant(officer, REQUESTS_REVIEW, cr.servant)
 
 
 def _locked(cr: ChangeRequest) -> ChangeRequest:
@@ -100,7 +122,7 @@ def _post_work(cr: ChangeRequest) -> None:
         kind=WORK_KIND,
         title=f"Solicitud de modificación, sección {section.roman}: {KINDS[cr.kind].label.lower()}",
         link=reverse("personnel:review_detail", args=[cr.uuid]),
-        unit_path=cr.unit_path,
+        unit_path=handling_path(cr.unit_path, REQUESTS_REVIEW, cr.servant.user_id),
         permission=REQUESTS_REVIEW,
         source_type=SOURCE,
         source_id=str(cr.pk),
@@ -184,7 +206,7 @@ def change_request_withdraw(
     cr = _locked(cr)
     if cr.servant.user_id != user.pk:
         raise ChangeRequestError("Solo quien la presentó puede anular la solicitud.")
-    _transition(cr, State.ANULADO, actor=user, comment="Anulada por el servidor", request=request)
+    _move(cr, State.ANULADO, actor=user, comment="Anulada por el servidor", request=request)
     work_item_close(source_type=SOURCE, source_id=str(cr.pk))
     return cr
 
@@ -205,10 +227,17 @@ def change_request_resubmit(
     if cr.state != State.OBSERVADO:
         raise TransitionError("Solo se puede subsanar una solicitud observada.")
     kind = KINDS[cr.kind]
+    proposed = cr.proposed
     if cr.operation != Operation.REMOVE and values is not None:
-        cr.proposed = cleaned_values(kind, validate_values(kind, values))
-    cr.observed_until = None
-    _transition(cr, State.EN_SOLICITUD, actor=user, comment=comment or "Subsanada", request=request)
+        proposed = cleaned_values(kind, validate_values(kind, values))
+    _move(
+        cr,
+        State.EN_SOLICITUD,
+        actor=user,
+        comment=comment or "Subsanada",
+        request=request,
+        fields={"proposed": proposed, "observed_until": None},
+    )
     _post_work(cr)
     return cr
 
@@ -230,12 +259,19 @@ def change_request_observe(
     today: date | None = None,
 ) -> ChangeRequest:
     cr = _locked(cr)
+    _check_reviewer(officer, cr)
     note = _require_comment(note, "la observación para el servidor")
-    cr.observation = note[:500]
-    cr.observed_until = add_working_days(
+    until = add_working_days(
         today or timezone.localdate(), settings.CHANGE_REQUEST_OBSERVATION_DAYS
     )
-    _transition(cr, State.OBSERVADO, actor=officer, comment=note, request=request)
+    _move(
+        cr,
+        State.OBSERVADO,
+        actor=officer,
+        comment=note,
+        request=request,
+        fields={"observation": note[:500], "observed_until": until},
+    )
     work_item_close(source_type=SOURCE, source_id=str(cr.pk))
     _notify_servant(cr, "Su solicitud de modificación fue observada")
     return cr
@@ -246,9 +282,16 @@ def change_request_reject(
     *, officer: Any, cr: ChangeRequest, reason: str, request: HttpRequest | None = None
 ) -> ChangeRequest:
     cr = _locked(cr)
+    _check_reviewer(officer, cr)
     reason = _require_comment(reason, "el motivo del rechazo")
-    cr.resolution_note = reason[:500]
-    _transition(cr, State.RECHAZADO, actor=officer, comment=reason, request=request)
+    _move(
+        cr,
+        State.RECHAZADO,
+        actor=officer,
+        comment=reason,
+        request=request,
+        fields={"resolution_note": reason[:500]},
+    )
     work_item_close(source_type=SOURCE, source_id=str(cr.pk))
     _notify_servant(cr, "Su solicitud de modificación fue rechazada")
     return cr
@@ -276,6 +319,7 @@ def change_request_approve(
 ) -> ChangeRequest:
     """Apply the change to the file atomically, versioned, and close the request."""
     cr = _locked(cr)
+    _check_reviewer(officer, cr)
     if cr.state != State.EN_SOLICITUD:
         raise TransitionError(f"La solicitud está «{cr.get_state_display()}»: no se puede atender.")
     conflict = conflict_of(cr)
@@ -283,6 +327,7 @@ def change_request_approve(
         raise ConflictError(conflict)
     kind = KINDS[cr.kind]
     why = f"Solicitud de modificación atendida. {note}".strip()
+    entry_uuid = cr.entry_uuid
     try:
         if cr.operation == Operation.ADD:
             entry = entry_create(
@@ -294,7 +339,7 @@ def change_request_approve(
                 request=request,
                 change_request=cr,
             )
-            cr.entry_uuid = entry.uuid
+            entry_uuid = entry.uuid
         else:
             current = get_entry(cr.servant, kind, cr.entry_uuid)
             assert current is not None  # conflict_of() refused a missing entry
@@ -319,9 +364,13 @@ def change_request_approve(
                 )
     except EntryValidationError as exc:
         raise ChangeRequestError(f"Los valores propuestos no son válidos: {exc}") from exc
-    cr.resolution_note = note[:500]
-    _transition(
-        cr, State.ATENDIDO, actor=officer, comment=note or "Cambio aplicado", request=request
+    _move(
+        cr,
+        State.ATENDIDO,
+        actor=officer,
+        comment=note or "Cambio aplicado",
+        request=request,
+        fields={"resolution_note": note[:500], "entry_uuid": entry_uuid},
     )
     work_item_close(source_type=SOURCE, source_id=str(cr.pk))
     _notify_servant(cr, "Su solicitud de modificación fue atendida")
@@ -337,8 +386,13 @@ def expire_observed_requests(today: date | None = None) -> int:
             locked = _locked(cr)
             if locked.state != State.OBSERVADO:
                 continue
-            locked.resolution_note = EXPIRED_NOTE
-            _transition(locked, State.RECHAZADO, actor=None, comment=EXPIRED_NOTE)
+            _move(
+                locked,
+                State.RECHAZADO,
+                actor=None,
+                comment=EXPIRED_NOTE,
+                fields={"resolution_note": EXPIRED_NOTE},
+            )
             _notify_servant(locked, "Su solicitud de modificación venció sin ser subsanada")
             closed += 1
     return closed

@@ -7,6 +7,7 @@ from typing import Any
 from django.db import transaction
 from django.http import HttpRequest
 
+from ayni.accounts.permissions import SELF_ACTION_MESSAGE, SelfActionError, is_own
 from ayni.core.audit import audit_log
 from ayni.core.errors import UserError
 from ayni.personnel.models import ChangeRequest, EntryVersion, FileEntry, Servant
@@ -44,6 +45,8 @@ def _record(
     note: str,
     change_request: ChangeRequest | None,
 ) -> None:
+    if is_own(actor, servant.user_id):  # nobody edits their own file as staff (rule 16)
+        raise SelfActionError(SELF_ACTION_MESSAGE)
     EntryVersion.objects.create(
         servant=servant,
         kind=kind.key,

@@ -6,11 +6,12 @@ from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from ayni.accounts.permissions import REQUESTS_REVIEW, perm_paths
+from ayni.accounts.models import RoleGrant
+from ayni.accounts.permissions import REQUESTS_REVIEW, ROLE_PERMISSIONS, perm_paths
 from ayni.org.selectors import under_any
 from ayni.personnel.models import ChangeRequest
 from ayni.personnel.selectors import own_servant
@@ -37,7 +38,34 @@ def get_my_request(user: Any, ref: UUID | str) -> ChangeRequest:
 
 
 def requests_in_review_scope(user: Any) -> QuerySet[ChangeRequest]:
-    return ChangeRequest.objects.filter(under_any(perm_paths(user, REQUESTS_REVIEW), "unit_path"))
+    """Requests a reviewer may act on: in their scope, never on their own file (rule 16).
+
+    A request of another officer of the unit is there for them; the DRE's office
+    (whose scope is the DRE's subtree) sees the UGEL officers' own requests.
+    """
+    return ChangeRequest.objects.filter(
+        under_any(perm_paths(user, REQUESTS_REVIEW), "unit_path")
+    ).exclude(servant__user=user)
+
+
+def with_officer_flag(requests: QuerySet[ChangeRequest]) -> QuerySet[ChangeRequest]:
+    """Annotate `by_reviewer`: the servant is a reviewer themselves (their request came
+    to another officer or up to the DRE)."""
+    roles = [r for r, perms in ROLE_PERMISSIONS.items() if REQUESTS_REVIEW in perms]
+    return requests.annotate(
+        by_reviewer=Exists(
+            RoleGrant.objects.filter(
+                user_id=OuterRef("servant__user_id"), role__in=roles, active=True
+            )
+        )
+    )
+
+
+def own_requests_pending_elsewhere(user: Any) -> int:
+    """For a reviewer: how many of their own requests are open (someone else reviews them)."""
+    if not perm_paths(user, REQUESTS_REVIEW):
+        return 0
+    return my_requests(user).filter(state__in=ChangeRequest.OPEN_STATES).count()
 
 
 def get_request_for_reviewer(user: Any, ref: UUID | str) -> ChangeRequest:

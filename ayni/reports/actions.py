@@ -7,10 +7,9 @@ register(
     action("reports.resume_generated", "generó una hoja de vida"),
     action("reports.resume_downloaded", "descargó una hoja de vida", read=True),
     action("reports.informe_requested", "pidió un informe escalafonario"),
-    action("reports.informe_issued", "emitió un informe escalafonario"),
-    action("reports.informe_annulled", "anuló un informe escalafonario"),
     action("reports.informe_downloaded", "descargó un informe escalafonario", read=True),
-    action("reports.informe_request.emitido", "atendió un pedido de informe escalafonario"),
+    # The gates (ayni.reports.services): <prefix>.<state reached>.
+    action("reports.informe_request.emitido", "emitió un informe escalafonario"),
     action("reports.informe.anulado", "anuló un informe escalafonario"),
     action("reports.batch.running", "empezó a generar hojas de vida en lote"),
     action("reports.batch.done", "terminó de generar hojas de vida en lote"),

@@ -107,9 +107,11 @@ class ServiceReport(BaseModel):
     )
     valid_until = models.DateField()
     snapshot = models.JSONField()
+    officer_post = models.CharField(max_length=200, blank=True)
     verification_code = models.CharField(max_length=32, unique=True)
-    pdf_file = models.CharField(max_length=200)
-    pdf_sha256 = models.CharField(max_length=64)
+    # Rendered from the snapshot after commit; empty until then.
+    pdf_file = models.CharField(max_length=200, blank=True)
+    pdf_sha256 = models.CharField(max_length=64, blank=True)
     state = models.CharField(max_length=8, choices=State.choices, default=State.ISSUED)
     annulled_reason = models.CharField(max_length=300, blank=True)
     annulled_at = models.DateTimeField(null=True, blank=True)

@@ -37,9 +37,19 @@ def get_my_report(user: Any, ref: UUID | str) -> ServiceReport:
 
 
 def requests_to_issue(user: Any) -> QuerySet[ServiceReportRequest]:
-    return ServiceReportRequest.objects.filter(
-        under_any(perm_paths(user, REPORTS_ISSUE), "unit_path")
-    ).select_related("servant")
+    """Requests the officer may issue: in scope, never their own (STYLE.md rule 16)."""
+    return (
+        ServiceReportRequest.objects.filter(under_any(perm_paths(user, REPORTS_ISSUE), "unit_path"))
+        .exclude(servant__user=user)
+        .select_related("servant")
+    )
+
+
+def own_informe_requests_pending(user: Any) -> int:
+    """For an officer: their own pending requests (another officer or the DRE issues them)."""
+    if not perm_paths(user, REPORTS_ISSUE):
+        return 0
+    return my_report_requests(user).filter(state=ServiceReportRequest.State.PENDING).count()
 
 
 def get_request_to_issue(user: Any, ref: UUID | str) -> ServiceReportRequest:
@@ -57,9 +67,11 @@ def get_request_to_issue(user: Any, ref: UUID | str) -> ServiceReportRequest:
 
 
 def reports_in_scope(user: Any) -> QuerySet[ServiceReport]:
-    return ServiceReport.objects.filter(
-        under_any(perm_paths(user, REPORTS_ISSUE), "unit__path")
-    ).select_related("servant", "unit")
+    return (
+        ServiceReport.objects.filter(under_any(perm_paths(user, REPORTS_ISSUE), "unit__path"))
+        .exclude(servant__user=user)
+        .select_related("servant", "unit")
+    )
 
 
 def get_report_for_officer(user: Any, ref: UUID | str) -> ServiceReport:

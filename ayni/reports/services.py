@@ -1,4 +1,12 @@
-"""Writes of the reports app: generate a hoja de vida, request/issue/annul an informe."""
+"""Writes of the reports app: generate a hoja de vida, request/issue/annul an informe.
+
+Each stateful model has its gate (STYLE.md rule 14): `REQUEST_GATE` (pedido →
+emitido), `REPORT_GATE` (emitido → anulado), `BATCH_GATE` (the hoja de vida batch).
+Rows, numbers and verification records are written in the transaction; the PDF is
+rendered from the stored snapshot after commit (a task), so a rollback leaves no
+file; a download that finds it missing renders it then (`resume_pdf`, `report_pdf`).
+Nobody issues a report on their own record (rule 16).
+"""
 
 from __future__ import annotations
 
@@ -10,22 +18,24 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
-from ayni.accounts.permissions import REPORTS_ISSUE
+from ayni.accounts.permissions import REPORTS_ISSUE, handling_path, require_perm_on_servant
 from ayni.core.audit import audit_log
 from ayni.core.errors import UserError
 from ayni.core.models import VerificationRecord
 from ayni.core.notifications import notify
 from ayni.core.numbering import next_number
 from ayni.core.pdf import render_pdf
+from ayni.core.states import Gate
 from ayni.core.verification import format_code, mask_name, new_code, verification_annul
 from ayni.core.workqueue import work_item_close, work_item_post
 from ayni.org.models import OrgUnit
 from ayni.personnel.models import Servant
 from ayni.personnel.service_time import add_months
-from ayni.reports.models import Purpose, Resume, ServiceReport, ServiceReportRequest
+from ayni.reports.models import Purpose, Resume, ResumeBatch, ServiceReport, ServiceReportRequest
 from ayni.reports.snapshot import file_snapshot
 
 PDF_DIR = Path(__file__).resolve().parent / "pdf"
@@ -65,21 +75,128 @@ def _qr(code: str) -> str:
     return f"{settings.SITE_URL}/verificar/?c={code}"
 
 
+# --- gates ----------------------------------------------------------------------------
+
+REQUEST_GATE = Gate(
+    action_prefix="reports.informe_request",
+    allowed={ServiceReportRequest.State.PENDING: frozenset({ServiceReportRequest.State.ISSUED})},
+    what="El pedido de informe",
+    labels=dict(ServiceReportRequest.State.choices),  # type: ignore[arg-type]
+)
+REPORT_GATE = Gate(
+    action_prefix="reports.informe",
+    allowed={ServiceReport.State.ISSUED: frozenset({ServiceReport.State.ANNULLED})},
+    what="El informe",
+    labels=dict(ServiceReport.State.choices),  # type: ignore[arg-type]
+)
+_B = ResumeBatch.State
+BATCH_GATE = Gate(
+    action_prefix="reports.batch",
+    allowed={
+        _B.QUEUED: frozenset({_B.RUNNING, _B.FAILED}),
+        _B.RUNNING: frozenset({_B.DONE, _B.FAILED}),
+    },
+    what="La generación en lote",
+    labels=dict(_B.choices),  # type: ignore[arg-type]
+)
+
+# Purposes that belong only to active service: not offered to retired servants.
+ACTIVE_ONLY_PURPOSES = frozenset({Purpose.ASCENSO, Purpose.ACCESO, Purpose.CONCURSO})
+
+
+def purposes_for(servant: Servant) -> list[tuple[str, Any]]:
+    """The informe purposes the servant may ask for (a cesante: none of active service)."""
+    return [
+        (value, label)
+        for value, label in Purpose.choices
+        if not (servant.is_retired and value in ACTIVE_ONLY_PURPOSES)
+    ]
+
+
+# --- PDFs, after commit -------------------------------------------------------------------
+
+
+def _render_resume(resume: Resume) -> bytes:
+    return render_pdf(
+        PDF_DIR / "hoja_de_vida.typ",
+        {
+            **_common(resume.unit, resume.verification_code, resume.created_at),
+            "snapshot": resume.snapshot,
+        },
+        timestamp=resume.created_at.replace(microsecond=0),
+        qr_payload=_qr(resume.verification_code),
+    )
+
+
+def _render_report(report: ServiceReport) -> bytes:
+    req = report.request
+    data = {
+        **_common(report.unit, report.verification_code, report.issued_at),
+        "snapshot": report.snapshot,
+        "number": f"{report.number:05d}-{report.year}-{report.unit.code}",
+        "purpose": req.get_purpose_display()
+        + (f" ({req.purpose_detail})" if req.purpose_detail else ""),
+        "valid_until": report.valid_until.strftime("%d/%m/%Y"),
+        "officer_name": report.issued_by.full_name,
+        "officer_post": report.officer_post or "Especialista de Escalafón",
+    }
+    return render_pdf(
+        PDF_DIR / "informe.typ",
+        data,
+        timestamp=report.issued_at,
+        qr_payload=_qr(report.verification_code),
+    )
+
+
+def _ensure_pdf(model: Any, pk: int, folder: str, render: Any) -> bytes:
+    """The stored PDF of a resume or report; rendered and stored on first need, under a
+    row lock so that two first downloads store one file."""
+    obj = model.objects.get(pk=pk)
+    if obj.pdf_file and default_storage.exists(obj.pdf_file):
+        with default_storage.open(obj.pdf_file, "rb") as handle:
+            return handle.read()  # type: ignore[no-any-return]
+    with transaction.atomic():
+        locked = model.objects.select_for_update(of=("self",)).select_related("unit").get(pk=pk)
+        if locked.pdf_file and default_storage.exists(locked.pdf_file):
+            with default_storage.open(locked.pdf_file, "rb") as handle:
+                return handle.read()  # type: ignore[no-any-return]
+        pdf: bytes = render(locked)
+        name, digest = _store(folder, str(locked.uuid), pdf)
+        model.objects.filter(pk=pk).update(pdf_file=name, pdf_sha256=digest)
+        VerificationRecord.objects.filter(code=locked.verification_code).update(pdf_sha256=digest)
+        return pdf
+
+
+def resume_pdf(resume: Resume) -> bytes:
+    return _ensure_pdf(Resume, resume.pk, "resumes", _render_resume)
+
+
+def report_pdf(report: ServiceReport) -> bytes:
+    return _ensure_pdf(ServiceReport, report.pk, "informes", _render_report)
+
+
+def _render_after_commit(kind: str, pk: int) -> None:
+    from ayni.reports.tasks import render_report_pdf_task  # tasks import this module
+
+    transaction.on_commit(lambda: render_report_pdf_task.enqueue(kind, pk))
+
+
 # --- hoja de vida -------------------------------------------------------------------
 
 
-def resume_generate(*, servant: Servant, actor: Any = None) -> Resume:
-    """Snapshot the validated file, render and store the PDF, make it verifiable."""
+def resume_generate(
+    *, servant: Servant, actor: Any = None, request: HttpRequest | None = None
+) -> Resume:
+    """Snapshot the validated file and make it verifiable; the PDF follows after commit.
+
+    `actor` None is the system (the demo load). Nobody generates their own as staff.
+    """
+    if actor is not None:
+        require_perm_on_servant(actor, REPORTS_ISSUE, servant)
     now = timezone.now().replace(microsecond=0)
     unit = issuing_unit(servant)
     code = new_code()
     snapshot = file_snapshot(servant, timezone.localdate())
-    pdf = render_pdf(
-        PDF_DIR / "hoja_de_vida.typ",
-        {**_common(unit, code, now), "snapshot": snapshot},
-        timestamp=now,
-        qr_payload=_qr(code),
-    )
     with transaction.atomic():
         resume = Resume(
             servant=servant,
@@ -88,14 +205,12 @@ def resume_generate(*, servant: Servant, actor: Any = None) -> Resume:
             snapshot=snapshot,
             verification_code=code,
         )
-        resume.pdf_file, resume.pdf_sha256 = _store("resumes", str(resume.uuid), pdf)
         resume.save()
         VerificationRecord.objects.create(
             code=code,
             kind="hoja_de_vida",
             issuer=unit.name,
             issued_at=now,
-            pdf_sha256=resume.pdf_sha256,
             summary={
                 "Documento": "Hoja de vida",
                 "Titular": _mask(servant),
@@ -105,24 +220,27 @@ def resume_generate(*, servant: Servant, actor: Any = None) -> Resume:
         audit_log(
             action="reports.resume_generated",
             actor=actor,
+            request=request,
             subject_type="servant",
             subject_id=servant.pk,
             obj=resume,
             unit_path=unit.path,
         )
         work_item_close(source_type="servant", source_id=str(servant.pk), kind=RESUME_WORK)
+        _render_after_commit("resume", resume.pk)
     return resume
 
 
-def resume_request(*, user: Any, servant: Servant) -> bool:
+def resume_request(*, user: Any, servant: Servant, request: HttpRequest | None = None) -> bool:
     """The servant asks the UGEL for a hoja de vida; False when one is already asked."""
     if servant.user_id != user.pk:
         raise ReportError("Solo puede pedir su propia hoja de vida.")
+    unit_path = servant.employing_unit.path
     item = work_item_post(
         kind=RESUME_WORK,
         title=f"Generar la hoja de vida de {servant.full_name}",
         link=reverse("personnel:servant_detail", args=[servant.uuid]),
-        unit_path=servant.employing_unit.path,
+        unit_path=handling_path(unit_path, REPORTS_ISSUE, servant.user_id),
         permission=REPORTS_ISSUE,
         source_type="servant",
         source_id=str(servant.pk),
@@ -130,28 +248,58 @@ def resume_request(*, user: Any, servant: Servant) -> bool:
     audit_log(
         action="reports.resume_requested",
         actor=user,
+        request=request,
         subject_type="servant",
         subject_id=servant.pk,
-        unit_path=servant.employing_unit.path,
+        unit_path=unit_path,
     )
     return bool(item)
+
+
+def resume_batch_start(*, officer: Any, unit: OrgUnit) -> ResumeBatch:
+    """Queue the hojas de vida of a UGEL (the task skips the officer's own record)."""
+    with transaction.atomic():
+        batch = ResumeBatch.objects.create(unit=unit, requested_by=officer)
+        batch_id = batch.pk
+        from ayni.reports.tasks import resume_batch_task
+
+        transaction.on_commit(lambda: resume_batch_task.enqueue(batch_id))
+    return batch
 
 
 # --- informe escalafonario ----------------------------------------------------------
 
 
-@transaction.atomic
-def informe_request(
-    *, user: Any, servant: Servant, purpose: str, detail: str = ""
-) -> ServiceReportRequest:
-    if servant.user_id != getattr(user, "pk", None):
-        raise ReportError("Solo puede pedir informes de su propio legajo.")
+def informe_check(*, servant: Servant, purpose: str) -> None:
+    """Refuse a request that cannot be made (before anything is written)."""
     if purpose not in Purpose.values:
         raise ReportError("Elija la finalidad del informe.")
+    if servant.is_retired and purpose in ACTIVE_ONLY_PURPOSES:
+        raise ReportError(
+            "Esa finalidad corresponde al servicio activo. Como cesante puede pedir el "
+            "informe para su pensión, CTS, subsidios u otro trámite."
+        )
     if ServiceReportRequest.objects.filter(
         servant=servant, purpose=purpose, state=ServiceReportRequest.State.PENDING
     ).exists():
-        raise ReportError("Ya tiene un pedido pendiente con esa finalidad.")
+        raise ReportError(
+            "Ya tiene un pedido de informe pendiente con esa finalidad. Espere a que su UGEL "
+            "lo emita; puede seguirlo en «Informes escalafonarios»."
+        )
+
+
+@transaction.atomic
+def informe_request(
+    *,
+    user: Any,
+    servant: Servant,
+    purpose: str,
+    detail: str = "",
+    request: HttpRequest | None = None,
+) -> ServiceReportRequest:
+    if servant.user_id != getattr(user, "pk", None):
+        raise ReportError("Solo puede pedir informes de su propio legajo.")
+    informe_check(servant=servant, purpose=purpose)
     req = ServiceReportRequest.objects.create(
         servant=servant,
         purpose=purpose,
@@ -163,7 +311,7 @@ def informe_request(
         kind=INFORME_WORK,
         title=f"Emitir informe escalafonario ({req.get_purpose_display()}) de {servant.full_name}",
         link=reverse("reports:informe_review", args=[req.uuid]),
-        unit_path=req.unit_path,
+        unit_path=handling_path(req.unit_path, REPORTS_ISSUE, servant.user_id),
         permission=REPORTS_ISSUE,
         source_type="informe_request",
         source_id=str(req.pk),
@@ -171,6 +319,7 @@ def informe_request(
     audit_log(
         action="reports.informe_requested",
         actor=user,
+        request=request,
         subject_type="servant",
         subject_id=servant.pk,
         obj=req,
@@ -180,26 +329,29 @@ def informe_request(
     return req
 
 
-def informe_issue(*, officer: Any, req: ServiceReportRequest) -> ServiceReport:
-    """Number, snapshot, render and store the informe in one transaction."""
+def informe_issue(
+    *, officer: Any, req: ServiceReportRequest, request: HttpRequest | None = None
+) -> ServiceReport:
+    """Number, snapshot and make verifiable in one transaction; the PDF after commit."""
     with transaction.atomic():
         req = (
             ServiceReportRequest.objects.select_for_update(of=("self",))
             .select_related("servant__employing_unit", "servant__user")
             .get(pk=req.pk)
         )
+        servant = req.servant
+        require_perm_on_servant(officer, REPORTS_ISSUE, servant)
         if req.state != ServiceReportRequest.State.PENDING:
             raise ReportError("Ese pedido ya fue atendido.")
-        servant = req.servant
         unit = issuing_unit(servant)
         now = timezone.now().replace(microsecond=0)
         today = timezone.localdate()
         number = next_number(f"informe:{unit.code}", today.year)
         code = new_code()
         snapshot = file_snapshot(servant, today)
-        officer_servant = getattr(officer, "servant", None)
+        officer_servant = Servant.objects.filter(user=officer).first()
         valid_until = add_months(today, VALIDITY_MONTHS)
-        report = ServiceReport(
+        report = ServiceReport.objects.create(
             request=req,
             servant=servant,
             unit=unit,
@@ -207,49 +359,34 @@ def informe_issue(*, officer: Any, req: ServiceReportRequest) -> ServiceReport:
             number=number,
             issued_at=now,
             issued_by=officer,
+            officer_post=officer_servant.position if officer_servant else "",
             valid_until=valid_until,
             snapshot=snapshot,
             verification_code=code,
         )
-        data = {
-            **_common(unit, code, now),
-            "snapshot": snapshot,
-            "number": f"{number:05d}-{today.year}-{unit.code}",
-            "purpose": req.get_purpose_display()
-            + (f" ({req.purpose_detail})" if req.purpose_detail else ""),
-            "valid_until": valid_until.strftime("%d/%m/%Y"),
-            "officer_name": officer.full_name,
-            "officer_post": (
-                officer_servant.position if officer_servant else "Especialista de Escalafón"
-            ),
-        }
-        pdf = render_pdf(PDF_DIR / "informe.typ", data, timestamp=now, qr_payload=_qr(code))
-        report.pdf_file, report.pdf_sha256 = _store("informes", str(report.uuid), pdf)
-        report.save()
-        req.state = ServiceReportRequest.State.ISSUED
-        req.save(update_fields=["state", "updated_at"])
+        REQUEST_GATE.move(
+            req,
+            ServiceReportRequest.State.ISSUED,
+            actor=officer,
+            request=request,
+            unit_path=unit.path,
+            subject_type="servant",
+            subject_id=servant.pk,
+            after={"number": number, "year": today.year, "report": str(report.uuid)},
+            detail=report.label,
+        )
         VerificationRecord.objects.create(
             code=code,
             kind="informe_escalafonario",
             issuer=unit.name,
             issued_at=now,
             valid_until=valid_until,
-            pdf_sha256=report.pdf_sha256,
             summary={
                 "Documento": f"Informe escalafonario N.° {number:05d}-{today.year}-{unit.code}",
                 "Titular": _mask(servant),
                 "Finalidad": req.get_purpose_display(),
                 "Tiempo de servicios": snapshot["service"]["total"],
             },
-        )
-        audit_log(
-            action="reports.informe_issued",
-            actor=officer,
-            subject_type="servant",
-            subject_id=servant.pk,
-            obj=report,
-            unit_path=unit.path,
-            after={"number": number, "year": today.year},
         )
         work_item_close(source_type="informe_request", source_id=str(req.pk))
         if servant.user is not None:
@@ -258,37 +395,40 @@ def informe_issue(*, officer: Any, req: ServiceReportRequest) -> ServiceReport:
                 title="Su informe escalafonario está listo",
                 link=reverse("reports:my_reports"),
             )
+        _render_after_commit("report", report.pk)
     return report
 
 
 @transaction.atomic
-def informe_annul(*, officer: Any, report: ServiceReport, reason: str) -> ServiceReport:
+def informe_annul(
+    *, officer: Any, report: ServiceReport, reason: str, request: HttpRequest | None = None
+) -> ServiceReport:
     reason = (reason or "").strip()
     if not reason:
         raise ReportError("Escriba el motivo de la anulación.")
     report = (
         ServiceReport.objects.select_for_update(of=("self",))
-        .select_related("unit")
+        .select_related("unit", "servant__employing_unit")
         .get(pk=report.pk)
     )
+    require_perm_on_servant(officer, REPORTS_ISSUE, report.servant)
     if report.state == ServiceReport.State.ANNULLED:
         raise ReportError("El informe ya está anulado.")
-    report.state = ServiceReport.State.ANNULLED
-    report.annulled_reason = reason[:300]
-    report.annulled_at = timezone.now()
-    report.annulled_by = officer
-    report.save()
-    record = VerificationRecord.objects.get(code=report.verification_code)
-    verification_annul(record, reason[:300])
-    audit_log(
-        action="reports.informe_annulled",
+    REPORT_GATE.move(
+        report,
+        ServiceReport.State.ANNULLED,
         actor=officer,
+        request=request,
+        comment=reason,
+        fields={
+            "annulled_reason": reason[:300],
+            "annulled_at": timezone.now(),
+            "annulled_by": officer,
+        },
+        unit_path=report.unit.path,
         subject_type="servant",
         subject_id=report.servant_id,
-        obj=report,
-        unit_path=report.unit.path,
-        before={"state": "emitido"},
-        after={"state": "anulado"},
-        detail=reason[:200],
     )
+    record = VerificationRecord.objects.get(code=report.verification_code)
+    verification_annul(record, reason[:300])
     return report

@@ -1,23 +1,25 @@
 from __future__ import annotations
 
+from typing import Any
 from uuid import UUID
 
 from django import forms
 from django.contrib import messages
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ayni.accounts.permissions import REPORTS_ISSUE, perm_paths, require_perm
-from ayni.core.responses import stored_pdf_response
+from ayni.core.errors import UserError
+from ayni.core.formtoken import one_time_form
+from ayni.core.responses import pdf_response
 from ayni.org.models import OrgUnit
 from ayni.org.selectors import under_any
 from ayni.personnel.models import ChangeRequest
 from ayni.personnel.selectors import get_servant_for_staff, own_servant
 from ayni.personnel.services import servant_read_record
-from ayni.reports.models import Purpose, ResumeBatch, ServiceReportRequest
+from ayni.reports.models import ServiceReportRequest
 from ayni.reports.selectors import (
     batches_in_scope,
     get_my_report,
@@ -25,31 +27,35 @@ from ayni.reports.selectors import (
     get_request_to_issue,
     latest_resume,
     my_report_requests,
+    own_informe_requests_pending,
     reports_in_scope,
     requests_to_issue,
 )
 from ayni.reports.services import (
-    ReportError,
     informe_annul,
     informe_issue,
     informe_request,
+    purposes_for,
+    report_pdf,
+    resume_batch_start,
     resume_generate,
+    resume_pdf,
     resume_request,
 )
 from ayni.reports.snapshot import file_snapshot
-from ayni.reports.tasks import resume_batch_task
 
 # --- the servant -------------------------------------------------------------------
 
 
 @require_http_methods(["GET", "POST"])
+@one_time_form
 def my_resume(request: HttpRequest) -> HttpResponse:
     """«Reporte de hoja de vida»: the latest one on screen, or ask the UGEL for one."""
     servant = own_servant(request.user)
     if servant is None:
         raise Http404
     if request.method == "POST":
-        resume_request(user=request.user, servant=servant)
+        resume_request(user=request.user, servant=servant, request=request)
         messages.success(
             request,
             "Enviamos su pedido al equipo de escalafón de su UGEL. Le "
@@ -68,24 +74,29 @@ def my_resume_pdf(request: HttpRequest) -> HttpResponse:
     resume = latest_resume(request.user)
     if resume is None:
         raise Http404
-    return stored_pdf_response(
-        resume.pdf_file,
+    return pdf_response(
+        resume_pdf(resume),
         f"hoja-de-vida-{timezone.localtime(resume.created_at):%Y-%m-%d}.pdf",
         inline=bool(request.GET.get("ver")),
     )
 
 
 class InformeRequestForm(forms.Form):
-    purpose = forms.ChoiceField(label="Finalidad del informe", choices=Purpose.choices)
+    purpose = forms.ChoiceField(label="Finalidad del informe")
     purpose_detail = forms.CharField(label="Detalle (opcional)", max_length=200, required=False)
+
+    def __init__(self, *args: Any, purposes: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["purpose"].choices = purposes  # type: ignore[attr-defined]
 
 
 @require_http_methods(["GET", "POST"])
+@one_time_form
 def my_reports(request: HttpRequest) -> HttpResponse:
     servant = own_servant(request.user)
     if servant is None:
         raise Http404
-    form = InformeRequestForm(request.POST or None)
+    form = InformeRequestForm(request.POST or None, purposes=purposes_for(servant))
     if request.method == "POST" and form.is_valid():
         try:
             informe_request(
@@ -93,9 +104,10 @@ def my_reports(request: HttpRequest) -> HttpResponse:
                 servant=servant,
                 purpose=form.cleaned_data["purpose"],
                 detail=form.cleaned_data["purpose_detail"],
+                request=request,
             )
-        except ReportError as exc:
-            form.add_error(None, str(exc))
+        except UserError as exc:
+            form.add_error(None, exc.message)
         else:
             messages.success(
                 request,
@@ -106,7 +118,7 @@ def my_reports(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "reports/my_reports.html",
-        {"form": form, "requests": my_report_requests(request.user)},
+        {"form": form, "requests": my_report_requests(request.user), "servant": servant},
         status=400 if request.method == "POST" else 200,
     )
 
@@ -114,8 +126,8 @@ def my_reports(request: HttpRequest) -> HttpResponse:
 @require_GET
 def my_report_pdf(request: HttpRequest, ref: UUID) -> HttpResponse:
     report = get_my_report(request.user, ref)
-    return stored_pdf_response(
-        report.pdf_file, f"informe-escalafonario-{report.number:05d}-{report.year}.pdf"
+    return pdf_response(
+        report_pdf(report), f"informe-escalafonario-{report.number:05d}-{report.year}.pdf"
     )
 
 
@@ -131,18 +143,27 @@ def informe_inbox(request: HttpRequest) -> HttpResponse:
         .order_by("created_at")
     )
     issued = reports_in_scope(request.user)[:50]
-    return render(request, "reports/informe_inbox.html", {"pending": pending, "issued": issued})
+    return render(
+        request,
+        "reports/informe_inbox.html",
+        {
+            "pending": pending,
+            "issued": issued,
+            "own_pending": own_informe_requests_pending(request.user),
+        },
+    )
 
 
 @require_perm(REPORTS_ISSUE)
 @require_http_methods(["GET", "POST"])
+@one_time_form
 def informe_review(request: HttpRequest, ref: UUID) -> HttpResponse:
     req = get_request_to_issue(request.user, ref)
     if request.method == "POST":
         try:
-            report = informe_issue(officer=request.user, req=req)
-        except ReportError as exc:
-            messages.error(request, str(exc))
+            report = informe_issue(officer=request.user, req=req, request=request)
+        except UserError as exc:
+            messages.error(request, exc.message)
         else:
             messages.success(request, f"Se emitió el {report.label}.")
         return redirect("reports:informe_review", ref=req.uuid)
@@ -164,12 +185,18 @@ def informe_review(request: HttpRequest, ref: UUID) -> HttpResponse:
 
 @require_perm(REPORTS_ISSUE)
 @require_POST
+@one_time_form
 def informe_annul_view(request: HttpRequest, ref: UUID) -> HttpResponse:
     report = get_report_for_officer(request.user, ref)
     try:
-        informe_annul(officer=request.user, report=report, reason=request.POST.get("reason", ""))
-    except ReportError as exc:
-        messages.error(request, str(exc))
+        informe_annul(
+            officer=request.user,
+            report=report,
+            reason=request.POST.get("reason", ""),
+            request=request,
+        )
+    except UserError as exc:
+        messages.error(request, exc.message)
     else:
         messages.success(request, "El informe fue anulado; la verificación lo mostrará así.")
     return redirect("reports:informe_review", ref=report.request.uuid)
@@ -177,15 +204,17 @@ def informe_annul_view(request: HttpRequest, ref: UUID) -> HttpResponse:
 
 @require_perm(REPORTS_ISSUE)
 @require_POST
+@one_time_form
 def resume_generate_view(request: HttpRequest, ref: UUID) -> HttpResponse:
     servant = get_servant_for_staff(request.user, ref, REPORTS_ISSUE)
-    resume_generate(servant=servant, actor=request.user)
+    resume_generate(servant=servant, actor=request.user, request=request)
     messages.success(request, "Se generó la hoja de vida.")
     return redirect("personnel:servant_detail", ref=servant.uuid)
 
 
 @require_perm(REPORTS_ISSUE)
 @require_http_methods(["GET", "POST"])
+@one_time_form
 def resume_batches(request: HttpRequest) -> HttpResponse:
     ugels = OrgUnit.objects.filter(
         under_any(perm_paths(request.user, REPORTS_ISSUE)), kind=OrgUnit.Kind.UGEL
@@ -194,11 +223,12 @@ def resume_batches(request: HttpRequest) -> HttpResponse:
         unit = ugels.filter(pk=request.POST.get("unit") or 0).first()
         if unit is None:
             raise Http404
-        with transaction.atomic():
-            batch = ResumeBatch.objects.create(unit=unit, requested_by=request.user)  # type: ignore[misc]
-            batch_id = batch.pk
-            transaction.on_commit(lambda: resume_batch_task.enqueue(batch_id))
-        messages.success(request, "La generación continúa en segundo plano.")
+        resume_batch_start(officer=request.user, unit=unit)
+        messages.success(
+            request,
+            "La generación continúa en segundo plano. Su propia hoja de vida no se incluye: "
+            "la genera otro especialista.",
+        )
         return redirect("reports:resume_batches")
     batches = batches_in_scope(request.user)[:20]
     template = (

@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from ayni.core.formtoken import one_time_form
 from ayni.personnel.change_requests import ChangeRequestError, change_request_submit
 from ayni.personnel.file_selectors import (
     compute_service_time,
@@ -93,6 +94,7 @@ def my_history(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@one_time_form
 def request_change(
     request: HttpRequest, slug: str, kind_key: str, operation: str, ref: Any = None
 ) -> HttpResponse:

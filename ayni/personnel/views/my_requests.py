@@ -10,12 +10,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from ayni.personnel.change_requests import (
-    ChangeRequestError,
-    change_request_resubmit,
-    change_request_withdraw,
-)
-from ayni.personnel.file_services import EntryValidationError
+from ayni.core.errors import UserError
+from ayni.core.formtoken import one_time_form
+from ayni.personnel.change_requests import change_request_resubmit, change_request_withdraw
 from ayni.personnel.models import ChangeRequest
 from ayni.personnel.presenters import request_diff
 from ayni.personnel.request_selectors import get_my_request, my_requests
@@ -60,6 +57,7 @@ def request_sent(request: HttpRequest, ref: UUID) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@one_time_form
 def request_detail(request: HttpRequest, ref: UUID) -> HttpResponse:
     """The (i): state, history, values; an observed request is corrected here."""
     cr = get_my_request(request.user, ref)
@@ -83,8 +81,8 @@ def request_detail(request: HttpRequest, ref: UUID) -> HttpResponse:
                     comment=request.POST.get("comment", "")[:500],
                     request=request,
                 )
-            except (ChangeRequestError, EntryValidationError) as exc:
-                messages.error(request, str(exc))
+            except UserError as exc:
+                messages.error(request, exc.message)
             else:
                 messages.success(
                     request, "Envió la corrección. Su solicitud vuelve a estar «En solicitud»."
@@ -105,14 +103,15 @@ def request_detail(request: HttpRequest, ref: UUID) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@one_time_form
 def request_withdraw(request: HttpRequest, ref: UUID) -> HttpResponse:
     """The trash icon: a confirmation («Aceptar»), then the request is Anulado."""
     cr = get_my_request(request.user, ref)
     if request.method == "POST":
         try:
             change_request_withdraw(user=request.user, cr=cr, request=request)
-        except ChangeRequestError as exc:
-            messages.error(request, str(exc))
+        except UserError as exc:
+            messages.error(request, exc.message)
         else:
             messages.success(request, "Anuló la solicitud.")
         return redirect("personnel:my_requests")

@@ -13,8 +13,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ayni.accounts.permissions import REQUESTS_REVIEW, require_perm
+from ayni.core.errors import UserError
+from ayni.core.formtoken import one_time_form
 from ayni.personnel.change_requests import (
-    ChangeRequestError,
     change_request_approve,
     change_request_observe,
     change_request_reject,
@@ -23,7 +24,12 @@ from ayni.personnel.change_requests import (
 from ayni.personnel.file_selectors import get_entry
 from ayni.personnel.models import ChangeRequest
 from ayni.personnel.presenters import request_diff
-from ayni.personnel.request_selectors import get_request_for_reviewer, requests_in_review_scope
+from ayni.personnel.request_selectors import (
+    get_request_for_reviewer,
+    own_requests_pending_elsewhere,
+    requests_in_review_scope,
+    with_officer_flag,
+)
 from ayni.personnel.sections import KINDS, SECTION_OF_KIND, SECTIONS
 from ayni.personnel.services import servant_read_record
 
@@ -34,7 +40,7 @@ AGES = {"7": 7, "15": 15, "30": 30}
 @require_perm(REQUESTS_REVIEW)
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
-    requests = requests_in_review_scope(request.user).select_related("servant")
+    requests = with_officer_flag(requests_in_review_scope(request.user).select_related("servant"))
     state = request.GET.get("estado", State.EN_SOLICITUD)
     section = request.GET.get("seccion", "")
     age = request.GET.get("antiguedad", "")
@@ -58,12 +64,14 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "age": age,
             "kinds": KINDS,
             "section_of": SECTION_OF_KIND,
+            "own_pending": own_requests_pending_elsewhere(request.user),
         },
     )
 
 
 @require_perm(REQUESTS_REVIEW)
 @require_http_methods(["GET", "POST"])
+@one_time_form
 def review_detail(request: HttpRequest, ref: UUID) -> HttpResponse:
     cr = get_request_for_reviewer(request.user, ref)
     kind = KINDS[cr.kind]
@@ -82,8 +90,8 @@ def review_detail(request: HttpRequest, ref: UUID) -> HttpResponse:
                 messages.success(request, "Solicitud rechazada; se avisó al servidor.")
             else:
                 messages.error(request, "Acción no válida.")
-        except ChangeRequestError as exc:
-            messages.error(request, str(exc))
+        except UserError as exc:
+            messages.error(request, exc.message)
         return redirect("personnel:review_detail", ref=cr.uuid)
     servant_read_record(request, cr.servant, what="Solicitud de modificación")
     live = get_entry(cr.servant, kind, cr.entry_uuid) if cr.entry_uuid else None

@@ -12,9 +12,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from ayni.accounts.permissions import PERSONNEL_EDIT, require_perm
+from ayni.core.errors import UserError
+from ayni.core.formtoken import one_time_form
 from ayni.personnel.file_selectors import get_entry
 from ayni.personnel.file_services import (
-    EntryValidationError,
     entry_create,
     entry_delete,
     entry_update,
@@ -42,6 +43,7 @@ def _context(servant: Any, kind_key: str) -> Any:
 
 @require_perm(PERSONNEL_EDIT)
 @require_http_methods(["GET", "POST"])
+@one_time_form
 def entry_edit(
     request: HttpRequest, ref: UUID, kind_key: str, entry_ref: UUID | None = None
 ) -> HttpResponse:
@@ -75,8 +77,8 @@ def entry_edit(
                     note=note,
                     request=request,
                 )
-        except EntryValidationError as exc:
-            messages.error(request, str(exc))
+        except UserError as exc:
+            messages.error(request, exc.message)
         else:
             messages.success(request, f"Se registró el cambio en la sección {section.roman}.")
             return redirect("personnel:servant_detail", ref=servant.uuid)
@@ -97,6 +99,7 @@ def entry_edit(
 
 @require_perm(PERSONNEL_EDIT)
 @require_http_methods(["GET", "POST"])
+@one_time_form
 def entry_remove(request: HttpRequest, ref: UUID, kind_key: str, entry_ref: UUID) -> HttpResponse:
     servant = get_servant_for_staff(request.user, ref, PERSONNEL_EDIT)
     kind, section = _context(servant, kind_key)
