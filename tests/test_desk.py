@@ -362,7 +362,9 @@ def answer_for(page: str) -> str:
 def access_form(client: Client, ugel07: OrgUnit, **changes):
     page = client.get("/acceso/solicitar/").content.decode()
     token = re.search(r'name="challenge" value="([^"]+)"', page)[1]
+    form_token = re.search(r'name="form_token" value="([^"]+)"', page)[1]
     data = {
+        "form_token": form_token,
         "doc_type": "01",
         "doc_number": "10000020",
         "paternal_surname": "Rojas",
@@ -392,15 +394,16 @@ def test_access_request_confirm_accept_and_set_password(
     assert response["Location"] == "/acceso/enviada/"
     ar = AccessRequest.objects.get(doc_number="10000020")
     assert ar.state == "sin_confirmar" and ar.case is None  # nothing reaches the UGEL yet
-    link = re.search(r"http://[^/]+(/acceso/confirmar/\S+)", mail.outbox[-1].body)[1]
+    code = re.search(r"http://[^/]+/acceso/confirmar/#(\S+)", mail.outbox[-1].body)[1]
     assert "10000020" not in mail.outbox[-1].body
     with django_capture_on_commit_callbacks(execute=True):
-        confirmed = anonymous.post(link).content.decode()
+        confirmed = anonymous.post("/acceso/confirmar/", {"code": code}).content.decode()
     ar.refresh_from_db()
     assert ar.state == "recibido" and ar.case.kind == "acceso"
     assert ar.case.label in confirmed
-    follow_link = re.search(r"http://[^/]+(/acceso/seguimiento/\S+)", mail.outbox[-1].body)[1]
-    assert "Recibido" in Client().get(follow_link).content.decode()
+    follow = re.search(r"http://[^/]+/acceso/seguimiento/#(\S+)", mail.outbox[-1].body)[1]
+    followed = Client().post("/acceso/seguimiento/", {"token": follow}).content.decode()
+    assert "Recibido" in followed
     desk = client_for("mesa_partes")
     page = desk.get(f"/mesa/{ar.case.uuid}/").content.decode()
     assert "No existe: se creará" in page
@@ -433,8 +436,8 @@ def test_access_request_shows_a_mismatch_with_the_record(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         access_form(Client(), ugel07, doc_number="10000002", given_names="Juana")
-    token = re.search(r"/acceso/confirmar/(\S+)/", mail.outbox[-1].body)[1]
-    Client().post(f"/acceso/confirmar/{token}/")
+    token = re.search(r"/acceso/confirmar/#(\S+)", mail.outbox[-1].body)[1]
+    Client().post("/acceso/confirmar/", {"code": token})
     ar = AccessRequest.objects.get(doc_number="10000002")
     page = client_for("mesa_partes").get(f"/mesa/{ar.case.uuid}/").content.decode()
     assert "no coinciden" in page and "JUAN CARLOS" in page and "JUANA" in page
@@ -470,7 +473,7 @@ def test_follow_by_number_needs_the_document_too(demo_data):
     assert "No encontramos" in alone.content.decode()
     found = client.post("/acceso/seguimiento/", {"number": number, "doc_number": "10000010"})
     assert "Recibido" in found.content.decode() and ar.case.label in found.content.decode()
-    assert client.get("/acceso/seguimiento/no-existe/").status_code == 404
+    assert "No encontramos" in client.post("/acceso/seguimiento/", {"token": "x"}).content.decode()
 
 
 @pytest.mark.django_db(transaction=True)

@@ -44,8 +44,37 @@ class DocumentPasswordResetForm(DocumentFieldsMixin):
     answers the same whether or not the account exists."""
 
     def save(self) -> None:
-        """Queue the e-mail: the page answers in the same time whether or not the
-        account exists (the task looks it up)."""
-        send_password_reset_email.enqueue(
-            login_id_for(self.cleaned_data["doc_type"], self.cleaned_data["doc_number"])
+        """Look the account up, then enqueue one task either way: its argument is the
+        account's id or None, never the document typed (docs/security.md, item 12)."""
+        user = (
+            User.objects.filter(
+                login_id=login_id_for(
+                    self.cleaned_data["doc_type"], self.cleaned_data["doc_number"]
+                ),
+                is_active=True,
+            )
+            .only("pk")
+            .first()
         )
+        send_password_reset_email.enqueue(user.pk if user is not None else None)
+
+
+class PasswordConfirmMixin(forms.Form):
+    password = forms.CharField(
+        label="Su contraseña actual",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+
+class EmailChangeForm(PasswordConfirmMixin):
+    new_email = forms.EmailField(label="Correo nuevo", max_length=254)
+
+
+class PhoneChangeForm(PasswordConfirmMixin):
+    phone = forms.RegexField(
+        label="Teléfono celular",
+        regex=r"^\+?[0-9 ]{6,20}$",
+        max_length=20,
+        error_messages={"invalid": "Escriba solo números (puede empezar con +)."},
+    )

@@ -123,3 +123,24 @@ class RoleGrant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_role_display()} @ {self.unit}"
+
+
+class AccountLink(models.Model):
+    """A single-use, expiring link e-mailed to a person: confirm a new e-mail address,
+    or complete a sign-in on an account under distributed guessing. Only the hash of
+    its code is kept; the code travels after `#` in the link (never logged)."""
+
+    class Purpose(models.TextChoices):
+        EMAIL_CHANGE = "correo", _("Confirmar correo nuevo")
+        SIGN_IN = "ingreso", _("Completar el ingreso")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    purpose = models.CharField(max_length=10, choices=Purpose.choices)
+    code_hash = models.CharField(max_length=64, unique=True)
+    new_email = models.EmailField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "purpose"], name="account_link_user")]

@@ -10,24 +10,35 @@ from django.conf import settings
 from django.contrib.auth import authenticate, login
 from django.db import transaction
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 
-from ayni.accounts.models import User, login_id_for
+from ayni.accounts.activation import mail_after_commit
+from ayni.accounts.links import code_of, link_create, link_use
+from ayni.accounts.models import AccountLink, User, login_id_for
 from ayni.core import throttle
 from ayni.core.audit import audit_log
 from ayni.core.net import client_ip
+from ayni.core.notifications import notify
 
 
 class LoginResult(Enum):
     OK = "ok"
     INVALID = "invalid"
     LOCKED = "locked"
+    # The account is under distributed guessing: whatever the password, the page
+    # says the same; a right one only gets a sign-in link e-mailed to the owner.
+    GUARDED = "guarded"
+
+
+SIGN_IN_LINK_MINUTES = 15
 
 
 @dataclass(frozen=True)
 class _Keys:
     pair: throttle.Limit
     address: throttle.Limit
+    account: throttle.Limit
 
 
 def _limits(login_id: str, ip: str) -> _Keys:
@@ -47,6 +58,16 @@ def _limits(login_id: str, ip: str) -> _Keys:
             window_seconds=window,
             block_seconds=block,
         ),
+        # The per-account ceiling across every address (distributed guessing). It
+        # never locks the owner out: it turns on the guard, where a right password
+        # only brings a sign-in link to the address on file.
+        account=throttle.Limit(
+            key=throttle.hashed("login-account-ceiling", login_id),
+            group=account_group(login_id),
+            max_count=getattr(settings, "LOGIN_ACCOUNT_CEILING", 20),
+            window_seconds=getattr(settings, "LOGIN_ACCOUNT_WINDOW_SECONDS", 3600),
+            block_seconds=getattr(settings, "LOGIN_ACCOUNT_GUARD_SECONDS", 3600),
+        ),
     )
 
 
@@ -61,8 +82,12 @@ def login_attempt(
 
     Lockout is keyed on the account *and* the client address together, so a
     stranger elsewhere cannot lock a teacher out; each address also has a
-    ceiling of failures across all accounts. Unknown accounts are treated
-    exactly like known ones.
+    ceiling of failures across all accounts. Each account has a ceiling of
+    failures across all addresses: past it the account is guarded (the owner is
+    told once) and a right password no longer opens a session by itself; it
+    e-mails a single-use sign-in link to the address on file, and the page says
+    the same whatever the password was. Unknown accounts are treated exactly
+    like known ones.
     """
     login_id = login_id_for(doc_type, doc_number)
     ip = client_ip(request) or "unknown"
@@ -71,17 +96,21 @@ def login_attempt(
     if throttle.is_blocked(limits.pair) or throttle.is_blocked(limits.address):
         audit_log(action="auth.login_refused_locked", actor=existing, request=request)
         return LoginResult.LOCKED
+    guarded = throttle.is_blocked(limits.account)
     user = authenticate(request, login_id=login_id, password=password)
     if user is None:
         with transaction.atomic():
             pair_blocked = throttle.register_hit(limits.pair)
             address_blocked = throttle.register_hit(limits.address)
+            newly_guarded = not guarded and throttle.register_hit(limits.account)
             audit_log(
                 action="auth.login_failed",
                 actor=existing,
                 request=request,
                 detail="" if existing else "cuenta inexistente",
             )
+            if newly_guarded:
+                _guard_started(request, existing)
             if pair_blocked or address_blocked:
                 audit_log(
                     action="auth.lockout",
@@ -92,12 +121,63 @@ def login_attempt(
                     else "cuenta y dirección",
                 )
                 return LoginResult.LOCKED
-        return LoginResult.INVALID
+        return LoginResult.GUARDED if guarded or newly_guarded else LoginResult.INVALID
+    if guarded:
+        _send_sign_in_link(request, user)
+        return LoginResult.GUARDED
     throttle.clear(limits.pair.key)
-    login(request, user)
-    request.session["last_activity"] = timezone.now().timestamp()
-    audit_log(action="auth.login", actor=user, request=request)
+    _login(request, user, detail="")
     return LoginResult.OK
+
+
+def _login(request: HttpRequest, user: Any, *, detail: str) -> None:
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    request.session["last_activity"] = timezone.now().timestamp()
+    audit_log(action="auth.login", actor=user, request=request, detail=detail)
+
+
+@transaction.atomic
+def _guard_started(request: HttpRequest, user: Any) -> None:
+    """Once per guard period: the audit event and the owner's notice (no values)."""
+    audit_log(action="auth.account_guarded", actor=user, request=request)
+    if user is not None:
+        notify(
+            recipient=user,
+            title="Hubo muchos intentos fallidos de ingresar a su cuenta desde varias "
+            "conexiones. Por seguridad, por un tiempo su ingreso se completa con un enlace "
+            "que le enviamos al correo. Le recomendamos cambiar su contraseña",
+            link=reverse("accounts:password_change"),
+        )
+
+
+@transaction.atomic
+def _send_sign_in_link(request: HttpRequest, user: Any) -> None:
+    if not user.email:
+        audit_log(action="auth.login_link_unavailable", actor=user, request=request)
+        return
+    link = link_create(user=user, purpose=AccountLink.Purpose.SIGN_IN, minutes=SIGN_IN_LINK_MINUTES)
+    mail_after_commit(
+        user.email,
+        "Ayni: complete su ingreso",
+        "Alguien ingresó la contraseña correcta de su cuenta de Ayni mientras la cuenta "
+        "está protegida por muchos intentos fallidos. Si fue usted, complete el ingreso "
+        f"con este enlace (vale {SIGN_IN_LINK_MINUTES} minutos y una sola vez):\n{link}\n\n"
+        f"Si la página le pide el código, es este:\n{code_of(link)}\n\n"
+        "Si no fue usted, su contraseña es conocida por otra persona: cámbiela cuanto antes "
+        "(«Olvidé mi contraseña»).\n\nEste es un mensaje automático de Ayni; no lo responda.",
+    )
+    audit_log(action="auth.login_link_sent", actor=user, request=request)
+
+
+def login_with_link(request: HttpRequest, *, code: str) -> bool:
+    """The owner opened the sign-in link: log in and lift the account's guard."""
+    with transaction.atomic():
+        link = link_use(code=code, purpose=AccountLink.Purpose.SIGN_IN)
+        if link is None or not link.user.is_active:
+            return False
+        throttle.clear_group(account_group(link.user.login_id))
+        _login(request, link.user, detail="con el enlace de ingreso enviado al correo")
+    return True
 
 
 def logout_record(request: HttpRequest, *, reason: str = "") -> None:
@@ -118,9 +198,28 @@ def privacy_accept(request: HttpRequest, user: Any) -> None:
 
 
 def password_reset_completed(request: HttpRequest, user: Any) -> None:
-    """After a reset: lift every lockout of the account and record it."""
-    throttle.clear_group(account_group(user.login_id))
-    audit_log(action="auth.password_reset", actor=user, request=request)
+    """After a reset: lift every lockout and the guard of the account, record it and
+    tell the owner (the other sessions ended with the old password)."""
+    with transaction.atomic():
+        throttle.clear_group(account_group(user.login_id))
+        audit_log(action="auth.password_reset", actor=user, request=request)
+        notify(
+            recipient=user,
+            title="La contraseña de su cuenta fue restablecida. Si no fue usted, avise a la "
+            "mesa de partes de su UGEL",
+            link=reverse("accounts:profile"),
+        )
+
+
+def password_changed(request: HttpRequest, user: Any) -> None:
+    with transaction.atomic():
+        audit_log(action="auth.password_changed", actor=user, request=request)
+        notify(
+            recipient=user,
+            title="La contraseña de su cuenta fue cambiada. Si no fue usted, avise a la mesa "
+            "de partes de su UGEL",
+            link=reverse("accounts:profile"),
+        )
 
 
 def password_reset_throttled(request: HttpRequest) -> bool:

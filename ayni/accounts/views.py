@@ -10,22 +10,39 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from ayni.accounts.contact import email_change_confirm, email_change_request, phone_change
 from ayni.accounts.demo_accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
-from ayni.accounts.forms import DocumentPasswordResetForm, LoginForm
+from ayni.accounts.forms import (
+    DocumentPasswordResetForm,
+    EmailChangeForm,
+    LoginForm,
+    PhoneChangeForm,
+)
 from ayni.accounts.services import (
     LoginResult,
     login_attempt,
+    login_with_link,
     logout_record,
+    password_changed,
     password_reset_completed,
     password_reset_throttled,
     privacy_accept,
 )
+from ayni.core import throttle
 from ayni.core.audit import audit_log
+from ayni.core.errors import UserError
+from ayni.core.formtoken import one_time_form
 
 INVALID_MESSAGE = "Tipo de documento, número o contraseña incorrectos."
+GUARDED_MESSAGE = (
+    "Por seguridad, esta cuenta recibió muchos intentos fallidos de ingreso desde varias "
+    "conexiones. Si escribió la contraseña correcta, le enviamos al correo registrado un "
+    "enlace para completar el ingreso; si no le llega, use «Olvidé mi contraseña»."
+)
 LOCKED_MESSAGE = (
     "Hay demasiados intentos fallidos desde esta conexión. Espere {minutes} "
     "minutos antes de intentarlo de nuevo, o restablezca su contraseña."
@@ -58,6 +75,8 @@ def login_view(request: HttpRequest) -> HttpResponse:
         error = (
             LOCKED_MESSAGE.format(minutes=settings.LOGIN_LOCKOUT_SECONDS // 60)
             if locked
+            else GUARDED_MESSAGE
+            if result is LoginResult.GUARDED
             else INVALID_MESSAGE
         )
     context = {
@@ -115,12 +134,125 @@ class PasswordResetConfirm(auth_views.PasswordResetConfirmView):
         return response
 
 
+@method_decorator(one_time_form, name="dispatch")  # type: ignore[arg-type]
 class PasswordChange(auth_views.PasswordChangeView):
+    """Django keeps this session (update_session_auth_hash); the others end."""
+
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("home")
 
     def form_valid(self, form):  # type: ignore[no-untyped-def]
         response = super().form_valid(form)
-        audit_log(action="auth.password_changed", request=self.request)
-        messages.success(self.request, "Su contraseña fue cambiada.")
+        password_changed(self.request, form.user)
+        messages.success(
+            self.request, "Su contraseña fue cambiada. Sus otras sesiones se cerraron."
+        )
         return response
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def login_link_view(request: HttpRequest) -> HttpResponse:
+    """The sign-in link of a guarded account: its code travels after `#` (never
+    logged); the page copies it into the form and the button POSTs it."""
+    error = ""
+    if request.method == "POST":
+        limit = throttle.hourly_for_address(request, "login-link", 30)
+        if throttle.register_hit(limit):
+            error = "Demasiados intentos desde esta conexión. Espere una hora."
+        elif login_with_link(request, code=request.POST.get("code", "")[:100]):
+            return redirect(settings.LOGIN_REDIRECT_URL)
+        else:
+            error = "El enlace no es válido, ya se usó o venció. Ingrese de nuevo."
+    context = {"title": "Completar el ingreso", "button": "Ingresar a Ayni", "error": error}
+    return render(request, "accounts/code_form.html", context, status=400 if error else 200)
+
+
+@require_GET
+def profile_view(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "accounts/profile.html",
+        {"email_form": EmailChangeForm(), "phone_form": PhoneChangeForm()},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@one_time_form
+def email_change_view(request: HttpRequest) -> HttpResponse:
+    form = EmailChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            email_change_request(
+                request,
+                user=request.user,  # type: ignore[arg-type]
+                password=form.cleaned_data["password"],
+                new_email=form.cleaned_data["new_email"],
+            )
+        except UserError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(
+                request,
+                "Le enviamos un enlace al correo nuevo. El cambio se hace cuando lo abra "
+                "(vale 24 horas). Avisamos también a su correo actual.",
+            )
+            return redirect("accounts:profile")
+    return render(
+        request,
+        "accounts/contact_form.html",
+        {"form": form, "title": "Cambiar mi correo"},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def email_confirm_view(request: HttpRequest) -> HttpResponse:
+    """The new address's link: the code after `#` is POSTed by the page."""
+    error = ""
+    if request.method == "POST":
+        limit = throttle.hourly_for_address(request, "email-confirm", 30)
+        if throttle.register_hit(limit):
+            error = "Demasiados intentos desde esta conexión. Espere una hora."
+        else:
+            try:
+                email_change_confirm(request, code=request.POST.get("code", "")[:100])
+            except UserError as exc:
+                error = exc.message
+            else:
+                messages.success(
+                    request,
+                    "Su correo fue cambiado. Sus otras sesiones se cerraron y avisamos al "
+                    "correo anterior.",
+                )
+                return redirect(
+                    "accounts:profile" if request.user.is_authenticated else "accounts:login"
+                )
+    context = {"title": "Confirmar mi correo nuevo", "button": "Confirmar", "error": error}
+    return render(request, "accounts/code_form.html", context, status=400 if error else 200)
+
+
+@require_http_methods(["GET", "POST"])
+@one_time_form
+def phone_change_view(request: HttpRequest) -> HttpResponse:
+    form = PhoneChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            phone_change(
+                request,
+                user=request.user,  # type: ignore[arg-type]
+                password=form.cleaned_data["password"],
+                phone=form.cleaned_data["phone"],
+            )
+        except UserError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "Su teléfono fue cambiado.")
+            return redirect("accounts:profile")
+    return render(
+        request,
+        "accounts/contact_form.html",
+        {"form": form, "title": "Cambiar mi teléfono"},
+        status=400 if request.method == "POST" else 200,
+    )

@@ -1,4 +1,11 @@
-"""Writes of the mesa de partes on access requests from people without an account."""
+"""Writes of the mesa de partes on access requests from people without an account.
+
+An access request never changes an existing account (docs/security.md, item 1):
+when the document already has one, the desk sees it plainly and can only close
+the request; the applicant gets the same pages and mails as anyone else, and the
+account's owner is told at the address on file. Tokens travel in the URL fragment
+(`#…`), which browsers never send, so no access log holds them.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +21,7 @@ from django.utils import timezone
 from ayni.accounts.activation import AccountExistsError, account_activate, account_for_document
 from ayni.accounts.models import User
 from ayni.accounts.permissions import DESK_MANAGE, has_perm
-from ayni.core.audit import audit_log
+from ayni.core.states import Gate
 from ayni.core.workqueue import work_item_close
 from ayni.desk.cases import DeskError, _event, _hash, _mail, _open_case
 from ayni.desk.models import AccessRequest, Case
@@ -22,12 +29,42 @@ from ayni.desk.uploads import CheckedPdf, store
 from ayni.personnel.models import Servant
 from ayni.personnel.servant_records import NewServant, servant_create
 
-# --- access requests ----------------------------------------------------------------
+S = AccessRequest.State
+
+GATE = Gate(
+    action_prefix="desk.access",
+    allowed={
+        S.UNCONFIRMED: frozenset({S.RECEIVED}),
+        S.RECEIVED: frozenset({S.ACCEPTED, S.REJECTED}),
+    },
+    what="La solicitud de acceso",
+    labels={value: str(label) for value, label in S.choices},
+)
+
+# What the applicant reads when the document already had an account: the same
+# words a person without one could get, naming no account.
+EXISTING_ACCOUNT_ANSWER = (
+    "La UGEL no creó una cuenta con esta solicitud. Si usted es el titular del documento "
+    "y no puede ingresar, use «Olvidé mi contraseña» en la página de ingreso o acérquese a "
+    "la mesa de partes de su UGEL con su documento de identidad."
+)
+
+
+def confirm_link(token: str) -> str:
+    return f"{settings.SITE_URL}{reverse('desk:access_confirm')}#{token}"
+
+
+def follow_link(token: str) -> str:
+    return f"{settings.SITE_URL}{reverse('desk:access_follow')}#{token}"
 
 
 @transaction.atomic
 def access_request_submit(*, data: dict[str, Any], pdf: CheckedPdf) -> tuple[AccessRequest, str]:
-    """Store the request and e-mail a confirmation link; nothing reaches the UGEL yet."""
+    """Store the request and e-mail a confirmation link; nothing reaches the UGEL yet.
+
+    Whether the document has an account is not looked at here: every applicant
+    gets the same page and the same mail at the same moment.
+    """
     confirm, follow = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
     ar = AccessRequest.objects.create(
         doc_type=data["doc_type"],
@@ -46,29 +83,36 @@ def access_request_submit(*, data: dict[str, Any], pdf: CheckedPdf) -> tuple[Acc
         file_original_name=pdf.original_name,
         file_sha256=pdf.sha256,
     )
-    link = settings.SITE_URL + reverse("desk:access_confirm", args=[confirm])
     _mail(
         ar.email,
         "Ayni: confirme su solicitud de acceso",
         f"Recibimos una solicitud de acceso a Ayni con este correo.\n\nPara enviarla a su "
-        f"UGEL, confírmela abriendo este enlace:\n{link}\n\nSi usted no la hizo, ignore "
-        "este mensaje.",
+        f"UGEL, confírmela abriendo este enlace:\n{confirm_link(confirm)}\n\n"
+        f"Si la página le pide el código, es este:\n{confirm}\n\n"
+        "Si usted no la hizo, ignore este mensaje.",
     )
     return ar, confirm
 
 
 @transaction.atomic
 def access_request_confirm(token: str) -> tuple[AccessRequest, str]:
-    """The e-mail is confirmed: the case gets its number and reaches the UGEL."""
+    """The e-mail is confirmed: the case gets its number and reaches the UGEL.
+
+    When the document already has an account, its owner is told at the address on
+    file (in Ayni and by e-mail); the applicant sees and receives exactly what
+    everyone else does.
+    """
     ar = (
         AccessRequest.objects.select_for_update(of=("self",))
         .select_related("unit")
-        .filter(confirm_token_hash=_hash(token))
+        .filter(confirm_token_hash=_hash(token.strip()))
         .first()
+        if token.strip()
+        else None
     )
     if ar is None:
-        raise DeskError("El enlace no es válido.")
-    if ar.state != AccessRequest.State.UNCONFIRMED:
+        raise DeskError("El enlace o el código no es válido.")
+    if ar.state != S.UNCONFIRMED:
         return ar, ""
     with default_storage.open(ar.file_name, "rb") as handle:
         data = handle.read()
@@ -85,20 +129,41 @@ def access_request_confirm(token: str) -> tuple[AccessRequest, str]:
         files=[pdf],
     )
     follow = secrets.token_urlsafe(32)
-    ar.follow_token_hash = _hash(follow)
-    ar.case = case
-    ar.state = AccessRequest.State.RECEIVED
-    ar.confirmed_at = timezone.now()
-    ar.save()
-    link = settings.SITE_URL + reverse("desk:access_follow_link", args=[follow])
+    GATE.move(
+        ar,
+        S.RECEIVED,
+        actor=None,
+        fields={
+            "follow_token_hash": _hash(follow),
+            "case": case,
+            "confirmed_at": timezone.now(),
+        },
+        unit_path=ar.unit.path,
+        detail=case.label,
+    )
     _mail(
         ar.email,
         f"Ayni: su solicitud es el {case.label}",
         f"Su solicitud de acceso llegó a {ar.unit.name} como {case.label}.\n\n"
-        f"Puede seguirla con este enlace:\n{link}\n\no con el número de expediente y su "
-        "número de documento en la página de seguimiento.",
+        f"Puede seguirla con este enlace:\n{follow_link(follow)}\n\no con el número de "
+        "expediente y su número de documento en la página de seguimiento.",
     )
+    owner = account_for_document(ar.doc_type, ar.doc_number)
+    if owner is not None:
+        _tell_owner(owner)
     return ar, follow
+
+
+def _tell_owner(owner: User) -> None:
+    """In Ayni and at the address on file; the notice names no one and no value."""
+    from ayni.core.notifications import notify
+
+    notify(
+        recipient=owner,
+        title="Alguien pidió una cuenta de Ayni con su número de documento. Su cuenta no "
+        "cambió. Si no fue usted, avise a la mesa de partes de su UGEL",
+        link=reverse("accounts:profile"),
+    )
 
 
 def matching_servant(ar: AccessRequest) -> tuple[Servant | None, list[str]]:
@@ -121,20 +186,38 @@ def matching_servant(ar: AccessRequest) -> tuple[Servant | None, list[str]]:
     return servant, mismatches
 
 
-@transaction.atomic
-def access_request_accept(*, officer: Any, ar: AccessRequest) -> User:
-    """Create or activate the account, tie it to the servant record (created, flagged, when
-    none matches) and e-mail a link to set the password."""
+def existing_account(ar: AccessRequest) -> User | None:
+    """The account the request's document already has (shown plainly to the desk)."""
+    return account_for_document(ar.doc_type, ar.doc_number)
+
+
+def _locked_received(ar: AccessRequest, officer: Any) -> AccessRequest:
     ar = (
         AccessRequest.objects.select_for_update(of=("self",))
         .select_related("case__unit", "unit")
         .get(pk=ar.pk)
     )
-    if ar.state != AccessRequest.State.RECEIVED or ar.case is None:
+    if ar.state != S.RECEIVED or ar.case is None:
         raise DeskError("La solicitud ya fue resuelta o no está confirmada.")
     if not has_perm(officer, DESK_MANAGE, ar.unit):
         raise DeskError("Solo la mesa de partes de la UGEL resuelve esta solicitud.")
-    if account_for_document(ar.doc_type, ar.doc_number) is not None:
+    return ar
+
+
+def _close_case(case: Case, to: str, officer: Any, comment: str) -> None:
+    # TODO(trust): move through the case gate of ayni/desk/cases.py once it exists.
+    _event(case, to, officer, comment)
+    case.state = to
+    case.save(update_fields=["state", "updated_at"])
+    work_item_close(source_type="case", source_id=str(case.pk))
+
+
+@transaction.atomic
+def access_request_accept(*, officer: Any, ar: AccessRequest, request: Any = None) -> User:
+    """Create the account (never for a document that has one), tie it to the servant
+    record (created, flagged, when none matches) and e-mail a link to set the password."""
+    ar = _locked_received(ar, officer)
+    if existing_account(ar) is not None:
         raise AccountExistsError
     servant, _ = matching_servant(ar)
     if servant is None:
@@ -157,60 +240,79 @@ def access_request_accept(*, officer: Any, ar: AccessRequest) -> User:
             ),
             unit=ar.unit,
         )
+    assert ar.case is not None
+    case = ar.case
     user = account_activate(
         servant=servant,
         email=ar.email,
         phone=ar.phone,
         actor=officer,
-        reason=f"Su solicitud {ar.case.label} fue aceptada",
+        request=request,
+        reason=f"Su solicitud {case.label} fue aceptada",
     )
-    ar.servant = servant
-    ar.state = AccessRequest.State.ACCEPTED
-    ar.save()
-    case = ar.case
-    _event(case, Case.State.DONE, officer, "Solicitud aceptada: cuenta creada")
-    case.state = Case.State.DONE
-    case.save(update_fields=["state", "updated_at"])
-    work_item_close(source_type="case", source_id=str(case.pk))
-    audit_log(
-        action="desk.access_accepted",
+    GATE.move(
+        ar,
+        S.ACCEPTED,
         actor=officer,
-        obj=ar,
+        request=request,
+        fields={"servant": servant},
         unit_path=ar.unit.path,
         subject_type="servant",
         subject_id=servant.pk,
         detail=case.label,
     )
+    _close_case(case, Case.State.DONE, officer, "Solicitud aceptada: cuenta creada")
     return user
 
 
 @transaction.atomic
-def access_request_reject(*, officer: Any, ar: AccessRequest, reason: str) -> AccessRequest:
+def access_request_reject(
+    *, officer: Any, ar: AccessRequest, reason: str, request: Any = None
+) -> AccessRequest:
     reason = (reason or "").strip()
     if not reason:
         raise DeskError("Escriba el motivo del rechazo.")
-    ar = (
-        AccessRequest.objects.select_for_update(of=("self",))
-        .select_related("case__unit", "unit")
-        .get(pk=ar.pk)
+    ar = _locked_received(ar, officer)
+    return _reject(ar, officer=officer, public_reason=reason, note=reason, request=request)
+
+
+@transaction.atomic
+def access_request_close_existing(
+    *, officer: Any, ar: AccessRequest, request: Any = None
+) -> AccessRequest:
+    """The document already has an account: close the request, changing nothing.
+
+    The applicant reads a neutral answer (`EXISTING_ACCOUNT_ANSWER`); the owner was
+    told at confirmation.
+    """
+    ar = _locked_received(ar, officer)
+    if existing_account(ar) is None:
+        raise DeskError("Este documento no tiene cuenta: acepte o rechace la solicitud.")
+    return _reject(
+        ar,
+        officer=officer,
+        public_reason=EXISTING_ACCOUNT_ANSWER,
+        note="El documento ya tiene una cuenta: no se creó ni cambió ninguna cuenta",
+        request=request,
     )
-    if ar.state != AccessRequest.State.RECEIVED or ar.case is None:
-        raise DeskError("La solicitud ya fue resuelta o no está confirmada.")
-    ar.state = AccessRequest.State.REJECTED
-    ar.reject_reason = reason[:300]
-    ar.save()
+
+
+def _reject(
+    ar: AccessRequest, *, officer: Any, public_reason: str, note: str, request: Any
+) -> AccessRequest:
+    assert ar.case is not None
     case = ar.case
-    _event(case, Case.State.ARCHIVED, officer, f"Rechazada: {reason}")
-    case.state = Case.State.ARCHIVED
-    case.save(update_fields=["state", "updated_at"])
-    work_item_close(source_type="case", source_id=str(case.pk))
-    audit_log(
-        action="desk.access_rejected",
+    GATE.move(
+        ar,
+        S.REJECTED,
         actor=officer,
-        obj=ar,
+        request=request,
+        fields={"reject_reason": public_reason[:300]},
         unit_path=ar.unit.path,
-        detail=reason[:200],
+        comment=note,
+        detail=f"{case.label}: {note}",
     )
+    _close_case(case, Case.State.ARCHIVED, officer, f"Rechazada: {note}")
     _mail(
         ar.email,
         f"Ayni: su solicitud {case.label} fue rechazada",
@@ -234,6 +336,9 @@ def follow_by_number(*, number: str, doc_number: str) -> AccessRequest | None:
 
 
 def follow_by_token(token: str) -> AccessRequest | None:
+    token = token.strip()
+    if not token:
+        return None
     return (
         AccessRequest.objects.select_related("case", "unit")
         .filter(follow_token_hash=_hash(token))

@@ -17,6 +17,19 @@ register(
     action("desk.access.recibido", "confirmó una solicitud de acceso"),
     action("desk.access.aceptado", "aceptó una solicitud de acceso"),
     action("desk.access.rechazado", "rechazó una solicitud de acceso"),
+    action(
+        "desk.account_looked_up",
+        "buscó una cuenta por número de documento para recuperar el acceso",
+        read=True,
+        security=True,
+    ),
+    action(
+        "desk.recovery_recorded",
+        "registró una verificación de identidad para recuperar una cuenta",
+        security=True,
+    ),
+    action("desk.recovery.aprobada", "aprobó la recuperación de una cuenta", security=True),
+    action("desk.recovery.rechazada", "rechazó la recuperación de una cuenta", security=True),
 )
 
 # Answers written before the gate (desk.case_<state>) until desk cases move to it.

@@ -162,3 +162,45 @@ class AccessRequest(BaseModel):
     def full_name(self) -> str:
         surnames = " ".join(p for p in (self.paternal_surname, self.maternal_surname) if p)
         return f"{surnames}, {self.given_names}"
+
+
+class Challenge(models.Model):
+    """One question of the public forms' challenge, kept on the server.
+
+    The client holds a random key only; the answer is stored as an HMAC over the
+    key, so neither the token nor this row reads as the answer. Checking deletes
+    the row: a token answers once (right or wrong).
+    """
+
+    key_hash = models.CharField(max_length=64, unique=True)
+    answer_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(db_index=True)
+
+
+class AccountRecovery(BaseModel):
+    """Someone lost the e-mail on file: the UGEL's desk checks their identity in
+    person (one officer) and a second officer approves; then the set-password link
+    goes to the new address and the old one is told."""
+
+    class State(models.TextChoices):
+        PENDING = "por_aprobar", _("Por aprobar")
+        APPROVED = "aprobada", _("Aprobada")
+        REJECTED = "rechazada", _("Rechazada")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+")
+    new_email = models.EmailField(_("correo nuevo"))
+    identity_check = models.CharField(_("verificación de identidad"), max_length=500)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_comment = models.CharField(max_length=300, blank=True)
+    state = models.CharField(max_length=12, choices=State.choices, default=State.PENDING)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["unit", "state"], name="recovery_unit_state")]
