@@ -18,6 +18,7 @@ from ayni.core.verification import (
 )
 from ayni.core.workdays import add_working_days, is_working_day, received_at
 from ayni.core.workqueue import work_item_close, work_item_post
+from ayni.desk.demo import demo_pdf
 
 LIMA = ZoneInfo("America/Lima")
 UGEL07 = "/000000/150101/150108/"
@@ -109,7 +110,7 @@ def test_a_unit_can_have_its_own_office_hours(demo_data):
 
 # --- verification page ------------------------------------------------------------
 
-PDF = b"%PDF-1.7\n% a payslip\n%%EOF\n"
+PDF = demo_pdf("Boleta de pago").data
 
 
 def make_record(**extra):
@@ -135,10 +136,17 @@ def test_verify_page_confirms_a_genuine_document_and_its_pdf(demo_data):
         "/verificar/", {"code": record.code, "pdf": SimpleUploadedFile("b.pdf", PDF)}
     )
     assert "idéntico, byte por byte" in same.content.decode()
+    altered = PDF.replace(b"Boleta de pago", b"Boleta de pag0")
     changed = client.post(
-        "/verificar/", {"code": record.code, "pdf": SimpleUploadedFile("b.pdf", PDF + b" ")}
+        "/verificar/", {"code": record.code, "pdf": SimpleUploadedFile("b.pdf", altered)}
     )
     assert "NO es idéntico" in changed.content.decode()
+    broken = client.post(
+        "/verificar/", {"code": record.code, "pdf": SimpleUploadedFile("b.pdf", PDF[:150])}
+    )
+    assert broken.status_code == 400
+    assert "«b.pdf» está dañado o no se puede leer como PDF." in broken.content.decode()
+    assert "Documento válido." not in broken.content.decode()
 
 
 @pytest.mark.django_db
