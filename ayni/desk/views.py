@@ -300,11 +300,15 @@ def case_detail(request: HttpRequest, ref: UUID) -> HttpResponse:
                     request=request,
                 )
             elif action == "accept" and hasattr(case, "access_request"):
-                access_request_accept(officer=request.user, ar=case.access_request)
+                access_request_accept(officer=request.user, ar=case.access_request, request=request)
             elif action == "reject" and hasattr(case, "access_request"):
-                access_request_reject(officer=request.user, ar=case.access_request, reason=comment)
+                access_request_reject(
+                    officer=request.user, ar=case.access_request, reason=comment, request=request
+                )
             elif action == "close_existing" and hasattr(case, "access_request"):
-                access_request_close_existing(officer=request.user, ar=case.access_request)
+                access_request_close_existing(
+                    officer=request.user, ar=case.access_request, request=request
+                )
             else:
                 raise DeskError("Acción no válida.")
         except UserError as exc:

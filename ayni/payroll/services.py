@@ -183,6 +183,11 @@ def payroll_annul(
             "queda en el historial de la planilla."
         )
     run = PayrollRun.objects.select_related("ugel").get(pk=run.pk)
+    if run.state not in (State.PUBLISHED, State.ANNULLED):
+        raise PayrollError(
+            f"Solo se anula una planilla publicada; esta está «{run.get_state_display()}». "
+            "Un borrador se reemplaza cargando otro archivo."
+        )
     now = timezone.now()
     run_move(
         run,
