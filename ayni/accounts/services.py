@@ -144,8 +144,8 @@ def _guard_started(request: HttpRequest, user: Any) -> None:
         notify(
             recipient=user,
             title="Hubo muchos intentos fallidos de ingresar a su cuenta desde varias "
-            "conexiones. Por seguridad, por un tiempo su ingreso se completa con un enlace "
-            "que le enviamos al correo. Le recomendamos cambiar su contraseña",
+            "conexiones. Por un tiempo, su ingreso se completa con un enlace en su correo. "
+            "Cambie su contraseña",
             link=reverse("accounts:password_change"),
         )
 

@@ -23,7 +23,7 @@ from ayni.accounts.models import User
 from ayni.accounts.permissions import DESK_MANAGE, has_perm
 from ayni.core.states import Gate
 from ayni.core.workqueue import work_item_close
-from ayni.desk.cases import DeskError, _event, _hash, _mail, _open_case
+from ayni.desk.cases import DeskError, _hash, _mail, _open_case, case_move
 from ayni.desk.models import AccessRequest, Case
 from ayni.desk.uploads import CheckedPdf, store
 from ayni.personnel.models import Servant
@@ -204,11 +204,9 @@ def _locked_received(ar: AccessRequest, officer: Any) -> AccessRequest:
     return ar
 
 
-def _close_case(case: Case, to: str, officer: Any, comment: str) -> None:
-    # TODO(trust): move through the case gate of ayni/desk/cases.py once it exists.
-    _event(case, to, officer, comment)
-    case.state = to
-    case.save(update_fields=["state", "updated_at"])
+def _close_case(case: Case, to: str, officer: Any, comment: str, request: Any) -> None:
+    """The access request's case moves through the case gate (its history and audit)."""
+    case_move(case, to, actor=officer, comment=comment, request=request)
     work_item_close(source_type="case", source_id=str(case.pk))
 
 
@@ -261,7 +259,7 @@ def access_request_accept(*, officer: Any, ar: AccessRequest, request: Any = Non
         subject_id=servant.pk,
         detail=case.label,
     )
-    _close_case(case, Case.State.DONE, officer, "Solicitud aceptada: cuenta creada")
+    _close_case(case, Case.State.DONE, officer, "Solicitud aceptada: cuenta creada", request)
     return user
 
 
@@ -312,7 +310,7 @@ def _reject(
         comment=note,
         detail=f"{case.label}: {note}",
     )
-    _close_case(case, Case.State.ARCHIVED, officer, f"Rechazada: {note}")
+    _close_case(case, Case.State.ARCHIVED, officer, f"Rechazada: {note}", request)
     _mail(
         ar.email,
         f"Ayni: su solicitud {case.label} fue rechazada",
