@@ -110,7 +110,7 @@ def test_access_request_with_an_existing_account_changes_nothing(
 ):
     owner = persona("servant")  # 10000001, demo.10000001@ayni.example
     owner_password = owner.password
-    _, _to_applicant, ar = submit_and_confirm(ugel07, django_capture_on_commit_callbacks, "10000001")
+    _, _mails, ar = submit_and_confirm(ugel07, django_capture_on_commit_callbacks, "10000001")
     assert ar.state == "recibido"
     # the owner is told, in Ayni and at the address on file, with no personal data
     note = Notification.objects.filter(recipient=owner).latest("created_at")
@@ -129,9 +129,10 @@ def test_access_request_with_an_existing_account_changes_nothing(
         forced = desk.post(
             f"/mesa/{ar.case.uuid}/", {"action": "accept", "form_token": form_token(page)}
         )
-    assert "Una solicitud no crea ni cambia una cuenta existente" in desk.get(
-        forced["Location"]
-    ).content.decode()
+    assert (
+        "Una solicitud no crea ni cambia una cuenta existente"
+        in desk.get(forced["Location"]).content.decode()
+    )
     owner.refresh_from_db()
     assert owner.email == "demo.10000001@ayni.example" and owner.password == owner_password
     assert not [m for m in mail.outbox[before:] if m.to == [OUTSIDER]]
