@@ -15,4 +15,5 @@ DEMO_ACCOUNTS: list[tuple[str, str]] = [
     ("20000005", "Supervisor, DRE Lima Metropolitana"),
     ("20000006", "Administrador del sistema, MINEDU"),
     ("20000007", "Supervisor, DRE Lima Provincias"),
+    ("20000009", "Escalafón, DRE Lima Metropolitana (solicitudes propias del personal de UGEL)"),
 ]

@@ -163,9 +163,10 @@ def require_perm_on_servant(user: Any, perm: str, servant: Any) -> None:
 
 
 def _ancestors(path: str) -> list[str]:
-    """The path and its ancestors' paths, innermost first ("a/b/c/" → "a/b/c/", "a/b/", "a/")."""
+    """The path and its ancestors' paths, innermost first ("/a/b/" → "/a/b/", "/a/")."""
+    lead = "/" if path.startswith("/") else ""
     parts = [p for p in path.split("/") if p]
-    return ["/".join(parts[:n]) + "/" for n in range(len(parts), 0, -1)]
+    return [lead + "/".join(parts[:n]) + "/" for n in range(len(parts), 0, -1)]
 
 
 def handling_path(unit_path: str, perm: str, person_user_id: int | None) -> str:

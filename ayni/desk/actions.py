@@ -32,9 +32,3 @@ register(
     action("desk.recovery.rechazada", "rechazó la recuperación de una cuenta", security=True),
 )
 
-# Answers written before the gate (desk.case_<state>) until desk cases move to it.
-register(
-    action("desk.case_atendido", "atendió un trámite"),
-    action("desk.case_observado", "observó un trámite"),
-    action("desk.case_archivado", "archivó un trámite"),
-)

@@ -294,6 +294,27 @@ DEMO_PEOPLE = [
         Role.SUPERVISOR,
         DRE_LIMA_PROV,
     ),
+    # The DRE's own escalafón office: takes the UGEL 07 officer's own requests (rule 16).
+    DemoPerson(
+        "20000009",
+        "SALAS",
+        "MORALES",
+        "GLADYS NOEMÍ",
+        "F",
+        date(1976, 2, 14),
+        DRE_LIMA_METRO,
+        None,
+        S.Kind.ADMINISTRATIVO,
+        S.Condition.NOMBRADO,
+        S.Status.ACTIVO,
+        "ESPECIALISTA EN ESCALAFÓN",
+        "02",
+        None,
+        40,
+        "02",
+        Role.ESCALAFON,
+        DRE_LIMA_METRO,
+    ),
 ]
 
 # A servant registered without a full record (e.g. by a payroll import): the
@@ -388,7 +409,34 @@ def seed_demo() -> dict[str, int]:
     _seed_incomplete_servant(units[UGEL_SAN_BORJA])
     _seed_history(servants)
     seed_files(servants, User.objects.get(login_id="01-20000001"))
+    _seed_officer_own_request(servants["20000001"])
     return created
+
+
+def _seed_officer_own_request(officer: Servant) -> None:
+    """The UGEL 07 escalafón officer asks for a change on her own file: nobody at her
+    UGEL can review it (she is its only officer), so it waits in the DRE office's inbox."""
+    from ayni.personnel.change_requests import change_request_submit
+    from ayni.personnel.models import ChangeRequest
+    from ayni.personnel.sections import KINDS
+
+    if officer.user is None or ChangeRequest.objects.filter(servant=officer).exists():
+        return
+    change_request_submit(
+        user=officer.user,
+        servant=officer,
+        kind=KINDS["training"],
+        operation="add",
+        values={
+            "name": "Curso de gestión de legajos y escalafón",
+            "institution": "SERVIR",
+            "kind": "curso",
+            "hours": 60,
+            "date_from": "2025-03-03",
+            "date_to": "2025-04-25",
+        },
+        comment="Adjunto la constancia del curso por mesa de partes.",
+    )
 
 
 def _seed_incomplete_servant(ugel: OrgUnit) -> None:
