@@ -68,18 +68,6 @@ def _mail(to: str, subject: str, body: str) -> None:
     )
 
 
-def _event(case: Case, to: str, actor: Any, comment: str = "", area: str = "") -> None:
-    """Deprecated: a history row without a move. Use `case_move` (the gate)."""
-    CaseEvent.objects.create(
-        case=case,
-        from_state=case.state if case.pk else "",
-        to_state=to,
-        actor=actor,
-        comment=comment[:500],
-        area=area or case.area,
-    )
-
-
 def _history(case: Any, from_state: str, to: str, actor: Any, comment: str) -> None:
     CaseEvent.objects.create(
         case=case,
