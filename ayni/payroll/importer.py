@@ -24,10 +24,8 @@ from typing import IO, Any
 
 from django.db import transaction
 
-from ayni.accounts.permissions import PERSONNEL_EDIT
 from ayni.core.errors import StaleStateError, UserError
 from ayni.core.verification import new_code
-from ayni.core.workqueue import work_item_post
 from ayni.org.models import PayrollConcept, PensionRegime
 from ayni.payroll.compute import PayslipBuilder, header_snapshot
 from ayni.payroll.models import ContributionRate, PayrollRun, Payslip
@@ -44,6 +42,7 @@ from ayni.payroll.rem import (
 from ayni.payroll.states import run_move, run_try_move
 from ayni.payroll.writer import payslip_row, write_payslips
 from ayni.personnel.models import Servant
+from ayni.personnel.servant_records import NewServant, servants_create_bulk
 
 logger = logging.getLogger(__name__)
 State = PayrollRun.State
@@ -307,7 +306,8 @@ def _spooled(spool: IO[str], ids: dict[tuple[str, str], int]) -> Iterator[tuple[
 
 def _servants_for(run: PayrollRun, rows: list[MasterRow]) -> tuple[dict[tuple[str, str], int], int]:
     """Ids of servants not found before the transaction; those still unknown to Ayni
-    are created, flagged for the escalafón team. Returns the ids and how many were new."""
+    are created through personnel's one door (`servants_create_bulk`: flagged, one
+    work item for the escalafón team). Returns the ids and how many were new."""
     if not rows:
         return {}, 0
     found = _lookup_ids({r.key for r in rows})
@@ -317,17 +317,16 @@ def _servants_for(run: PayrollRun, rows: list[MasterRow]) -> tuple[dict[tuple[st
     ids = {key: pk for key, (pk, _) in found.items()}
     missing = [r for r in rows if r.key not in ids]
     if missing:
-        Servant.objects.bulk_create(
-            [
-                Servant(
+        servants_create_bulk(
+            people=[
+                NewServant(
                     doc_type=r.doc_type,
                     doc_number=r.doc_number,
                     paternal_surname=r.paternal_surname,
                     maternal_surname=r.maternal_surname,
                     given_names=r.given_names,
                     birth_date=date.fromisoformat(r.birth_date) if r.birth_date else None,
-                    employing_unit=run.ugel,
-                    position=r.position[:120],
+                    position=r.position,
                     condition=(
                         Servant.Condition.CONTRATADO
                         if run.kind in ("contratados", "cas")
@@ -336,23 +335,17 @@ def _servants_for(run: PayrollRun, rows: list[MasterRow]) -> tuple[dict[tuple[st
                     status=(
                         Servant.Status.CESANTE if run.kind == "cesantes" else Servant.Status.ACTIVO
                     ),
-                    needs_completion=True,
                 )
                 for r in missing
             ],
+            unit=run.ugel,
+            title=f"Completar la ficha de {len(missing)} servidor(es) nuevo(s) de la "
+            f"planilla {run.period_label}",
+            source_type="payroll_run",
+            source_id=str(run.pk),
             batch_size=BATCH,
         )
         ids.update((key, pk) for key, (pk, _) in _lookup_ids({r.key for r in missing}).items())
-        work_item_post(
-            kind="personnel.complete_records",
-            title=f"Completar la ficha de {len(missing)} servidor(es) nuevo(s) de la "
-            f"planilla {run.period_label}",
-            link="/servidores/",
-            unit_path=run.ugel.path,
-            permission=PERSONNEL_EDIT,
-            source_type="payroll_run",
-            source_id=str(run.pk),
-        )
     return ids, len(missing)
 
 
