@@ -398,17 +398,20 @@ def measure(engine: str, servants: int, lines: int, profile: bool, task: bool) -
             cursor.execute("ANALYZE")
 
     ugel = OrgUnit.objects.get(code=UGEL_CODE)
-    run = run_for_upload(
-        ugel=ugel,
-        year=YEAR,
-        month=MONTH,
-        kind="activos",
-        payment_date=date(YEAR, MONTH, 20),
-        additional=False,
-        actor=None,
-    )
+    current: dict[str, Any] = {}
 
     def do_import() -> Any:
+        # each upload is its own run; a new one supersedes the previous draft, whose
+        # payslips the import then deletes
+        current["run"] = run = run_for_upload(
+            ugel=ugel,
+            year=YEAR,
+            month=MONTH,
+            kind="activos",
+            payment_date=date(YEAR, MONTH, 20),
+            additional=False,
+            actor=None,
+        )
         outcome = payroll_import(
             run=run, rem_name=rem_name, rem_bytes=rem_bytes, master_bytes=master_bytes
         )
@@ -426,7 +429,7 @@ def measure(engine: str, servants: int, lines: int, profile: bool, task: bool) -
     peak = peak_rss_mib()
     assert outcome.payslips == servants and outcome.lines == line_count, outcome
 
-    # 2. Section timers (a re-import: it also deletes the first import's payslips).
+    # 2. Section timers (a new upload: it also deletes the superseded draft's payslips).
     log("Import 2 (sections)...")
     sections = Sections()
     for name in ("load_concepts", "load_pension_regimes", "parse_master", "parse_rem",
@@ -469,6 +472,7 @@ def measure(engine: str, servants: int, lines: int, profile: bool, task: bool) -
 
     # 4. Publish.
     log("Publish...")
+    run = current["run"]
     run.refresh_from_db()
     start = time.perf_counter()
     payroll_publish(run=run, actor=None)
@@ -567,11 +571,10 @@ def task_path(engine: str, servants: int, lines: int, ugel: Any, timeout: float)
         payment_date=date(year, month, 20),
         additional=False,
         actor=None,
+        rem_name=rem_name,
+        rem_file=default_storage.save("payroll/uploads/bench.rem", ContentFile(rem_bytes)),
+        master_file=default_storage.save("payroll/uploads/bench.csv", ContentFile(master_bytes)),
     )
-    run.rem_name = rem_name
-    run.rem_file = default_storage.save("payroll/uploads/bench.rem", ContentFile(rem_bytes))
-    run.master_file = default_storage.save("payroll/uploads/bench.csv", ContentFile(master_bytes))
-    run.save()
 
     seen: list[tuple[float, str, int]] = []
     done = threading.Event()
