@@ -418,7 +418,7 @@ def test_phone_change_needs_the_password_and_tells_the_owner(persona):
         {"form_token": form_token(page), "password": "no", "phone": "999888777"},
     )
     owner.refresh_from_db()
-    assert owner.phone == ""
+    assert owner.phone == "910000001"  # unchanged without the password
     page = client.get("/cuenta/mis-datos/telefono/").content.decode()
     client.post(
         "/cuenta/mis-datos/telefono/",

@@ -68,8 +68,6 @@ def servant_snapshot(servant: Servant) -> dict[str, Any]:
         "given_names",
         "birth_date",
         "sex",
-        "email",
-        "phone",
         "kind",
         "condition",
         "status",

@@ -49,8 +49,7 @@ class Servant(BaseModel):
     given_names = models.CharField(_("nombres"), max_length=120)
     birth_date = models.DateField(_("fecha de nacimiento"), null=True, blank=True)
     sex = models.CharField(_("sexo"), max_length=1, choices=Sex.choices, blank=True)
-    email = models.EmailField(_("correo electrónico"), blank=True)
-    phone = models.CharField(_("teléfono"), max_length=20, blank=True)
+    # No e-mail or phone here: the contact is the account's (User.email, User.phone).
     employing_unit = models.ForeignKey(
         OrgUnit,
         on_delete=models.PROTECT,
