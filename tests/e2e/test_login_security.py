@@ -92,3 +92,39 @@ def test_password_reset_by_email_link(page: Page, login, url, live_server):
     fill_login(page, "10000001", NEW_PASSWORD)
     expect(page).to_have_url(url("/"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Hola, Rosa Elena")
+
+
+def test_distributed_guessing_then_the_owner_signs_in_with_the_mailed_link(
+    page: Page, new_context, url, live_server
+):
+    """Item 8: 100 wrong passwords from 25 addresses, then the right one from a 26th,
+    must not log in silently. The browser is the 26th address; the 100 guesses come
+    from the test client with other addresses."""
+    from django.test import Client
+
+    for attempt in range(100):
+        Client().post(
+            "/cuenta/ingresar/",
+            {"doc_type": "01", "doc_number": "10000002", "password": f"guess-{attempt}"},
+            REMOTE_ADDR=f"10.9.{attempt % 25}.1",
+        )
+    mail.outbox.clear()
+    page.goto(url("/cuenta/ingresar/"))
+    fill_login(page, "10000002", DEMO_PASSWORD)
+    expect(page.locator("#login-error")).to_contain_text("muchos intentos fallidos")
+    expect(page.locator("header").get_by_role("button", name="Salir")).to_have_count(0)
+
+    # The right password brought a sign-in link to the address on file; its code is
+    # after "#", which the browser never sends: the page puts it in the form.
+    sent = [m for m in mail.outbox if m.subject == "Ayni: complete su ingreso"]
+    assert [m.to for m in sent] == [["demo.10000002@ayni.example"]]
+    found = re.search(
+        re.escape(settings.SITE_URL) + r"(/cuenta/ingresar/enlace/#\S+)", sent[0].body
+    )
+    assert found, sent[0].body
+    owner = new_context().new_page()
+    owner.goto(live_server.url + found.group(1))
+    expect(owner).to_have_url(url("/cuenta/ingresar/enlace/"))  # the code left the address bar
+    owner.get_by_role("button", name="Ingresar a Ayni").click()
+    expect(owner).to_have_url(url("/"))
+    expect(owner.locator("header").get_by_role("button", name="Salir")).to_have_count(1)
