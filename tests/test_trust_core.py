@@ -65,7 +65,9 @@ def test_a_stale_object_is_refused_and_nothing_is_written():
         GATE.move(stale, "done", actor=None)
     assert "ya no está «Pendiente»" in refused.value.message
     assert "Atendido" in refused.value.message
-    assert StateChange.objects.filter(object_id=str(item.pk)).count() == 1
+    assert (
+        StateChange.objects.filter(object_type="core.workitem", object_id=str(item.pk)).count() == 1
+    )
     assert AuditEvent.objects.filter(action="core.work_item.done").count() == 1
 
 
@@ -83,7 +85,9 @@ def test_a_task_that_lost_the_race_does_nothing():
     item = _item()
     WorkItem.objects.filter(pk=item.pk).update(state="done")  # moved on meanwhile
     assert GATE.try_move(item, "done", actor=None, expected="open") is False
-    assert not StateChange.objects.filter(object_id=str(item.pk)).exists()
+    assert not StateChange.objects.filter(
+        object_type="core.workitem", object_id=str(item.pk)
+    ).exists()
 
 
 # --- the audit registry and list-page reads ------------------------------------------
