@@ -141,6 +141,7 @@ def test_verify_page_confirms_a_genuine_document_and_its_pdf(demo_data):
         "/verificar/", {"code": record.code, "pdf": SimpleUploadedFile("b.pdf", altered)}
     )
     assert "NO es idéntico" in changed.content.decode()
+    assert "Documento válido." not in changed.content.decode()  # one verdict, never green
     broken = client.post(
         "/verificar/", {"code": record.code, "pdf": SimpleUploadedFile("b.pdf", PDF[:150])}
     )

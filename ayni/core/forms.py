@@ -1,16 +1,17 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 MAX_VERIFY_UPLOAD = 30 * 1024 * 1024
 
 
 class VerifyForm(forms.Form):
     code = forms.CharField(
-        label="Código de verificación",
+        label=_("Código de verificación"),
         max_length=40,
         widget=forms.TextInput(attrs={"autocapitalize": "characters", "autocomplete": "off"}),
     )
     pdf = forms.FileField(
-        label="Documento PDF (opcional, para comprobar que es idéntico)", required=False
+        label=_("Documento PDF (opcional, para comprobar que es idéntico)"), required=False
     )
 
     def clean_pdf(self):  # type: ignore[no-untyped-def]
@@ -18,9 +19,9 @@ class VerifyForm(forms.Form):
         if pdf is None:
             return None
         if pdf.size > MAX_VERIFY_UPLOAD:
-            raise forms.ValidationError("El archivo supera los 30 MB.")
+            raise forms.ValidationError(_("El archivo supera los 30 MB."))
         head = pdf.read(5)
         pdf.seek(0)
         if head != b"%PDF-":
-            raise forms.ValidationError("El archivo no es un PDF.")
+            raise forms.ValidationError(_("El archivo no es un PDF."))
         return pdf

@@ -141,6 +141,9 @@ class VerificationRecord(BaseModel):
         VALID = "valid", _("Válido")
         EXPIRED = "expired", _("Vencido")
         ANNULLED = "annulled", _("Anulado")
+        # Genuine for its date, but a newer document of the same kind and holder exists
+        # (an earlier hoja de vida): `superseded_by` is the newer one's code, never shown.
+        SUPERSEDED = "superseded", _("Reemplazado")
 
     code = models.CharField(max_length=32, unique=True)
     kind = models.CharField(max_length=64)
@@ -151,6 +154,8 @@ class VerificationRecord(BaseModel):
     issued_at = models.DateTimeField()
     valid_until = models.DateField(null=True, blank=True)
     annulled_reason = models.CharField(max_length=300, blank=True)
+    superseded_by = models.CharField(max_length=32, blank=True)
+    superseded_at = models.DateTimeField(null=True, blank=True)  # the newer one's issue
 
 
 class WorkItem(BaseModel):

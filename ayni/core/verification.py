@@ -1,10 +1,19 @@
-"""Verification records: issued by the owning app, looked up on the public page."""
+"""Verification records: issued by the owning app, looked up on the public page.
+
+`verify_document` gives the page ONE verdict (docs/decisions.md, «Verification verdict»):
+annulled, then a PDF that is not the issued one, then expired, then superseded, then
+genuine; an unknown code is its own verdict. The template maps each verdict to one
+message block and one colour, so a foreign PDF can never be shown under a green
+«Documento válido.».
+"""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
+from dataclasses import dataclass
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Any
 
 from django.utils import timezone
@@ -56,6 +65,33 @@ def verification_set_pdf(record: VerificationRecord, pdf_bytes: bytes) -> None:
     record.save(update_fields=["pdf_sha256", "updated_at"])
 
 
+def verification_supersede(old_code: str, *, newer_code: str, at: datetime | None = None) -> int:
+    """A newer document replaces `old_code` (a hoja de vida issued again for the same servant).
+
+    The old record stays genuine for its date: its page says that a newer one exists and
+    when it was issued (`at`, by default the newer record's `issued_at`), never its code.
+    Records that `old_code` had itself replaced now point at the newest one too, so every
+    earlier copy names the latest issue date. An annulled record stays annulled. Call it in
+    the transaction that creates the newer record. Returns how many records now point at it.
+    """
+    old_code, newer_code = normalise_code(old_code), normalise_code(newer_code)
+    if old_code == newer_code:
+        raise ValueError("A document cannot supersede itself.")
+    newer = VerificationRecord.objects.get(code=newer_code)
+    when = at or newer.issued_at
+    now = timezone.now()
+    Status = VerificationRecord.Status
+    marked = VerificationRecord.objects.filter(code=old_code, status=Status.VALID).update(
+        status=Status.SUPERSEDED, superseded_by=newer_code, superseded_at=when, updated_at=now
+    )
+    repointed = (
+        VerificationRecord.objects.filter(superseded_by=old_code)
+        .exclude(code=newer_code)
+        .update(superseded_by=newer_code, superseded_at=when, updated_at=now)
+    )
+    return marked + repointed
+
+
 def verification_annul(record: VerificationRecord, reason: str) -> None:
     record.status = VerificationRecord.Status.ANNULLED
     record.annulled_reason = reason
@@ -82,6 +118,66 @@ def pdf_matches(record: VerificationRecord, pdf_bytes: bytes) -> bool:
     return bool(record.pdf_sha256) and secrets.compare_digest(
         record.pdf_sha256, hashlib.sha256(pdf_bytes).hexdigest()
     )
+
+
+class Verdict(StrEnum):
+    """What the public page says of a code (and a PDF): exactly one of these."""
+
+    GENUINE = "genuine"  # the code exists, is in force, and the PDF (if any) is the issued one
+    ALTERED = "altered"  # the code exists but the uploaded PDF is not the one issued
+    ANNULLED = "annulled"
+    EXPIRED = "expired"  # genuine, past its validity
+    SUPERSEDED = "superseded"  # genuine for its date; a newer one was issued
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class VerificationResult:
+    verdict: Verdict
+    record: VerificationRecord | None = None
+    pdf_checked: bool = False  # a PDF was uploaded and compared
+    pdf_identical: bool = False
+    newer_issued_at: datetime | None = None  # SUPERSEDED: when the newer one was issued
+
+    @property
+    def code(self) -> str:
+        return format_code(self.record.code) if self.record else ""
+
+    @property
+    def summary(self) -> list[tuple[str, str]]:
+        """The record's public facts, as text (whatever an app stored, nothing more)."""
+        if self.record is None or not isinstance(self.record.summary, dict):
+            return []
+        return [(str(k), str(v)) for k, v in self.record.summary.items()]
+
+
+def verify_document(
+    raw_code: str, pdf_bytes: bytes | None = None, *, today: date | None = None
+) -> VerificationResult:
+    """The single verdict for a code and, optionally, the bytes of an uploaded PDF.
+
+    Precedence: an annulled document is annulled whatever file comes with it; otherwise a
+    PDF that is not byte-identical to the issued one is ALTERED, whatever the record's
+    state (an expired or superseded document may be altered too, and that is what matters
+    most); then expired, superseded, genuine.
+    """
+    record = find_record(raw_code)
+    if record is None:
+        return VerificationResult(Verdict.UNKNOWN)
+    checked = pdf_bytes is not None
+    identical = checked and pdf_matches(record, pdf_bytes or b"")
+    facts: dict[str, Any] = {"record": record, "pdf_checked": checked, "pdf_identical": identical}
+    status = effective_status(record, today)
+    Status = VerificationRecord.Status
+    if status == Status.ANNULLED:
+        return VerificationResult(Verdict.ANNULLED, **facts)
+    if checked and not identical:
+        return VerificationResult(Verdict.ALTERED, **facts)
+    if status == Status.EXPIRED:
+        return VerificationResult(Verdict.EXPIRED, **facts)
+    if status == Status.SUPERSEDED:
+        return VerificationResult(Verdict.SUPERSEDED, newer_issued_at=record.superseded_at, **facts)
+    return VerificationResult(Verdict.GENUINE, **facts)
 
 
 def mask_name(surnames: str, names: str) -> str:

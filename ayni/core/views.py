@@ -4,12 +4,13 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from ayni.core import throttle
 from ayni.core.forms import VerifyForm
 from ayni.core.pdfcheck import PdfRejected, clean_name, inspect_pdf
-from ayni.core.verification import effective_status, find_record, format_code, pdf_matches
+from ayni.core.verification import find_record, pdf_matches, verify_document
 
 
 @login_not_required
@@ -22,19 +23,16 @@ def verify(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         limit = throttle.hourly_for_address(request, "verify", settings.VERIFY_RATE_LIMIT_PER_HOUR)
         if throttle.register_hit(limit):
-            context["error"] = (
+            context["error"] = _(
                 "Hizo demasiadas consultas desde esta conexión. Inténtelo dentro de una hora."
             )
             return render(request, "core/verify.html", context, status=429)
-        record = find_record(form.cleaned_data["code"])
-        context["searched"] = True
-        if record is not None:
-            context.update(
-                record=record, status=effective_status(record), code=format_code(record.code)
-            )
+        code = form.cleaned_data["code"]
         pdf = form.cleaned_data.get("pdf")
+        data: bytes | None = None
         if pdf is not None:
             data = pdf.read()
+            record = find_record(code)
             if record is None or not pdf_matches(record, data):
                 # Not the very file Ayni issued: parse it, under hard limits, before
                 # answering; a malformed or hostile file is refused, not compared.
@@ -42,10 +40,6 @@ def verify(request: HttpRequest) -> HttpResponse:
                     inspect_pdf(data)
                 except PdfRejected as exc:
                     form.add_error("pdf", exc.message(clean_name(pdf.name or "")))
-                    context.pop("searched")
-                    context.pop("record", None)
                     return render(request, "core/verify.html", context, status=400)
-            if record is not None:
-                context["pdf_checked"] = True
-                context["pdf_match"] = pdf_matches(record, data)
+        context["result"] = verify_document(code, data)
     return render(request, "core/verify.html", context)
