@@ -434,14 +434,14 @@ def measure(engine: str, servants: int, lines: int, profile: bool, task: bool) -
     sections = Sections()
     for name in ("load_concepts", "load_pension_regimes", "parse_master", "parse_rem",
                  "_lookup_ids", "_servants_for", "rates_for", "_build", "write_payslips",
-                 "header_snapshot", "payslip_row", "new_code", "audit_log"):  # fmt: skip
+                 "header_snapshot", "payslip_row", "new_code", "run_move", "_outside"):  # fmt: skip
         sections.wrap(importer, name)
     from ayni.payroll.compute import PayslipBuilder
 
     sections.wrap(PayslipBuilder, "build", "PayslipBuilder.build (lines and totals)")
     from django.db.models.query import QuerySet
 
-    sections.wrap(QuerySet, "delete", "QuerySet.delete (the previous import's payslips)")
+    sections.wrap(QuerySet, "delete", "QuerySet.delete (the superseded draft's payslips)")
     dumps = SimpleNamespace(dumps=json.dumps)
     sections.wrap(dumps, "dumps", "json.dumps (header, lines)")
     importer_json = importer.json

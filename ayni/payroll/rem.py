@@ -171,9 +171,29 @@ _OTHER_BREAKS = re.compile(r"[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 _LINE_END = re.compile(r"\r\n|\r|\n")
 
 
-def physical_lines(text: str) -> list[str]:
-    """The lines of `text`, ended by LF, CRLF or CR only (no empty line after the last end)."""
-    if _OTHER_BREAKS.search(text) is None:
+# The same characters as bytes, per encoding (in Windows-1252, 0x85 is «…»): a byte
+# search is much cheaper than a regular expression over the decoded text.
+_OTHER_BREAK_BYTES = {
+    "utf-8": (
+        b"\x0b",
+        b"\x0c",
+        b"\x1c",
+        b"\x1d",
+        b"\x1e",
+        b"\xc2\x85",
+        b"\xe2\x80\xa8",
+        b"\xe2\x80\xa9",
+    ),
+    "cp1252": (b"\x0b", b"\x0c", b"\x1c", b"\x1d", b"\x1e"),
+}
+
+
+def physical_lines(text: str, *, plain: bool | None = None) -> list[str]:
+    """The lines of `text`, ended by LF, CRLF or CR only (no empty line after the last end).
+    `plain`: the caller already knows whether any other break character is present."""
+    if plain is None:
+        plain = _OTHER_BREAKS.search(text) is None
+    if plain:
         return text.splitlines()  # the same lines, and the fast path
     lines = _LINE_END.split(text)
     if lines and lines[-1] == "":
@@ -185,13 +205,16 @@ def text_lines(data: bytes) -> Iterator[str]:
     """The physical lines of a file (see `physical_lines`), decoded about a megabyte at
     a time, so that a large file is never held twice as text. Call `text_problem` first."""
     encoding = "utf-8" if _is_utf8(data) else "cp1252"
+    odd = _OTHER_BREAK_BYTES[encoding]
     bom = encoding == "utf-8" and data.startswith(codecs.BOM_UTF8)
     start = len(codecs.BOM_UTF8) if bom else 0
     while start < len(data):
         # cut just after a newline: no character and no CRLF is ever split
         end = data.find(b"\n", start + CHUNK)
         end = len(data) if end < 0 else end + 1
-        yield from physical_lines(data[start:end].decode(encoding))
+        piece = data[start:end]
+        plain = not any(b in piece for b in odd)
+        yield from physical_lines(piece.decode(encoding), plain=plain)
         start = end
 
 

@@ -251,6 +251,26 @@ def test_officer_publishes_a_month_and_the_teacher_downloads_and_verifies_her_pa
     expect(result).to_contain_text("Documento válido.")
     expect(result).to_contain_text("El PDF es idéntico, byte por byte, al emitido.")
 
+    # Published by mistake: the officer annuls it, with a reason. The payslip stays,
+    # marked, and its code now answers «Documento anulado».
+    page.goto(url(run_path))
+    status.get_by_text("Anular esta planilla").click()
+    status.get_by_label("Motivo de la anulación").fill("Se publicó con la fecha de pago errada")
+    status.get_by_role("button", name="Anular planilla").click()
+    expect(page.locator("main .messages")).to_contain_text("Planilla anulada")
+    expect(status.locator("#run-state")).to_have_text("Anulada")
+    expect(status.locator("#run-annulled")).to_contain_text(
+        "Se publicó con la fecha de pago errada"
+    )
+    assert Payslip.objects.filter(run=run).count() == 2
+
+    teacher.reload()
+    expect(main.locator("#payslip-annulled")).to_contain_text("Boleta anulada.")
+    clerk.get_by_label("Código de verificación").fill(code)
+    clerk.get_by_role("button", name="Verificar").click()
+    expect(result).to_contain_text("Documento anulado.")
+    expect(result).not_to_contain_text("fecha de pago errada")  # the reason stays inside
+
 
 def test_a_rem_with_errors_lists_them_by_line_and_loads_nothing(page: Page, login, url):
     year, month = _period()
