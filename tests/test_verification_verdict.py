@@ -303,3 +303,20 @@ def test_the_public_page_shows_no_more_personal_data_than_the_document(demo_data
     assert set(record.summary) <= allowed, set(record.summary) - allowed
     if "Documento de identidad" in record.summary:
         assert re.fullmatch(r"\w+ \*+\d{4}", record.summary["Documento de identidad"])
+
+
+def test_a_new_hoja_de_vida_supersedes_the_previous_one(client_for, servant_of, persona):
+    from ayni.core.models import VerificationRecord
+    from ayni.reports.models import Resume
+    from ayni.reports.services import resume_generate
+
+    teacher = servant_of("servant")
+    first = resume_generate(servant=teacher, actor=persona("escalafon"))
+    second = resume_generate(servant=teacher, actor=persona("escalafon"))
+    old = VerificationRecord.objects.get(code=first.verification_code)
+    new = VerificationRecord.objects.get(code=second.verification_code)
+    assert (old.status, new.status) == ("superseded", "valid")
+    assert Resume.objects.filter(servant=teacher).count() >= 2
+    page = client_for("anonymous").post("/verificar/", {"code": old.code}).content.decode()
+    assert "Documento auténtico, pero existe uno más reciente." in page
+    assert "Documento válido." not in page

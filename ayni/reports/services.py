@@ -30,7 +30,13 @@ from ayni.core.notifications import notify
 from ayni.core.numbering import next_number
 from ayni.core.pdf import render_pdf
 from ayni.core.states import Gate
-from ayni.core.verification import format_code, mask_name, new_code, verification_annul
+from ayni.core.verification import (
+    format_code,
+    mask_name,
+    new_code,
+    verification_annul,
+    verification_supersede,
+)
 from ayni.core.workqueue import work_item_close, work_item_post
 from ayni.org.models import OrgUnit
 from ayni.personnel.models import Servant
@@ -198,6 +204,14 @@ def resume_generate(
     code = new_code()
     snapshot = file_snapshot(servant, timezone.localdate())
     with transaction.atomic():
+        # One issue at a time per servant, so the previous one is superseded exactly once.
+        Servant.objects.select_for_update().filter(pk=servant.pk).first()
+        previous = (
+            Resume.objects.filter(servant=servant)
+            .order_by("-created_at", "-id")
+            .values_list("verification_code", flat=True)
+            .first()
+        )
         resume = Resume(
             servant=servant,
             unit=unit,
@@ -217,6 +231,8 @@ def resume_generate(
                 "Tiempo de servicios": snapshot["header"]["tiempo_servicios"],
             },
         )
+        if previous:  # the earlier one stays genuine for its date and names the newer one
+            verification_supersede(previous, newer_code=code, at=now)
         audit_log(
             action="reports.resume_generated",
             actor=actor,
