@@ -1,0 +1,284 @@
+"""The persona x action matrix: every staff or personal act (POST) and download,
+tried by every persona, with what it must leave behind.
+
+Outcomes:
+- "done": the act took effect (its stored result is checked) and wrote an audit
+  event by that persona;
+- "self": refused because it is the persona's own record (nobody is staff for
+  themselves), in Spanish, and nothing changed;
+- "refused": the persona sees the object but its role may not do this act; nothing changed;
+- 403: the persona's roles never open this view; 404: out of scope, the same
+  answer as a missing object; 302: an anonymous visitor sent to log in.
+In every outcome but "done", nothing is stored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from ayni.core.models import AuditEvent
+from ayni.desk.models import Case
+from ayni.personnel.models import ChangeRequest, Servant
+from ayni.reports.models import Resume, ServiceReport, ServiceReportRequest
+
+pytestmark = pytest.mark.django_db
+
+PERSONAS = [
+    "anonymous",
+    "servant",
+    "other_servant",
+    "cesante",
+    "escalafon",
+    "planillas",
+    "mesa_partes",
+    "other_ugel_officer",
+    "dre_supervisor",
+    "dre_escalafon",
+    "admin",
+]
+SELF_REFUSAL = "No puede actuar como personal sobre su propio"
+
+
+@dataclass
+class Act:
+    """How to try one act, and how to tell whether it took effect."""
+
+    prepare: Callable[[Any], tuple[str, dict[str, str]]]  # -> (url, POST data)
+    happened: Callable[[Any], bool]
+    method: str = "post"
+
+
+def _teacher(ctx: Any) -> Servant:
+    return ctx.servant_of("servant")
+
+
+def _pending_request(ctx: Any) -> ChangeRequest:
+    return ChangeRequest.objects.filter(servant=_teacher(ctx), state="en_solicitud").first()
+
+
+def _officer_own_request(ctx: Any) -> ChangeRequest:
+    return ChangeRequest.objects.get(servant=ctx.servant_of("escalafon"), state="en_solicitud")
+
+
+def _review(ref: Callable[[Any], ChangeRequest], action: str, to: str) -> Act:
+    def prepare(ctx: Any) -> tuple[str, dict[str, str]]:
+        ctx.target = ref(ctx)
+        return f"/escalafon/solicitudes/{ctx.target.uuid}/", {
+            "action": action,
+            "note": "Revisado con la resolución.",
+        }
+
+    return Act(prepare, lambda ctx: ChangeRequest.objects.get(pk=ctx.target.pk).state == to)
+
+
+def _withdraw() -> Act:
+    def prepare(ctx: Any) -> tuple[str, dict[str, str]]:
+        ctx.target = _pending_request(ctx)
+        return f"/mis-solicitudes/{ctx.target.uuid}/anular/", {}
+
+    return Act(prepare, lambda ctx: ChangeRequest.objects.get(pk=ctx.target.pk).state == "anulado")
+
+
+def _entry_remove(whose: str) -> Act:
+    def prepare(ctx: Any) -> tuple[str, dict[str, str]]:
+        from datetime import date
+
+        from ayni.personnel.models import Training
+
+        servant = ctx.servant_of(whose)
+        ctx.target = Training.objects.create(
+            servant=servant,
+            name="Curso de prueba",
+            institution="SERVIR",
+            kind="curso",
+            hours=20,
+            date_from=date(2025, 3, 3),
+            date_to=date(2025, 3, 28),
+        )
+        return f"/servidores/{servant.uuid}/legajo/training/{ctx.target.uuid}/eliminar/", {
+            "note": "RD N.° 00001-2026-UGEL07"
+        }
+
+    def happened(ctx: Any) -> bool:
+        return not type(ctx.target).objects.filter(pk=ctx.target.pk).exists()
+
+    return Act(prepare, happened)
+
+
+def _informe_issue() -> Act:
+    def prepare(ctx: Any) -> tuple[str, dict[str, str]]:
+        ctx.target = ServiceReportRequest.objects.get(servant=ctx.servant_of("cesante"))
+        return f"/escalafon/informes/{ctx.target.uuid}/", {}
+
+    return Act(
+        prepare, lambda ctx: ServiceReportRequest.objects.get(pk=ctx.target.pk).state == "emitido"
+    )
+
+
+def _informe_annul() -> Act:
+    def prepare(ctx: Any) -> tuple[str, dict[str, str]]:
+        ctx.target = ServiceReport.objects.get(servant=_teacher(ctx))
+        return f"/escalafon/informes/emitidos/{ctx.target.uuid}/anular/", {
+            "reason": "Emitido con un error de fechas."
+        }
+
+    return Act(prepare, lambda ctx: ServiceReport.objects.get(pk=ctx.target.pk).state == "anulado")
+
+
+def _resume_generate(whose: str) -> Act:
+    def prepare(ctx: Any) -> tuple[str, dict[str, str]]:
+        ctx.target = ctx.servant_of(whose)
+        ctx.before = Resume.objects.filter(servant=ctx.target).count()
+        return f"/servidores/{ctx.target.uuid}/hoja-de-vida/", {}
+
+    return Act(
+        prepare, lambda ctx: Resume.objects.filter(servant=ctx.target).count() == ctx.before + 1
+    )
+
+
+def _support_case(ctx: Any) -> Case:
+    return Case.objects.get(kind="sustento", filer=_teacher(ctx).user)
+
+
+def _case_answer() -> Act:
+    def prepare(ctx: Any) -> tuple[str, dict[str, str]]:
+        ctx.target = _support_case(ctx)
+        Case.objects.filter(pk=ctx.target.pk).update(state="recibido", area="mesa_partes")
+        return f"/mesa/{ctx.target.uuid}/", {"action": "route", "area": "escalafon"}
+
+    return Act(prepare, lambda ctx: Case.objects.get(pk=ctx.target.pk).state == "derivado")
+
+
+def _access_accept() -> Act:
+    def prepare(ctx: Any) -> tuple[str, dict[str, str]]:
+        ctx.target = Case.objects.get(kind="acceso")
+        return f"/mesa/{ctx.target.uuid}/", {"action": "accept"}
+
+    return Act(prepare, lambda ctx: Case.objects.get(pk=ctx.target.pk).state == "atendido")
+
+
+def _attachment_download() -> Act:
+    def prepare(ctx: Any) -> tuple[str, dict[str, str]]:
+        case = _support_case(ctx)
+        ctx.target = case
+        return f"/mesa/{case.uuid}/archivos/{case.files.first().pk}/", {}
+
+    def happened(ctx: Any) -> bool:
+        response = ctx.response
+        return response.status_code == 200 and "attachment" in response["Content-Disposition"]
+
+    return Act(prepare, happened, method="get")
+
+
+STAFF_NONE = dict.fromkeys(PERSONAS, 403) | {"anonymous": 302}
+REVIEW = STAFF_NONE | {"escalafon": "done", "dre_escalafon": "done", "other_ugel_officer": 404}
+EDIT = STAFF_NONE | {"escalafon": "done", "dre_escalafon": "done", "other_ugel_officer": 404}
+
+ACTIONS: dict[str, tuple[Act, dict[str, Any]]] = {
+    "approve a request": (_review(_pending_request, "approve", "atendido"), REVIEW),
+    "observe a request": (_review(_pending_request, "observe", "observado"), REVIEW),
+    "reject a request": (_review(_pending_request, "reject", "rechazado"), REVIEW),
+    "approve one's own request": (
+        _review(_officer_own_request, "approve", "atendido"),
+        REVIEW | {"escalafon": "self"},
+    ),
+    "withdraw a request": (
+        _withdraw(),
+        dict.fromkeys(PERSONAS, 404) | {"anonymous": 302, "servant": "done"},
+    ),
+    "remove a file entry": (_entry_remove("servant"), EDIT),
+    "remove an entry of one's own file": (_entry_remove("escalafon"), EDIT | {"escalafon": "self"}),
+    "issue an informe": (_informe_issue(), REVIEW),
+    "annul an informe": (_informe_annul(), REVIEW),
+    "generate a hoja de vida": (_resume_generate("servant"), REVIEW),
+    "generate one's own hoja de vida as staff": (
+        _resume_generate("escalafon"),
+        REVIEW | {"escalafon": "self"},
+    ),
+    "route a filing": (
+        _case_answer(),
+        dict.fromkeys(PERSONAS, 404)
+        | {
+            "anonymous": 302,
+            "servant": 403,
+            "other_servant": 403,
+            "cesante": 403,
+            "escalafon": "refused",  # sees the case routed to escalafón; only the desk routes
+            "dre_escalafon": "refused",
+            "mesa_partes": "done",
+        },
+    ),
+    "accept an access request": (
+        _access_accept(),
+        dict.fromkeys(PERSONAS, 404)
+        | {
+            "anonymous": 302,
+            "servant": 403,
+            "other_servant": 403,
+            "cesante": 403,
+            "mesa_partes": "done",  # access requests reach the desk only
+        },
+    ),
+    "download a filing's attachment": (
+        _attachment_download(),
+        dict.fromkeys(PERSONAS, 404)
+        | {
+            "anonymous": 302,
+            "servant": 403,
+            "other_servant": 403,
+            "cesante": 403,
+            "escalafon": "done",  # the supporting document of a request she reviews
+            "dre_escalafon": "done",
+            "mesa_partes": "done",
+        },
+    ),
+}
+
+CASES = [(act, who) for act in ACTIONS for who in PERSONAS]
+
+
+class Ctx:
+    def __init__(self, servant_of: Any) -> None:
+        self.servant_of = servant_of
+        self.target: Any = None
+        self.before: Any = None
+        self.response: Any = None
+
+
+@pytest.mark.parametrize(("act", "who"), CASES, ids=[f"{a}-{w}" for a, w in CASES])
+def test_action_matrix(act, who, client_for, servant_of, persona):
+    action, expected_row = ACTIONS[act]
+    expected = expected_row[who]
+    ctx = Ctx(servant_of)
+    url, data = action.prepare(ctx)
+    client = client_for(who)
+    started = timezone.now()
+    response = client.post(url, data) if action.method == "post" else client.get(url)
+    ctx.response = response
+    happened = action.happened(ctx)
+    if expected == "done":
+        assert happened, f"{who} could not {act}: {response.status_code}"
+        if action.method == "post":
+            assert response.status_code == 302
+            assert AuditEvent.objects.filter(actor=persona(who), occurred_at__gte=started).exists()
+        return
+    assert not happened, f"{who} must not {act}"
+    if expected == 302:
+        assert response.status_code == 302
+        assert response["Location"].startswith("/cuenta/ingresar/")
+    elif expected == "self" and response.status_code == 404:
+        pass  # own items are left out of the officer's staff scope: the same 404 as missing
+    elif expected in ("self", "refused"):
+        assert response.status_code in (302, 400, 403)
+        shown = response.content.decode()
+        if response.status_code == 302:
+            shown = client.get(response["Location"]).content.decode()
+        if expected == "self":
+            assert SELF_REFUSAL in shown
+    else:
+        assert response.status_code == expected
