@@ -225,3 +225,35 @@ def test_used_form_tokens_are_forgotten_after_two_days(persona):
     FormSubmission.objects.create(token="f" * 32, user_key="u1", result_url="/y/")
     assert purge_old() == 1
     assert list(FormSubmission.objects.values_list("token", flat=True)) == ["f" * 32]
+
+
+# Forms that create or change nothing twice, so they need no one-time token: signing in
+# and out, searches, the verification page, and confirmations that are idempotent.
+IDEMPOTENT_FORMS = {
+    "accounts/code_form.html",  # the mailed code: single-use on the server
+    "accounts/login.html",
+    "accounts/password_reset.html",  # same answer however often
+    "accounts/password_reset_confirm.html",  # Django's token dies with the new password
+    "accounts/privacy.html",  # accepting twice changes nothing
+    "base.html",  # «Salir»
+    "core/verify.html",
+    "desk/access_confirm.html",  # confirming twice gives the same case
+    "desk/access_follow.html",
+    "desk/inbox.html",  # search
+    "personnel/servant_list.html",  # search
+    "portal/notifications.html",  # «marcar como leídas»
+}
+
+
+def test_every_form_that_creates_or_changes_carries_a_one_time_token():
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent / "ayni" / "templates"
+    without = set()
+    for template in root.rglob("*.html"):
+        text = template.read_text()
+        for form in re.finditer(r"<form[^>]*method=\"post\"[^>]*>(.*?)</form>", text, re.S | re.I):
+            if "form_token" not in form.group(1):
+                without.add(template.relative_to(root).as_posix())
+    assert without == IDEMPOTENT_FORMS
