@@ -510,18 +510,26 @@ def test_the_upload_and_publish_forms_carry_a_token(ugel07, client_for):
 
 def test_the_run_page_is_one_event_naming_the_servants_it_showed(ugel07, client_for, servant_of):
     run = stored_upload(ugel07)
-    import_payroll_task.func(run.pk)
     officer = client_for("planillas")
+    poll = {"HX-Request": "true"}
     before = AuditEvent.objects.count()
+    # while the file waits and loads, the page and its 2 s poll show no names: no event
+    assert "run-sample" not in officer.get(f"/planillas/{run.uuid}/").content.decode()
+    for _ in range(3):
+        assert "every 2s" in officer.get(f"/planillas/{run.uuid}/", headers=poll).content.decode()
+    assert AuditEvent.objects.count() == before
+
+    import_payroll_task.func(run.pk)
+    before = AuditEvent.objects.count()
+    # the poll that swaps the finished import in shows names: it is that page view
+    swap = officer.get(f"/planillas/{run.uuid}/", headers=poll).content.decode()
+    assert "QUISPE HUAMÁN" in swap and "every 2s" not in swap
     officer.get(f"/planillas/{run.uuid}/")
     events = list(AuditEvent.objects.order_by("pk")[before:])
-    assert [e.action for e in events] == ["payroll.run_viewed"]
+    assert [e.action for e in events] == ["payroll.run_viewed", "payroll.run_viewed"]
     shown = {servant_of("servant").pk, servant_of("other_servant").pk}
-    assert set(events[0].subject_ids) == shown and events[0].client_ip == "127.0.0.1"
-
-    # the 2 s progress poll writes nothing
-    officer.get(f"/planillas/{run.uuid}/", headers={"HX-Request": "true"})
-    assert AuditEvent.objects.count() == before + 1
+    assert all(set(e.subject_ids) == shown for e in events)
+    assert all(e.client_ip == "127.0.0.1" and e.subject_id is None for e in events)
 
     # each servant shown sees it in «¿Quién vio mi legajo?»
     page = client_for("servant").get("/mi-legajo/quien-vio/").content.decode()

@@ -143,12 +143,12 @@ def run_detail(request: HttpRequest, ref: UUID) -> HttpResponse:
         "pdfs": stored_pdf_count(run),
         "annul_form": AnnulForm(),
     }
-    if request.headers.get("HX-Request"):
-        # the 2 s progress poll: the status only, no names, no audit event
-        return render(request, "payroll/_run_status.html", context)
+    polled = bool(request.headers.get("HX-Request"))
     sample = run_sample(run)
     if sample:
-        # one event for the page, naming every servant it showed (item 10)
+        # one event each time names are shown, naming every servant shown (item 10):
+        # a page view, or the one poll that swaps in the finished import; the progress
+        # polls before it show no names and write nothing
         audit_log(
             action="payroll.run_viewed",
             request=request,
@@ -158,6 +158,8 @@ def run_detail(request: HttpRequest, ref: UUID) -> HttpResponse:
             detail=f"{run}: {len(sample)} boletas mostradas",
         )
     context["sample"] = sample
+    if polled:
+        return render(request, "payroll/_run_status.html", context)
     context["period_runs"] = period_runs(run)
     return render(request, "payroll/run_detail.html", context)
 
