@@ -19,9 +19,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 tmp = tempfile.mkdtemp(prefix="ayni-bench-resume-")
-os.environ.update(DJANGO_SETTINGS_MODULE="ayni.settings", DEBUG="1", AYNI_VAR_DIR=tmp,
-                  DATABASE_URL=f"sqlite:///{tmp}/bench.sqlite3",
-                  TASKS_BACKEND="django_tasks.backends.immediate.ImmediateBackend")
+os.environ.update(
+    DJANGO_SETTINGS_MODULE="ayni.settings",
+    DEBUG="1",
+    AYNI_VAR_DIR=tmp,
+    DATABASE_URL=f"sqlite:///{tmp}/bench.sqlite3",
+    TASKS_BACKEND="django_tasks.backends.immediate.ImmediateBackend",
+)
 
 import django  # noqa: E402
 
@@ -58,8 +62,10 @@ def main() -> None:
     per_doc = elapsed / batch.done * 1000
     print("| servants | total | per hoja de vida | 10,000 servants (extrapolated) | peak RSS |")
     print("|--:|--:|--:|--:|--:|")
-    print(f"| {batch.done:,} | {elapsed:.1f} s | {per_doc:.1f} ms | "
-          f"{per_doc * 10000 / 60000:.1f} min | {peak:.0f} MB (before: {rss_before:.0f} MB) |")
+    print(
+        f"| {batch.done:,} | {elapsed:.1f} s | {per_doc:.1f} ms | "
+        f"{per_doc * 10000 / 60000:.1f} min | {peak:.0f} MB (before: {rss_before:.0f} MB) |"
+    )
 
 
 if __name__ == "__main__":

@@ -30,8 +30,9 @@ def main() -> None:
         conn.execute(f'DROP DATABASE IF EXISTS "{NAME}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{NAME}"')
     tmp = tempfile.mkdtemp(prefix="ayni-bench-sector-")
-    os.environ.update(DJANGO_SETTINGS_MODULE="ayni.settings", DEBUG="1", AYNI_VAR_DIR=tmp,
-                      DATABASE_URL=URL)
+    os.environ.update(
+        DJANGO_SETTINGS_MODULE="ayni.settings", DEBUG="1", AYNI_VAR_DIR=tmp, DATABASE_URL=URL
+    )
     import django
 
     django.setup()
@@ -60,8 +61,13 @@ def main() -> None:
         start = time.perf_counter()
         written = generate_payslips(months)
         elapsed = time.perf_counter() - start
-        timings.append((f"{written:,} published payslips ({months} months)", elapsed,
-                        f"{written / elapsed:,.0f}/s"))
+        timings.append(
+            (
+                f"{written:,} published payslips ({months} months)",
+                elapsed,
+                f"{written / elapsed:,.0f}/s",
+            )
+        )
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
             cursor.execute("SELECT pg_size_pretty(pg_database_size(current_database()))")
@@ -77,10 +83,12 @@ def main() -> None:
         print("| step | time | rate |\n|---|--:|--:|")
         for label, seconds, rate in timings:
             print(f"| {label} | {seconds:.1f} s | {rate} |")
-        print(f"\nDatabase size: {size}; payslips: {Payslip.objects.count():,}. "
-              f"«Mi boleta» list (12 newest) for one servant: median {reads[3]:.1f} ms "
-              f"(cold {reads[0]:.1f}–{reads[-1]:.1f} ms). Peak RSS: "
-              f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB.")
+        print(
+            f"\nDatabase size: {size}; payslips: {Payslip.objects.count():,}. "
+            f"«Mi boleta» list (12 newest) for one servant: median {reads[3]:.1f} ms "
+            f"(cold {reads[0]:.1f}–{reads[-1]:.1f} ms). Peak RSS: "
+            f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB."
+        )
     finally:
         connection.close()
         with psycopg.connect(ADMIN, autocommit=True) as conn:

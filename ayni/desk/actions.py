@@ -31,4 +31,3 @@ register(
     action("desk.recovery.aprobada", "aprobó la recuperación de una cuenta", security=True),
     action("desk.recovery.rechazada", "rechazó la recuperación de una cuenta", security=True),
 )
-
