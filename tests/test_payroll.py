@@ -364,10 +364,15 @@ def test_demo_servant_has_24_months_and_one_scheduled(servant_of, client_for):
     from django.utils import timezone
 
     today = timezone.localdate()
-    assert slips.filter(payment_date__lte=today).count() == 24
-    assert slips.filter(payment_date__gt=today).count() == 1
+    regular = slips.filter(run__sequence=1)
+    assert regular.filter(payment_date__lte=today).count() == 24
+    assert regular.filter(payment_date__gt=today).count() == 1
+    # two months back: an adicional annulled by mistake and the adicional replacing it
+    extra = slips.filter(run__sequence__gt=1)
+    assert sorted(extra.values_list("run__state", flat=True)) == ["annulled", "published"]
     listing = client_for("servant").get("/mi-boleta/").content.decode()
-    assert listing.count('class="payslip"') == 12
+    assert listing.count("<li class=\"payslip\">") == 12
+    assert "Anulada: la reemplaza una planilla adicional" in listing
 
 
 def test_payslips_are_scoped(published, client_for):

@@ -175,7 +175,88 @@ def _attachment_download() -> Act:
     return Act(prepare, happened, method="get")
 
 
+def _draft_run(ctx: Any) -> Any:
+    """A new adicional run of last month for the teacher, imported and left as a draft."""
+    from ayni.payroll import demo as payroll_demo
+    from ayni.payroll.importer import payroll_import
+    from ayni.payroll.services import run_for_upload
+
+    teacher = _teacher(ctx)
+    today = timezone.localdate()
+    year, month = payroll_demo._month_back(today, 1)
+    officer = ctx.persona("planillas")
+    run = run_for_upload(
+        ugel=teacher.employing_unit,
+        year=year,
+        month=month,
+        kind="activos",
+        payment_date=today,
+        additional=True,
+        actor=officer,
+    )
+    outcome = payroll_import(
+        run=run,
+        rem_name=f"0601{year}{month:02d}{payroll_demo.UGEL_07_RUC}.rem",
+        rem_bytes="\r\n".join(payroll_demo._lines(teacher.doc_number, month, year)).encode(),
+        master_bytes="\n".join(
+            [
+                payroll_demo.HEADER,
+                payroll_demo._master_row(teacher, teacher.doc_number, month, year),
+            ]
+        ).encode(),
+        actor=officer,
+    )
+    assert outcome.ok, outcome.errors
+    return run
+
+
+def _run_publish() -> Act:
+    from ayni.payroll.models import PayrollRun
+
+    def prepare(ctx: Any) -> tuple[str, dict[str, str]]:
+        ctx.target = _draft_run(ctx)
+        return f"/planillas/{ctx.target.uuid}/publicar/", {}
+
+    return Act(prepare, lambda ctx: PayrollRun.objects.get(pk=ctx.target.pk).state == "published")
+
+
+def _run_annul() -> Act:
+    from ayni.payroll.models import PayrollRun
+
+    def prepare(ctx: Any) -> tuple[str, dict[str, str]]:
+        ctx.target = (
+            PayrollRun.objects.filter(ugel__code="150108", state="published", sequence=1)
+            .order_by("-year", "-month")
+            .first()
+        )
+        return f"/planillas/{ctx.target.uuid}/anular/", {
+            "reason": "Se publicó con la fecha de pago equivocada."
+        }
+
+    return Act(prepare, lambda ctx: PayrollRun.objects.get(pk=ctx.target.pk).state == "annulled")
+
+
+def _staff_payslip_download() -> Act:
+    from ayni.payroll.models import Payslip
+
+    def prepare(ctx: Any) -> tuple[str, dict[str, str]]:
+        slip = (
+            Payslip.objects.filter(servant=_teacher(ctx), run__state="published")
+            .select_related("run")
+            .first()
+        )
+        ctx.target = slip
+        return f"/planillas/{slip.run.uuid}/boletas/{slip.uuid}/pdf/", {}
+
+    def happened(ctx: Any) -> bool:
+        response = ctx.response
+        return response.status_code == 200 and response["Content-Type"] == "application/pdf"
+
+    return Act(prepare, happened, method="get")
+
+
 STAFF_NONE = dict.fromkeys(PERSONAS, 403) | {"anonymous": 302}
+PAYROLL = STAFF_NONE | {"planillas": "done"}
 REVIEW = STAFF_NONE | {"escalafon": "done", "dre_escalafon": "done", "other_ugel_officer": 404}
 EDIT = STAFF_NONE | {"escalafon": "done", "dre_escalafon": "done", "other_ugel_officer": 404}
 
@@ -239,12 +320,19 @@ ACTIONS: dict[str, tuple[Act, dict[str, Any]]] = {
     ),
 }
 
+ACTIONS |= {
+    "publish a payroll run": (_run_publish(), PAYROLL),
+    "annul a published run": (_run_annul(), PAYROLL),
+    "download a servant's payslip as staff": (_staff_payslip_download(), PAYROLL),
+}
+
 CASES = [(act, who) for act in ACTIONS for who in PERSONAS]
 
 
 class Ctx:
-    def __init__(self, servant_of: Any) -> None:
+    def __init__(self, servant_of: Any, persona: Any) -> None:
         self.servant_of = servant_of
+        self.persona = persona
         self.target: Any = None
         self.before: Any = None
         self.response: Any = None
@@ -254,7 +342,7 @@ class Ctx:
 def test_action_matrix(act, who, client_for, servant_of, persona):
     action, expected_row = ACTIONS[act]
     expected = expected_row[who]
-    ctx = Ctx(servant_of)
+    ctx = Ctx(servant_of, persona)
     url, data = action.prepare(ctx)
     client = client_for(who)
     started = timezone.now()

@@ -14,7 +14,7 @@ from ayni.org.models import OrgUnit
 from ayni.payroll.importer import payroll_import
 from ayni.payroll.models import PayrollRun
 from ayni.payroll.rates import ensure_contribution_rates
-from ayni.payroll.services import payroll_publish, run_for_upload
+from ayni.payroll.services import payroll_annul, payroll_publish, run_for_upload
 from ayni.personnel.file_selectors import compute_service_time
 from ayni.personnel.models import Servant
 
@@ -185,4 +185,48 @@ def seed_payroll_demo() -> int:
                 raise RuntimeError("; ".join(outcome.errors))
             payroll_publish(run=run, actor=officer)
             published += 1
+    published += _seed_annulled_additional(ugel, officer, servants, today)
+    return published
+
+
+ANNUL_REASON = "Planilla adicional cargada dos veces por error; la reemplaza la adicional N.° 2."
+
+
+def _seed_annulled_additional(
+    ugel: OrgUnit, officer: User, servants: dict[str, Servant], today: date
+) -> int:
+    """Two months back, an adicional run published by mistake and annulled, and the
+    adicional that replaces it: the teacher sees both in Mi boleta, one marked annulled."""
+    year, month = _month_back(today, 2)
+    if PayrollRun.objects.filter(
+        ugel=ugel, year=year, month=month, state=PayrollRun.State.ANNULLED
+    ).exists():
+        return 0
+    teacher = "10000001"
+    published = 0
+    for annul in (True, False):
+        run = run_for_upload(
+            ugel=ugel,
+            year=year,
+            month=month,
+            kind="activos",
+            payment_date=_payment_date(year, month, today, 2),
+            additional=True,
+            actor=officer,
+        )
+        outcome = payroll_import(
+            run=run,
+            rem_name=f"0601{year}{month:02d}{UGEL_07_RUC}.rem",
+            rem_bytes="\r\n".join(_lines(teacher, month, year)).encode("cp1252"),
+            master_bytes="\n".join(
+                [HEADER, _master_row(servants[teacher], teacher, month, year)]
+            ).encode(),
+            actor=officer,
+        )
+        if not outcome.ok:
+            raise RuntimeError("; ".join(outcome.errors))
+        payroll_publish(run=run, actor=officer)
+        published += 1
+        if annul:
+            payroll_annul(run=run, actor=officer, reason=ANNUL_REASON)
     return published

@@ -24,6 +24,7 @@ from ayni.core import audit_actions
 from ayni.core.audit import events_in_paths
 from ayni.core.notifications import mark_all_read, notifications_for
 from ayni.desk.selectors import is_desk_staff
+from ayni.payroll.models import PayrollRun
 from ayni.payroll.selectors import visible_payslips
 from ayni.personnel.request_selectors import open_request_count
 from ayni.personnel.selectors import own_servant
@@ -55,7 +56,10 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "servant": servant,
             "open_requests": open_request_count(request.user),
-            "latest_payslip": visible_payslips(request.user).defer("lines", "header").first(),
+            "latest_payslip": visible_payslips(request.user)
+            .exclude(run__state=PayrollRun.State.ANNULLED)
+            .defer("lines", "header")
+            .first(),
         },
     )
 
