@@ -39,6 +39,7 @@ PERSONAS = {
     "admin": "20000006",  # administrador, MINEDU
     "other_dre_supervisor": "20000007",  # supervisor, DRE Lima Provincias
     "dre_escalafon": "20000009",  # escalafón, DRE Lima Metropolitana (UGEL officers' own items)
+    "mesa_partes_2": "20000011",  # mesa de partes, UGEL 07 (approves the first one's recoveries)
 }
 
 

@@ -438,7 +438,7 @@ def test_access_request_shows_a_mismatch_with_the_record(
         access_form(Client(), ugel07, doc_number="10000002", given_names="Juana")
     token = re.search(r"/acceso/confirmar/#(\S+)", mail.outbox[-1].body)[1]
     Client().post("/acceso/confirmar/", {"code": token})
-    ar = AccessRequest.objects.get(doc_number="10000002")
+    ar = AccessRequest.objects.get(doc_number="10000002", given_names="JUANA")
     page = client_for("mesa_partes").get(f"/mesa/{ar.case.uuid}/").content.decode()
     assert "no coinciden" in page and "JUAN CARLOS" in page and "JUANA" in page
 

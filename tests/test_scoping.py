@@ -168,7 +168,9 @@ def resolve(view: str, servant_of) -> str:
         "my_case:": lambda: f"/mesa-de-partes/{support_case().uuid}/",
         "my_case_receipt:": lambda: f"/mesa-de-partes/{support_case().uuid}/cargo/",
         "desk_case:": lambda: f"/mesa/{support_case().uuid}/",
-        "access_case:": lambda: f"/mesa/{Case.objects.get(kind='acceso').uuid}/",
+        "access_case:": lambda: (
+            f"/mesa/{Case.objects.get(kind='acceso', filer_doc_number='10000010').uuid}/"
+        ),
         "informe_review:": lambda: (
             f"/escalafon/informes/{ServiceReportRequest.objects.get(state='pendiente').uuid}/"
         ),

@@ -156,7 +156,7 @@ def _case_answer() -> Act:
 
 def _access_accept() -> Act:
     def prepare(ctx: Any) -> tuple[str, dict[str, str]]:
-        ctx.target = Case.objects.get(kind="acceso")
+        ctx.target = Case.objects.get(kind="acceso", filer_doc_number="10000010")
         return f"/mesa/{ctx.target.uuid}/", {"action": "accept"}
 
     return Act(prepare, lambda ctx: Case.objects.get(pk=ctx.target.pk).state == "atendido")

@@ -522,7 +522,7 @@ def test_nobody_recovers_their_own_account(persona, client_for, ugel07):
         },
     )
     assert response.status_code == 400
-    assert not AccountRecovery.objects.exists()
+    assert not AccountRecovery.objects.filter(user=officer).exists()
 
 
 def test_recovery_is_for_the_desk_only(client_for):

@@ -16,4 +16,5 @@ DEMO_ACCOUNTS: list[tuple[str, str]] = [
     ("20000006", "Administrador del sistema, MINEDU"),
     ("20000007", "Supervisor, DRE Lima Provincias"),
     ("20000009", "Escalafón, DRE Lima Metropolitana (solicitudes propias del personal de UGEL)"),
+    ("20000011", "Mesa de partes, UGEL 07 San Borja (segundo servidor: aprueba recuperaciones)"),
 ]

@@ -1,5 +1,7 @@
 """Demo filings: the teacher's supporting document for her observed request, a filing
-about a payslip, and a confirmed access request waiting at UGEL 07's desk."""
+about a payslip, a confirmed access request waiting at UGEL 07's desk, another one
+made with the document of someone who already has an account (the desk sees it and
+cannot create it), and an account recovery waiting for the second desk officer."""
 
 from __future__ import annotations
 
@@ -80,3 +82,48 @@ def seed_desk_demo() -> None:
             pdf=demo_pdf("FUT, contrato y DNI"),
         )
         access_request_confirm(token)
+    _seed_request_for_existing_account(ugel)
+    _seed_pending_recovery(ugel)
+
+
+def _seed_request_for_existing_account(ugel: OrgUnit) -> None:
+    """An outsider asks for access with the auxiliar's real document and names."""
+    holder = Servant.objects.get(doc_number="10000002")
+    if AccessRequest.objects.filter(doc_number=holder.doc_number).exists():
+        return
+    _, token = access_request_submit(
+        data={
+            "doc_type": holder.doc_type,
+            "doc_number": holder.doc_number,
+            "paternal_surname": holder.paternal_surname,
+            "maternal_surname": holder.maternal_surname,
+            "given_names": holder.given_names,
+            "email": "otra.persona@correo.example",
+            "phone": "912345678",
+            "unit": ugel,
+            "staff_kind": "auxiliar",
+            "condition": "nombrado",
+        },
+        pdf=demo_pdf("FUT y DNI"),
+    )
+    access_request_confirm(token)
+
+
+def _seed_pending_recovery(ugel: OrgUnit) -> None:
+    """The retired teacher lost her old e-mail: the first desk officer checked her DNI at
+    the window; the second (20000011) approves it."""
+    from ayni.accounts.models import User
+    from ayni.desk.models import AccountRecovery
+    from ayni.desk.recovery import recovery_record
+
+    user = User.objects.get(login_id="01-10000003")
+    if AccountRecovery.objects.filter(user=user).exists():
+        return
+    recovery_record(
+        None,  # type: ignore[arg-type]  # the demo load: no request, no address
+        officer=User.objects.get(login_id="01-20000003"),
+        user=user,
+        unit=ugel,
+        new_email="cesante.nuevo@ayni.example",
+        identity_check="DNI original visto en ventanilla; la firma coincide con la ficha.",
+    )

@@ -315,6 +315,28 @@ DEMO_PEOPLE = [
         Role.ESCALAFON,
         DRE_LIMA_METRO,
     ),
+    # A second desk officer at UGEL 07: approves the identity checks the first one records
+    # (an account recovery needs two officers).
+    DemoPerson(
+        "20000011",
+        "PALOMINO",
+        "QUISPE",
+        "JORGE LUIS",
+        "M",
+        date(1985, 9, 2),
+        UGEL_SAN_BORJA,
+        None,
+        S.Kind.ADMINISTRATIVO,
+        S.Condition.CONTRATADO,
+        S.Status.ACTIVO,
+        "TÉCNICO DE MESA DE PARTES",
+        "02",
+        None,
+        40,
+        "02",
+        Role.MESA_PARTES,
+        UGEL_SAN_BORJA,
+    ),
 ]
 
 # A servant registered without a full record (e.g. by a payroll import): the
