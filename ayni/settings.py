@@ -198,6 +198,11 @@ LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5)
 LOGIN_MAX_FAILURES_PER_ADDRESS = env_int("LOGIN_MAX_FAILURES_PER_ADDRESS", 50)
 LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_MINUTES", 15) * 60
 LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_MINUTES", 15) * 60
+# Distributed guessing: failures on one account from any addresses within the window;
+# past it the account is guarded (sign-in only by a link mailed to the owner).
+LOGIN_ACCOUNT_CEILING = env_int("LOGIN_ACCOUNT_CEILING", 20)
+LOGIN_ACCOUNT_WINDOW_SECONDS = env_int("LOGIN_ACCOUNT_WINDOW_MINUTES", 60) * 60
+LOGIN_ACCOUNT_GUARD_SECONDS = env_int("LOGIN_ACCOUNT_GUARD_MINUTES", 60) * 60
 # Number of reverse proxies in front of the app whose X-Forwarded-For is trusted.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 

@@ -64,9 +64,9 @@ def _limits(login_id: str, ip: str) -> _Keys:
         account=throttle.Limit(
             key=throttle.hashed("login-account-ceiling", login_id),
             group=account_group(login_id),
-            max_count=getattr(settings, "LOGIN_ACCOUNT_CEILING", 20),
-            window_seconds=getattr(settings, "LOGIN_ACCOUNT_WINDOW_SECONDS", 3600),
-            block_seconds=getattr(settings, "LOGIN_ACCOUNT_GUARD_SECONDS", 3600),
+            max_count=settings.LOGIN_ACCOUNT_CEILING,
+            window_seconds=settings.LOGIN_ACCOUNT_WINDOW_SECONDS,
+            block_seconds=settings.LOGIN_ACCOUNT_GUARD_SECONDS,
         ),
     )
 
