@@ -462,6 +462,52 @@ def test_twelve_concurrent_identical_filings_make_one_case(demo_data, persona):
     assert statuses.count(302) >= 1
 
 
+@pytest.mark.django_db(transaction=True)
+def test_two_officers_approving_at_once_apply_the_change_once(demo_data, persona, servant_of):
+    """The UGEL officer and the DRE officer press «Aprobar» on the same request at the same
+    moment: one applies it, the other is told it already moved; one event, one entry."""
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent transactions need PostgreSQL")
+    teacher = servant_of("servant")
+    cr = ChangeRequest.objects.filter(servant=teacher, state="en_solicitud").first()
+    kind_model = type(cr).objects.get(pk=cr.pk)  # fresh copy per thread below
+    assert kind_model.state == "en_solicitud"
+    results: list[str] = []
+    barrier = threading.Barrier(2)
+
+    def approve(who: str) -> None:
+        try:
+            client = Client()
+            client.force_login(persona(who))
+            barrier.wait()
+            response = client.post(
+                f"/escalafon/solicitudes/{cr.uuid}/",
+                {"action": "approve", "note": "", "form_token": new_token()},
+                follow=True,
+            )
+            results.append(response.content.decode())
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=approve, args=(w,)) for w in ("escalafon", "dre_escalafon")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    cr.refresh_from_db()
+    assert cr.state == "atendido"
+    assert ChangeRequestEvent.objects.filter(request=cr, to_state="atendido").count() == 1
+    assert (
+        AuditEvent.objects.filter(
+            action="personnel.change_request.atendido", object_id=str(cr.pk)
+        ).count()
+        == 1
+    )
+    applied = [r for r in results if "el cambio se aplicó al legajo" in r]
+    refused = [r for r in results if "La solicitud está «Atendido»: no se puede atender." in r]
+    assert len(applied) == 1 and len(refused) == 1
+
+
 # --- item 9: retired servants ---------------------------------------------------------------
 
 
