@@ -470,8 +470,7 @@ def test_two_officers_approving_at_once_apply_the_change_once(demo_data, persona
         pytest.skip("concurrent transactions need PostgreSQL")
     teacher = servant_of("servant")
     cr = ChangeRequest.objects.filter(servant=teacher, state="en_solicitud").first()
-    kind_model = type(cr).objects.get(pk=cr.pk)  # fresh copy per thread below
-    assert kind_model.state == "en_solicitud"
+    assert cr is not None
     results: list[str] = []
     barrier = threading.Barrier(2)
 
