@@ -122,3 +122,10 @@ def login(url: Callable[[str], str]) -> Callable[..., None]:
         fill_login(page, PERSONAS.get(who, who), password)
 
     return do
+
+
+@pytest.fixture(autouse=True)
+def _public_address_is_the_served_one(settings, live_server) -> None:  # type: ignore[no-untyped-def]
+    """As `make run PORT=…` does: links in mails and PDFs point at the address served
+    (the live server's random port), never at a default."""
+    settings.SITE_URL = live_server.url
