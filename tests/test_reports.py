@@ -103,21 +103,19 @@ def test_servant_sees_the_latest_and_downloads_it(client_for, teacher):
     assert 'filename="hoja-de-vida-' in response["Content-Disposition"]
 
 
-def test_without_hoja_de_vida_the_servant_can_ask_the_ugel(client_for, persona):
+def test_without_hoja_de_vida_the_servant_gets_one_at_once(client_for, persona):
+    """Self-service (issue 11): no «Su UGEL aún no ha generado», no request to the UGEL."""
     client = client_for("other_servant")
+    auxiliar = Servant.objects.get(doc_number="10000002")
+    assert not Resume.objects.filter(servant=auxiliar).exists()
     page = client.get("/mi-legajo/reporte/hoja-de-vida/").content.decode()
-    assert "aún no ha generado su hoja de vida" in page
-    client.post("/mi-legajo/reporte/hoja-de-vida/")
-    item = WorkItem.objects.get(kind="reports.resume_request", state="open")
-    assert item.permission == "reports.issue"
-    assert "MAMANI CONDORI" in client_for("escalafon").get("/").content.decode()
-    assert "MAMANI CONDORI" not in client_for("other_ugel_officer").get("/").content.decode()
-    client_for("escalafon").post(
-        f"/servidores/{Servant.objects.get(doc_number='10000002').uuid}/hoja-de-vida/"
-    )
-    item.refresh_from_db()
-    assert item.state == "done"
-    assert "Descargar PDF" in client.get("/mi-legajo/reporte/hoja-de-vida/").content.decode()
+    assert "aún no ha generado" not in page and "MAMANI CONDORI" in page
+    resume = Resume.objects.get(servant=auxiliar)
+    assert resume.generated_by is None  # the system, from the validated file
+    assert VerificationRecord.objects.filter(code=resume.verification_code).exists()
+    assert not WorkItem.objects.filter(kind="reports.resume_request", state="open").exists()
+    response = client.get("/mi-legajo/reporte/hoja-de-vida/pdf/")
+    assert response.content.startswith(b"%PDF-")
 
 
 def test_batch_generates_every_servant_of_the_ugel(

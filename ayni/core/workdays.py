@@ -13,6 +13,24 @@ from ayni.core.models import Holiday, OfficeHours
 LIMA = ZoneInfo("America/Lima")
 
 
+def in_lima(moment: datetime) -> datetime:
+    """The moment on Lima's clock: every date printed or shown is Lima's, whatever the
+    server's or the request's time zone (a filing at 19:47 Lima is 00:47 UTC next day)."""
+    return timezone.localtime(moment, LIMA)
+
+
+def lima_date(moment: datetime) -> date:
+    return in_lima(moment).date()
+
+
+def lima_dmy(moment: datetime) -> str:
+    return in_lima(moment).strftime("%d/%m/%Y")
+
+
+def lima_hm(moment: datetime) -> str:
+    return in_lima(moment).strftime("%H:%M")
+
+
 def _holidays_between(start: date, end: date) -> set[date]:
     return set(
         Holiday.objects.filter(date__gte=start, date__lte=end).values_list("date", flat=True)
@@ -55,7 +73,7 @@ def received_at(moment: datetime, unit_path: str) -> datetime:
     Inside office hours on a working day: the moment itself. Otherwise: the
     opening time of the next working day (or of the same day, if before opening).
     """
-    local = timezone.localtime(moment, LIMA)
+    local = in_lima(moment)
     opens, closes = office_hours(unit_path)
     day = local.date()
     if is_working_day(day) and opens <= local.time() < closes:

@@ -5,6 +5,7 @@ from ayni.core.audit_actions import action, register
 register(
     action("reports.resume_requested", "pidió una hoja de vida"),
     action("reports.resume_generated", "generó una hoja de vida"),
+    action("reports.resume_self_issued", "obtuvo su hoja de vida del legajo validado"),
     action("reports.resume_downloaded", "descargó una hoja de vida", read=True),
     action("reports.informe_requested", "pidió un informe escalafonario"),
     action("reports.informe_downloaded", "descargó un informe escalafonario", read=True),

@@ -37,12 +37,13 @@ from ayni.core.verification import (
     verification_annul,
     verification_supersede,
 )
+from ayni.core.workdays import lima_date, lima_dmy
 from ayni.core.workqueue import work_item_close, work_item_post
 from ayni.org.models import OrgUnit
 from ayni.personnel.models import Servant
 from ayni.personnel.service_time import add_months
 from ayni.reports.models import Purpose, Resume, ResumeBatch, ServiceReport, ServiceReportRequest
-from ayni.reports.snapshot import file_snapshot
+from ayni.reports.snapshot import file_fingerprint, file_snapshot
 
 PDF_DIR = Path(__file__).resolve().parent / "pdf"
 VALIDITY_MONTHS = 6
@@ -72,7 +73,7 @@ def _common(unit: OrgUnit, code: str, now: Any) -> dict[str, Any]:
     return {
         "issuer": unit.name,
         "code": format_code(code),
-        "issued_on": timezone.localtime(now).strftime("%d/%m/%Y"),
+        "issued_on": lima_dmy(now),
         "verify_url": f"{settings.SITE_URL}/verificar/",
     }
 
@@ -190,34 +191,39 @@ def _render_after_commit(kind: str, pk: int) -> None:
 # --- hoja de vida -------------------------------------------------------------------
 
 
-def resume_generate(
-    *, servant: Servant, actor: Any = None, request: HttpRequest | None = None
-) -> Resume:
-    """Snapshot the validated file and make it verifiable; the PDF follows after commit.
+def _issue_resume(
+    *,
+    servant: Servant,
+    generated_by: Any,
+    actor: Any,
+    action: str,
+    request: HttpRequest | None,
+    reuse_unchanged: bool,
+) -> tuple[Resume, bool]:
+    """Snapshot the file and make it verifiable; the PDF follows after commit.
 
-    `actor` None is the system (the demo load). Nobody generates their own as staff.
+    With `reuse_unchanged`, the latest issue is returned when the file has not changed
+    since (same fingerprint): (resume, False). Otherwise a new issue supersedes it.
     """
-    if actor is not None:
-        require_perm_on_servant(actor, REPORTS_ISSUE, servant)
     now = timezone.now().replace(microsecond=0)
     unit = issuing_unit(servant)
-    code = new_code()
-    snapshot = file_snapshot(servant, timezone.localdate())
+    snapshot = file_snapshot(servant, lima_date(now))
+    fingerprint = file_fingerprint(snapshot)
     with transaction.atomic():
-        # One issue at a time per servant, so the previous one is superseded exactly once.
+        # One issue at a time per servant, so the previous one is superseded exactly once
+        # and two first visits at once issue one.
         Servant.objects.select_for_update().filter(pk=servant.pk).first()
-        previous = (
-            Resume.objects.filter(servant=servant)
-            .order_by("-created_at", "-id")
-            .values_list("verification_code", flat=True)
-            .first()
-        )
+        previous = Resume.objects.filter(servant=servant).order_by("-created_at", "-id").first()
+        if reuse_unchanged and previous is not None and previous.fingerprint == fingerprint:
+            return previous, False
+        code = new_code()
         resume = Resume(
             servant=servant,
             unit=unit,
-            generated_by=actor,
+            generated_by=generated_by,
             snapshot=snapshot,
             verification_code=code,
+            fingerprint=fingerprint,
         )
         resume.save()
         VerificationRecord.objects.create(
@@ -231,10 +237,10 @@ def resume_generate(
                 "Tiempo de servicios": snapshot["header"]["tiempo_servicios"],
             },
         )
-        if previous:  # the earlier one stays genuine for its date and names the newer one
-            verification_supersede(previous, newer_code=code, at=now)
+        if previous is not None:  # stays genuine for its date and names the newer one
+            verification_supersede(previous.verification_code, newer_code=code, at=now)
         audit_log(
-            action="reports.resume_generated",
+            action=action,
             actor=actor,
             request=request,
             subject_type="servant",
@@ -244,32 +250,43 @@ def resume_generate(
         )
         work_item_close(source_type="servant", source_id=str(servant.pk), kind=RESUME_WORK)
         _render_after_commit("resume", resume.pk)
+    return resume, True
+
+
+def resume_generate(
+    *, servant: Servant, actor: Any = None, request: HttpRequest | None = None
+) -> Resume:
+    """Staff (or the system, `actor` None: the demo load, a batch) issue a hoja de vida
+    now, even if the file did not change. Nobody generates their own as staff."""
+    if actor is not None:
+        require_perm_on_servant(actor, REPORTS_ISSUE, servant)
+    resume, _ = _issue_resume(
+        servant=servant,
+        generated_by=actor,
+        actor=actor,
+        action="reports.resume_generated",
+        request=request,
+        reuse_unchanged=False,
+    )
     return resume
 
 
-def resume_request(*, user: Any, servant: Servant, request: HttpRequest | None = None) -> bool:
-    """The servant asks the UGEL for a hoja de vida; False when one is already asked."""
-    if servant.user_id != user.pk:
-        raise ReportError("Solo puede pedir su propia hoja de vida.")
-    unit_path = servant.employing_unit.path
-    item = work_item_post(
-        kind=RESUME_WORK,
-        title=f"Generar la hoja de vida de {servant.full_name}",
-        link=reverse("personnel:servant_detail", args=[servant.uuid]),
-        unit_path=handling_path(unit_path, REPORTS_ISSUE, servant.user_id),
-        permission=REPORTS_ISSUE,
-        source_type="servant",
-        source_id=str(servant.pk),
-    )
-    audit_log(
-        action="reports.resume_requested",
+def resume_current(
+    *, user: Any, servant: Servant, request: HttpRequest | None = None
+) -> tuple[Resume, bool]:
+    """The servant's own hoja de vida, self-service: the latest one while the file has
+    not changed since it was issued; otherwise a new one, issued at once from the file
+    as it stands (active or retired). Returns (resume, issued_now)."""
+    if servant.user_id is None or servant.user_id != getattr(user, "pk", None):
+        raise ReportError("Solo puede obtener su propia hoja de vida.")
+    return _issue_resume(
+        servant=servant,
+        generated_by=None,  # the system, from the validated file: not a staff act
         actor=user,
+        action="reports.resume_self_issued",
         request=request,
-        subject_type="servant",
-        subject_id=servant.pk,
-        unit_path=unit_path,
+        reuse_unchanged=True,
     )
-    return bool(item)
 
 
 def resume_batch_start(*, officer: Any, unit: OrgUnit) -> ResumeBatch:
@@ -361,7 +378,7 @@ def informe_issue(
             raise ReportError("Ese pedido ya fue atendido.")
         unit = issuing_unit(servant)
         now = timezone.now().replace(microsecond=0)
-        today = timezone.localdate()
+        today = lima_date(now)
         number = next_number(f"informe:{unit.code}", today.year)
         code = new_code()
         snapshot = file_snapshot(servant, today)

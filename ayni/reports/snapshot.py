@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from datetime import date
 from typing import Any
 
@@ -50,6 +52,7 @@ def file_snapshot(servant: Servant, today: date) -> dict[str, Any]:
             )
         sections.append({"roman": section.roman, "title": section.title, "kinds": kinds})
     return {
+        "as_of": _d(today),
         "header": header,
         "sections": sections,
         "service": {
@@ -62,3 +65,16 @@ def file_snapshot(servant: Servant, today: date) -> dict[str, Any]:
             "ats_30": service.total.reached(30),
         },
     }
+
+
+def file_fingerprint(snapshot: dict[str, Any]) -> str:
+    """What identifies the file as it stands: the header and the sections, without what
+    only the passing of days changes (the service time counted up to today)."""
+    header = {k: v for k, v in snapshot["header"].items() if k != "tiempo_servicios"}
+    payload = json.dumps(
+        {"header": header, "sections": snapshot["sections"]},
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()

@@ -7,6 +7,7 @@ app_name = "reports"
 urlpatterns = [
     path("mi-legajo/reporte/hoja-de-vida/", views.my_resume, name="my_resume"),
     path("mi-legajo/reporte/hoja-de-vida/pdf/", views.my_resume_pdf, name="my_resume_pdf"),
+    path("mi-legajo/reporte/hoja-de-vida/estado/", views.my_resume_status, name="my_resume_status"),
     path("mi-legajo/reporte/informes/", views.my_reports, name="my_reports"),
     path("mi-legajo/reporte/informes/<uuid:ref>/pdf/", views.my_report_pdf, name="my_report_pdf"),
     path("escalafon/informes/", views.informe_inbox, name="informe_inbox"),

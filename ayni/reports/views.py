@@ -14,12 +14,14 @@ from ayni.accounts.permissions import REPORTS_ISSUE, perm_paths, require_perm
 from ayni.core.errors import UserError
 from ayni.core.formtoken import one_time_form
 from ayni.core.responses import pdf_response
+from ayni.core.verification import format_code
+from ayni.core.workdays import lima_date, lima_dmy
 from ayni.org.models import OrgUnit
 from ayni.org.selectors import under_any
 from ayni.personnel.models import ChangeRequest
 from ayni.personnel.selectors import get_servant_for_staff, own_servant
 from ayni.personnel.services import servant_read_record
-from ayni.reports.models import ServiceReportRequest
+from ayni.reports.models import Resume, ServiceReportRequest
 from ayni.reports.selectors import (
     batches_in_scope,
     get_my_report,
@@ -38,34 +40,62 @@ from ayni.reports.services import (
     purposes_for,
     report_pdf,
     resume_batch_start,
+    resume_current,
     resume_generate,
     resume_pdf,
-    resume_request,
 )
 from ayni.reports.snapshot import file_snapshot
 
 # --- the servant -------------------------------------------------------------------
 
 
-@require_http_methods(["GET", "POST"])
-@one_time_form
+PDF_WAIT_SECONDS = 20  # after this, the page renders the PDF itself instead of waiting
+
+
+@require_GET
 def my_resume(request: HttpRequest) -> HttpResponse:
-    """«Reporte de hoja de vida»: the latest one on screen, or ask the UGEL for one."""
+    """«Reporte de hoja de vida», self-service: the servant's hoja de vida from the file as
+    it stands, at once. The same one while the file does not change; a new one, verifiable
+    and superseding the previous, after any change (ayni.reports.services.resume_current)."""
     servant = own_servant(request.user)
     if servant is None:
         raise Http404
-    if request.method == "POST":
-        resume_request(user=request.user, servant=servant, request=request)
-        messages.success(
-            request,
-            "Enviamos su pedido al equipo de escalafón de su UGEL. Le "
-            "avisaremos cuando su hoja de vida esté lista.",
-        )
-        return redirect("reports:my_resume")
+    resume, issued_now = resume_current(user=request.user, servant=servant, request=request)
     return render(
         request,
         "reports/my_resume.html",
-        {"servant": servant, "resume": latest_resume(request.user)},
+        {
+            **_resume_context(resume),
+            "servant": servant,
+            "issued_now": issued_now,
+            "superseded": Resume.objects.filter(servant=servant).count() > 1,
+            # the task may already have run (an immediate backend): ask the row
+            "ready": Resume.objects.filter(pk=resume.pk).exclude(pdf_file="").exists(),
+        },
+    )
+
+
+def _resume_context(resume: Resume) -> dict[str, Any]:
+    return {
+        "resume": resume,
+        "issued_on": lima_dmy(resume.created_at),
+        "code": format_code(resume.verification_code),
+    }
+
+
+@require_GET
+def my_resume_status(request: HttpRequest) -> HttpResponse:
+    """The download box of the page (polled while the PDF is «en preparación»). When the
+    worker is slow, it renders the PDF itself after PDF_WAIT_SECONDS."""
+    resume = latest_resume(request.user)
+    if resume is None:
+        raise Http404
+    ready = bool(resume.pdf_file)
+    if not ready and (timezone.now() - resume.created_at).total_seconds() >= PDF_WAIT_SECONDS:
+        resume_pdf(resume)
+        ready = True
+    return render(
+        request, "reports/_resume_download.html", {**_resume_context(resume), "ready": ready}
     )
 
 
@@ -76,7 +106,7 @@ def my_resume_pdf(request: HttpRequest) -> HttpResponse:
         raise Http404
     return pdf_response(
         resume_pdf(resume),
-        f"hoja-de-vida-{timezone.localtime(resume.created_at):%Y-%m-%d}.pdf",
+        f"hoja-de-vida-{lima_date(resume.created_at):%Y-%m-%d}.pdf",
         inline=bool(request.GET.get("ver")),
     )
 
@@ -176,7 +206,7 @@ def informe_review(request: HttpRequest, ref: UUID) -> HttpResponse:
         "reports/informe_review.html",
         {
             "req": req,
-            "snapshot": file_snapshot(req.servant, timezone.localdate()),
+            "snapshot": file_snapshot(req.servant, lima_date(timezone.now())),
             "pending_changes": pending_changes,
             "report": getattr(req, "report", None) if req.state == "emitido" else None,
         },
