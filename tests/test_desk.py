@@ -141,7 +141,7 @@ def test_filing_gets_a_number_a_receipt_and_a_work_item(client_for, ugel07, teac
     for expected in (
         "CARGO DE RECEPCIÓN",
         "Exp. N.° 000001-2030",
-        "04/03/2030 10:00",
+        "04/03/2030 a las 10:00",
         "fut.pdf",
         case.files.first().sha256[:20],
     ):

@@ -36,10 +36,10 @@ from ayni.core.notifications import notify
 from ayni.core.numbering import next_number
 from ayni.core.states import Gate
 from ayni.core.verification import new_code
-from ayni.core.workdays import add_working_days, received_at
+from ayni.core.workdays import add_working_days, lima_date, lima_dmy, lima_hm, received_at
 from ayni.core.workqueue import work_item_close, work_item_post
 from ayni.desk.models import Case, CaseEvent, CaseFile
-from ayni.desk.receipts import receipt_record
+from ayni.desk.receipts import out_of_hours, receipt_record
 from ayni.desk.uploads import CheckedPdf, store
 from ayni.org.models import OrgUnit
 from ayni.personnel.models import ChangeRequest, Servant
@@ -369,7 +369,10 @@ def case_answer(
         raise DeskError("Escriba el motivo para el administrado.")
     fields: dict[str, Any] = {}
     if state == Case.State.OBSERVED:
-        fields["observed_until"] = add_working_days(timezone.localdate(), INTAKE_OBSERVATION_DAYS)
+        # An answer is never dated before the official reception: observed early (the
+        # desk may work before opening), the two days count from the reception day.
+        start = max(lima_date(timezone.now()), lima_date(case.received_at))
+        fields["observed_until"] = add_working_days(start, INTAKE_OBSERVATION_DAYS)
     case_move(
         case, state, actor=officer, comment=comment or "Atendido", request=request, fields=fields
     )
@@ -407,7 +410,7 @@ def _notify_filer(case: Case, title: str) -> None:
 
 def expire_observed_cases(today: Any = None) -> int:
     """Observed filings not completed in time are closed as «no presentado»."""
-    today = today or timezone.localdate()
+    today = today or lima_date(timezone.now())
     closed = 0
     for case in Case.objects.filter(
         state=Case.State.OBSERVED, observed_until__lt=today
@@ -424,3 +427,114 @@ def expire_observed_cases(today: Any = None) -> int:
             )
             closed += moved
     return closed
+
+
+# --- times, as the filer and the desk see them -------------------------------------------
+
+RECEPTION_NOTE = "Recepción"  # the comment of a case's first event
+
+
+def case_times(case: Case, now: Any = None) -> dict[str, Any]:
+    """The real times of a filing, on Lima's clock, and the one sentence that says them.
+
+    Never a relative time in the future: before the official reception, the page says
+    when it will happen («se recibirá oficialmente el …»).
+    """
+    now = now or timezone.now()
+    late = out_of_hours(case)
+    pending = case.received_at > now
+    submitted = f"{lima_dmy(case.submitted_at)} a las {lima_hm(case.submitted_at)}"
+    received = f"{lima_dmy(case.received_at)} a las {lima_hm(case.received_at)}"
+    if not late:
+        sentence = f"Presentado y recibido el {submitted}."
+    elif pending:
+        sentence = (
+            f"Presentado el {submitted}; se recibirá oficialmente el {received} "
+            "(fuera del horario de atención)."
+        )
+    else:
+        sentence = (
+            f"Presentado el {submitted}; recibido oficialmente el {received} "
+            "(fuera del horario de atención)."
+        )
+    return {
+        "submitted": submitted,
+        "received": received,
+        "received_short": f"{lima_dmy(case.received_at)} {lima_hm(case.received_at)}",
+        "out_of_hours": late,
+        "pending": pending,
+        "sentence": sentence,
+        "age_from": case.submitted_at if pending else case.received_at,
+    }
+
+
+def case_timeline(case: Case) -> list[dict[str, Any]]:
+    """The case's history in the order things happened (real times, Lima's clock).
+
+    The filing, then (when filed out of hours) the official reception as its own line,
+    and every act at the time it was done. An act done before the official reception is
+    shown where it happened, with a note; an answer given then is dated at the
+    reception (what the filer may rely on), as decided in docs/decisions.md.
+    """
+    rows: list[dict[str, Any]] = []
+    late = out_of_hours(case)
+    events = list(case.events.select_related("actor").order_by("at", "id"))
+    for index, ev in enumerate(events):
+        first = index == 0 and not ev.from_state and ev.to_state == Case.State.RECEIVED
+        note = ""
+        if first:
+            title = "Presentado" if late else "Presentado y recibido"
+            comment = "" if ev.comment == RECEPTION_NOTE else ev.comment
+            if late:
+                note = "Fuera del horario de atención: se recibe el día hábil siguiente."
+        else:
+            title = str(Case.State(ev.to_state).label)
+            comment = ev.comment
+            if ev.at < case.received_at:
+                note = (
+                    "Hecho antes de la hora oficial de recepción "
+                    f"({lima_dmy(case.received_at)} a las {lima_hm(case.received_at)})."
+                )
+                if ev.to_state in _ANSWERS:
+                    note += (
+                        " La respuesta se tiene por dada el "
+                        f"{lima_dmy(case.received_at)} a las {lima_hm(case.received_at)}."
+                    )
+        rows.append(
+            {
+                "at": ev.at,
+                "title": title,
+                "when": f"{lima_dmy(ev.at)} {lima_hm(ev.at)}",
+                "area": ev.get_area_display() if ev.area else "",
+                "actor": str(ev.actor) if ev.actor else "Sistema",
+                "comment": comment,
+                "note": note,
+                "official": False,
+            }
+        )
+    if late:
+        rows.append(
+            {
+                "at": case.received_at,
+                "title": "Recibido oficialmente",
+                "when": f"{lima_dmy(case.received_at)} {lima_hm(case.received_at)}",
+                "area": str(Case.Area.DESK.label),
+                "actor": "Sistema",
+                "comment": "",
+                "note": "Primer momento hábil tras la presentación (TUO de la Ley N.° 27444).",
+                "official": True,
+            }
+        )
+        # stable: an act at the very opening minute stays after the reception line
+        rows.sort(key=lambda r: (r["at"], not r["official"]))
+    return rows
+
+
+def answered_at(case: Case) -> Any:
+    """When the case was answered, as the filer may rely on it: the answer's real time,
+    or the official reception when the desk answered before it. None while open."""
+    answers = case.events.filter(to_state__in=_ANSWERS).order_by("-at", "-id")
+    last = answers.values_list("at", flat=True).first()
+    if last is None or case.state not in _ANSWERS:
+        return None
+    return max(last, case.received_at)

@@ -16,12 +16,18 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.utils import timezone
 
 from ayni.core.models import VerificationRecord
 from ayni.core.pdf import render_pdf
 from ayni.core.verification import format_code
+from ayni.core.workdays import lima_dmy, lima_hm
 from ayni.desk.models import Case
+
+
+def out_of_hours(case: Case) -> bool:
+    """Filed outside office hours or on a non-working day: received later, officially."""
+    return (case.received_at - case.submitted_at).total_seconds() >= 1
+
 
 RECEIPT = Path(__file__).resolve().parent / "pdf" / "cargo.typ"
 
@@ -36,18 +42,22 @@ def _files_at_filing(case: Case, record: VerificationRecord | None) -> list[Any]
 
 
 def _receipt_data(case: Case, files: list[Any]) -> dict[str, Any]:
-    stamp = timezone.localtime(case.received_at)
+    """Every date on Lima's clock. The cargo is issued when the filing is made (its
+    «Emitido el», like the verification page); the official reception (the next working
+    moment for a filing out of hours) is printed as such, with its own label."""
+    late = out_of_hours(case)
     return {
         "issuer": case.unit.name,
         "code": format_code(case.verification_code),
-        "issued_on": stamp.strftime("%d/%m/%Y"),
+        "issued_on": lima_dmy(case.submitted_at),
         "verify_url": f"{settings.SITE_URL}/verificar/",
         "number": case.label,
         "kind": case.get_kind_display(),
         "subject": case.subject,
         "filer": case.filer_name,
-        "received": stamp.strftime("%d/%m/%Y %H:%M"),
-        "submitted": timezone.localtime(case.submitted_at).strftime("%d/%m/%Y %H:%M"),
+        "received": f"{lima_dmy(case.received_at)} a las {lima_hm(case.received_at)}",
+        "submitted": f"{lima_dmy(case.submitted_at)} a las {lima_hm(case.submitted_at)}",
+        "out_of_hours": late,
         "files": [{"name": f.original_name, "sha256": f.sha256, "size": f.size} for f in files],
     }
 
@@ -63,7 +73,8 @@ def receipt_record(case: Case) -> VerificationRecord:
         summary={
             "Documento": "Cargo de recepción",
             "Expediente": case.label,
-            "Recibido": timezone.localtime(case.received_at).strftime("%d/%m/%Y %H:%M"),
+            "Presentado": f"{lima_dmy(case.submitted_at)} {lima_hm(case.submitted_at)}",
+            "Recibido oficialmente": f"{lima_dmy(case.received_at)} {lima_hm(case.received_at)}",
             "Archivos": str(len(files)),
         },
     )
