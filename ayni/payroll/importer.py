@@ -339,8 +339,11 @@ def _servants_for(run: PayrollRun, rows: list[MasterRow]) -> tuple[dict[tuple[st
                 for r in missing
             ],
             unit=run.ugel,
-            title=f"Completar la ficha de {len(missing)} servidor(es) nuevo(s) de la "
-            f"planilla {run.period_label}",
+            title=(
+                f"Completar la ficha de {len(missing)} "
+                + ("servidor nuevo" if len(missing) == 1 else "servidores nuevos")
+                + f" de la planilla {run.period_label}"
+            ),
             source_type="payroll_run",
             source_id=str(run.pk),
             batch_size=BATCH,

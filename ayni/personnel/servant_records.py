@@ -93,7 +93,7 @@ def servants_create_bulk(
     work_item_post(
         kind="personnel.complete_records",
         title=title,
-        link=reverse("personnel:servant_list"),
+        link=reverse("personnel:servant_list") + "?por_completar=1",  # those to complete
         unit_path=unit.path,
         permission=PERSONNEL_EDIT,
         source_type=source_type,

@@ -33,6 +33,7 @@ from ayni.personnel.views.my_file import own_or_404
 
 PAGE_SIZE = 50
 SEARCH_KEY = "servant_search"
+TO_COMPLETE = "por_completar"
 
 
 @require_perm(PERSONNEL_VIEW)
@@ -48,9 +49,18 @@ def servant_list(request: HttpRequest) -> HttpResponse:
         request.session.pop(SEARCH_KEY, None)
         query = ""
     servants = search_servants(request.user, query)
+    # «Completar la ficha» work items open the list of records still to complete: a flag
+    # in the URL, never personal data.
+    to_complete = request.GET.get(TO_COMPLETE) == "1"
+    if to_complete:
+        servants = servants.filter(needs_completion=True)
     page = Paginator(servants, PAGE_SIZE).get_page(request.GET.get("pagina"))
     servant_list_read_record(request, list(page.object_list), query=query)
-    return render(request, "personnel/servant_list.html", {"page": page, "query": query})
+    return render(
+        request,
+        "personnel/servant_list.html",
+        {"page": page, "query": query, "to_complete": to_complete},
+    )
 
 
 @require_GET
