@@ -9,6 +9,7 @@ from ayni.accounts.validators import normalise_document
 from ayni.desk.challenge import check_challenge
 from ayni.desk.models import AccessRequest, Case
 from ayni.org.models import OrgUnit
+from ayni.org.selectors import ugel_groups
 from ayni.reports.models import Purpose
 
 
@@ -25,7 +26,75 @@ class MultiplePdfField(forms.FileField):
         return [super().clean(data, initial)] if data else []
 
 
-class AccessRequestForm(forms.Form):
+REATTACH = (
+    "Vuelva a adjuntar el archivo: por seguridad, el navegador no conserva el archivo "
+    "elegido cuando el formulario se devuelve con observaciones."
+)
+
+
+def region_field(*, required: bool = True) -> forms.ModelChoiceField:
+    return forms.ModelChoiceField(
+        label="Región (DRE/GRE)",
+        queryset=OrgUnit.objects.filter(kind=OrgUnit.Kind.DRE),
+        empty_label="Elija su región",
+        required=required,
+    )
+
+
+def unit_field() -> forms.ModelChoiceField:
+    return forms.ModelChoiceField(
+        label="UGEL",
+        queryset=OrgUnit.objects.filter(kind=OrgUnit.Kind.UGEL),
+        empty_label="Elija su UGEL",
+        widget=forms.Select(attrs={"data-region-select": "id_region"}),
+    )
+
+
+class UgelChooserMixin(forms.Form):
+    """Region (DRE/GRE) first, then its UGELs. The UGEL list is grouped by region
+    (<optgroup>), each UGEL named so that it is unique; without JavaScript both lists
+    work as they are, with it (static/ayni/ugel-chooser.js) the region narrows the list.
+    The form declares `region = region_field()` and `unit = unit_field()` where it wants them.
+    """
+
+    #: the file fields that a browser empties when the form comes back with errors
+    file_fields: tuple[str, ...] = ()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        groups = ugel_groups()
+        region: Any = self.fields["region"]
+        unit: Any = self.fields["unit"]
+        region.widget.choices = [
+            ("", region.empty_label),
+            *[(g.region.pk, g.label) for g in groups],
+        ]
+        unit.widget.choices = [("", unit.empty_label), *[(g.label, g.ugels) for g in groups]]
+        chosen = self.initial.get("unit")
+        if chosen and not self.initial.get("region"):
+            self.initial["region"] = (
+                OrgUnit.objects.filter(pk=getattr(chosen, "pk", chosen))
+                .values_list("parent_id", flat=True)
+                .first()
+            )
+
+    def add_error(self, field: str | None, error: Any) -> None:
+        super().add_error(field, error)  # type: ignore[arg-type]
+        for name in self.file_fields:  # a bound field copies help_text when first made
+            self.fields[name].help_text = REATTACH
+            cached: Any = getattr(self, "_bound_fields_cache", {}).get(name)
+            if cached is not None:
+                cached.help_text = REATTACH
+
+    def check_region(self, data: dict[str, Any]) -> None:
+        region, unit = data.get("region"), data.get("unit")
+        if region and unit and unit.parent_id != region.pk:
+            self.add_error("unit", "Esa UGEL no pertenece a la región elegida.")
+        elif unit and not region:
+            data["region"] = unit.parent
+
+
+class AccessRequestForm(UgelChooserMixin, forms.Form):
     doc_type = forms.ChoiceField(
         label="Tipo de documento",
         choices=[("01", "DNI"), ("04", "Carné de extranjería"), ("07", "Pasaporte")],
@@ -36,13 +105,8 @@ class AccessRequestForm(forms.Form):
     given_names = forms.CharField(label="Nombres", max_length=120)
     email = forms.EmailField(label="Correo electrónico")
     phone = forms.CharField(label="Teléfono celular", max_length=20, required=False)
-    region = forms.ModelChoiceField(
-        label="Región (DRE/GRE)",
-        queryset=OrgUnit.objects.filter(kind=OrgUnit.Kind.DRE).order_by("name"),
-    )
-    unit = forms.ModelChoiceField(
-        label="UGEL", queryset=OrgUnit.objects.filter(kind=OrgUnit.Kind.UGEL).order_by("name")
-    )
+    region = region_field()
+    unit = unit_field()
     staff_kind = forms.ChoiceField(label="Usted es", choices=AccessRequest.StaffKind.choices)
     condition = forms.ChoiceField(label="Condición", choices=AccessRequest.Condition.choices)
     document = forms.FileField(
@@ -51,6 +115,8 @@ class AccessRequestForm(forms.Form):
     )
     answer = forms.CharField(label="Pregunta de control", max_length=4)
     challenge = forms.CharField(widget=forms.HiddenInput)
+    file_fields = ("document",)
+
     website = forms.CharField(
         required=False,
         widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off", "class": "hp"}),
@@ -68,16 +134,13 @@ class AccessRequestForm(forms.Form):
             raise forms.ValidationError("No pudimos procesar la solicitud.")
         if not check_challenge(data.get("challenge", ""), data.get("answer", "")):
             self.add_error("answer", "La respuesta no es correcta. Intente con la nueva pregunta.")
-        region, unit = data.get("region"), data.get("unit")
-        if region and unit and unit.parent_id != region.pk:
-            self.add_error("unit", "Esa UGEL no pertenece a la región elegida.")
+        self.check_region(data)
         return data
 
 
-class FilingForm(forms.Form):
-    unit = forms.ModelChoiceField(
-        label="UGEL", queryset=OrgUnit.objects.filter(kind=OrgUnit.Kind.UGEL).order_by("name")
-    )
+class FilingForm(UgelChooserMixin, forms.Form):
+    region = region_field(required=False)
+    unit = unit_field()
     kind = forms.ChoiceField(
         label="Tipo de trámite", choices=[c for c in Case.Kind.choices if c[0] != Case.Kind.ACCESS]
     )
@@ -89,6 +152,8 @@ class FilingForm(forms.Form):
     )
     subject = forms.CharField(label="Asunto", max_length=200)
     documents = MultiplePdfField(label="Documentos (PDF)")
+
+    file_fields = ("documents",)
 
     def __init__(self, *args: Any, requests: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -104,3 +169,8 @@ class FilingForm(forms.Form):
                 for cr in requests
             ],
         ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        self.check_region(data)
+        return data
