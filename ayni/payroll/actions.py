@@ -4,8 +4,8 @@ from ayni.core.audit_actions import action, register
 
 register(
     action("payroll.run_created", "cargó los archivos de una planilla"),
-    action("payroll.imported", "importó una planilla"),
-    action("payroll.published", "publicó una planilla"),
+    action("payroll.imported", "importó una planilla", legacy=True),
+    action("payroll.published", "publicó una planilla", legacy=True),
     action("payroll.run_viewed", "consultó una planilla con sus boletas", read=True),
     action("payroll.payslip_viewed", "consultó una boleta de pago", read=True),
     action("payroll.run.queued", "puso en cola la importación de una planilla"),

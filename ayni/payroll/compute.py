@@ -1,9 +1,15 @@
 """Build one payslip from its .rem lines and master row: computed amounts and totals.
 
-What a .rem never carries is computed here: the ONP withholding (0607) for ONP
-affiliates, on the income subject to ONP, and the employer's EsSalud (0804) on
-the income subject to EsSalud, at the rates of the period (catalogue data).
-MImponible is the income subject to the servant's pension regime.
+What a .rem never carries is computed here, at the rates of the period (catalogue
+data, `ContributionRate`):
+
+- a servant's payslip: the ONP withholding (0607) for ONP affiliates, on the income
+  subject to ONP, and the employer's EsSalud (0804) on the income subject to EsSalud.
+  MImponible is the income subject to the servant's pension regime.
+- a pensioner's payslip (a «cesantes» run): the pensioner's own EsSalud (0610, Ley
+  26790 art. 6), withheld from the pension lines subject to EsSalud; no employer
+  EsSalud, no ONP (a pensioner no longer contributes to a pension system).
+  MImponible is that base.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from ayni.payroll.rem import Concept, MasterRow
 ONE = Decimal(1)
 ONP = "0607"
 ESSALUD = "0804"
+ESSALUD_PENSIONER = "0610"
 WORKER_KINDS = {"APORTE_TRABAJADOR", "DESCUENTO"}
 KIND_ORDER = {"INGRESO": 0, "APORTE_TRABAJADOR": 1, "DESCUENTO": 2, "APORTE_EMPLEADOR": 3}
 DOC_LABELS = {"01": "DNI", "04": "C.E.", "07": "PASAPORTE"}
@@ -83,12 +90,26 @@ class PayslipBuilder:
     a sort, a few integer sums and a string join.
     """
 
-    def __init__(self, concepts: dict[str, Concept], rates: dict[str, Decimal]) -> None:
+    def __init__(
+        self, concepts: dict[str, Concept], rates: dict[str, Decimal], *, pensioners: bool = False
+    ) -> None:
         self._lines = {code: self._line(c, computed=False) for code, c in concepts.items()}
         self._order = {code: line.order for code, line in self._lines.items()}.__getitem__
+        self._pensioners = pensioners
         # the computed lines, each with its rate; None when the period has no rate
-        self._onp = self._computed(concepts, rates, ONP, "APORTE_TRABAJADOR")
-        self._essalud = self._computed(concepts, rates, ESSALUD, "APORTE_EMPLEADOR")
+        self._onp: tuple[_Line, Decimal] | None
+        self._essalud: tuple[_Line, Decimal] | None
+        self._pensioner: tuple[_Line, Decimal] | None
+        if pensioners:
+            self._onp = None
+            self._essalud = None
+            self._pensioner = self._computed(
+                concepts, rates, ESSALUD_PENSIONER, "APORTE_TRABAJADOR"
+            )
+        else:
+            self._onp = self._computed(concepts, rates, ONP, "APORTE_TRABAJADOR")
+            self._essalud = self._computed(concepts, rates, ESSALUD, "APORTE_EMPLEADOR")
+            self._pensioner = None
 
     @classmethod
     def _computed(
@@ -144,8 +165,14 @@ class PayslipBuilder:
             contribution = _round_cents(essalud, rate)
             entries.append((essalud_line, contribution))
             employer += contribution
+        if self._pensioner is not None:
+            pensioner_line, rate = self._pensioner
+            withheld = _round_cents(essalud, rate)
+            entries.append((pensioner_line, withheld))
+            deductions += withheld
         text = "[" + ", ".join(f'{line.prefix}{money(value)}"}}' for line, value in entries) + "]"
-        taxable = afp if pension_system == "AFP" else onp
+        # MImponible: a pensioner's EsSalud base, else the pension regime's base
+        taxable = essalud if self._pensioners else afp if pension_system == "AFP" else onp
         return text, CentTotals(gross, deductions, gross - deductions, taxable, employer)
 
 
@@ -154,19 +181,31 @@ def build_payslip(
     amounts: list[tuple[str, Decimal]],
     concepts: dict[str, Concept],
     rates: dict[str, Decimal],
+    *,
+    pensioners: bool = False,
 ) -> tuple[list[dict[str, Any]], Totals]:
     """One payslip as data (demo generators, benchmarks); the importer uses the builder."""
     in_cents = {
         code: int((amount * 100).to_integral_value(ROUND_HALF_UP)) for code, amount in amounts
     }
-    text, totals = PayslipBuilder(concepts, rates).build(master.pension_system, in_cents)
+    builder = PayslipBuilder(concepts, rates, pensioners=pensioners)
+    text, totals = builder.build(master.pension_system, in_cents)
     return json.loads(text), totals.as_decimal()
 
 
 def header_snapshot(
-    master: MasterRow, *, ugel_name: str, ruc: str, run_label: str, kind_label: str
+    master: MasterRow,
+    *,
+    ugel_name: str,
+    ruc: str,
+    run_label: str,
+    kind_label: str,
+    service_time: str = "",
 ) -> dict[str, Any]:
-    """Everything the MINEDU payslip prints beyond the amounts (never written to the file)."""
+    """Everything the MINEDU payslip prints beyond the amounts (never written to the file).
+    `service_time`: the one computed from the servant's file, printed when the master
+    leaves «tiempo_servicio» empty (and then marked as coming from the file)."""
+    from_file = not master.service_time and bool(service_time)
     return {
         "ugel": ugel_name,
         "ruc": ruc,
@@ -192,5 +231,6 @@ def header_snapshot(
         "leyenda_mensual": master.legend_monthly,
         "fecha_ingreso": master.entry_date,
         "fecha_termino": master.end_date,
-        "tiempo_servicio": master.service_time,
+        "tiempo_servicio": master.service_time or service_time,
+        "tiempo_servicio_legajo": from_file,
     }

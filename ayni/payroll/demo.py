@@ -1,9 +1,18 @@
-"""Demo payrolls of UGEL 07 San Borja: 24 published months and the current month
-scheduled for a future payment date, loaded through the real import service."""
+"""Demo payrolls, loaded through the real import service, each master row drawn from the
+servant's file (dates of entry and cessation, CUSPP), never typed in twice:
+
+- UGEL 07 San Borja: 24 published months of «activos» and «cesantes» (the retired
+  teacher's pension, with his 4 % EsSalud withheld) and the current month scheduled
+  for a future payment date; two months back, an annulled adicional and its replacement.
+- UGEL Cusco: the contract teacher's «contratados» runs, from her contract's start.
+- UGEL 08 Cañete: the Cañete teacher's «activos» runs.
+
+The master leaves «tiempo_servicio» empty, as many UGEL exports do: the importer prints
+the one computed from the file.
+"""
 
 from __future__ import annotations
 
-import calendar
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -15,11 +24,14 @@ from ayni.payroll.importer import payroll_import
 from ayni.payroll.models import PayrollRun
 from ayni.payroll.rates import ensure_contribution_rates
 from ayni.payroll.services import payroll_annul, payroll_publish, run_for_upload
-from ayni.personnel.file_selectors import compute_service_time
-from ayni.personnel.models import Servant
+from ayni.personnel.models import Cessation, Entry, PensionAffiliation, Servant
 
 UGEL_07_RUC = "20330611023"
 MONTHS_BACK = 24
+# The other demo UGELs (fictitious RUCs with a valid check digit) and how far back
+# their runs go: a few months keep `make run` fast.
+OTHER_UGELS = {"080001": "20527601089", "150201": "20490510223"}
+OTHER_MONTHS_BACK = 6
 HEADER = (
     "tipo_doc,num_doc,apellido_paterno,apellido_materno,nombres,fecha_nacimiento,cargo,"
     "establecimiento,codigo_modular,tipo_servidor,nivel_escala,jornada_horas,"
@@ -67,8 +79,24 @@ PEOPLE: dict[str, tuple[str, str, str, dict[str, str]]] = {
         "V ESCALA MAGISTERIAL",
         {"2001": "3150.00", "0702": "15.00"},
     ),
+    # UGEL Cusco: contract teacher (Ley 30328), SPP Prima
+    "10000004": (
+        "contratados",
+        "DOCENTE CONTRATADO",
+        "CONTRATO DOCENTE",
+        {"2001": "2800.00", "0608": "280.00", "0606": "38.36"},
+    ),
+    # UGEL 08 Cañete: nombrada, IV escala, ONP (computed)
+    "10000005": (
+        "activos",
+        "DOCENTE NOMBRADO",
+        "IV ESCALA MAGISTERIAL",
+        {"2001": "3950.40", "2005": "150.00", "0702": "39.50"},
+    ),
 }
-CUSPP = {"10000001": "598761RQHME0", "20000002": "604512RDPIA1"}
+UGEL_OF = {"10000004": "080001", "10000005": "150201"}  # the others: UGEL 07
+# CUSPP of the AFP affiliates whose file records none (the file's own wins)
+CUSPP = {"10000001": "598761RQHME0", "20000002": "604512RDPIA1", "10000004": "642810LCAPZ3"}
 
 
 def _month_back(today: date, back: int) -> tuple[int, int]:
@@ -102,10 +130,34 @@ def _lines(dni: str, month: int, year: int) -> list[str]:
     return rows
 
 
-def _service_time(servant: Servant, year: int, month: int) -> str:
-    end = date(year, month, calendar.monthrange(year, month)[1])
-    total = compute_service_time(servant, today=end).total
-    return f"{total.years}A {total.months:02d}M {total.days:02d}D"
+def _from_file(servant: Servant) -> dict[str, str]:
+    """What the master row takes from the servant's file: first day of service, the end
+    of service (cessation, or the contract's end), the CUSPP and affiliation date."""
+    entries = list(Entry.objects.filter(servant=servant).values_list("date_from", "date_to"))
+    cessation = (
+        Cessation.objects.filter(servant=servant)
+        .order_by("date_from")
+        .values_list("date_from", flat=True)
+        .first()
+    )
+    end: date | None = cessation
+    if end is None and servant.condition == Servant.Condition.CONTRATADO:
+        ends = [e for _, e in entries if e]
+        end = max(ends) if ends and len(ends) == len(entries) else None
+    pension = (
+        PensionAffiliation.objects.filter(servant=servant)
+        .order_by("-affiliated_on")
+        .values_list("cuspp", "affiliated_on")
+        .first()
+    )
+    cuspp, affiliated = pension or ("", None)
+    afp = servant.pension_regime is not None and servant.pension_regime.system == "AFP"
+    return {
+        "entry": min(s for s, _ in entries).isoformat() if entries else "",
+        "end": end.isoformat() if end else "",
+        "cuspp": (cuspp or CUSPP.get(servant.doc_number, "")) if afp else "",
+        "affiliated": (affiliated.isoformat() if affiliated else "2005-04-01") if afp else "",
+    }
 
 
 def _master_row(servant: Servant, dni: str, month: int, year: int) -> str:
@@ -113,6 +165,7 @@ def _master_row(servant: Servant, dni: str, month: int, year: int) -> str:
     school = servant.school
     pension = servant.pension_regime.code if servant.pension_regime else "02"
     legend = "FELIZ DÍA DEL MAESTRO" if month == 7 else ""
+    file = _from_file(servant)
     values = [
         "01",
         dni,
@@ -128,22 +181,73 @@ def _master_row(servant: Servant, dni: str, month: int, year: int) -> str:
         str(servant.weekly_hours or ""),
         servant.labor_regime.name if servant.labor_regime else "",
         pension,
-        CUSPP.get(dni, ""),
-        "2005-04-01" if dni in CUSPP else "",
+        file["cuspp"],
+        file["affiliated"],
         f"04-{dni[-4:]}-{dni}",
         "PAGO EN BANCO DE LA NACIÓN",
         legend,
-        "2005-03-01",
-        "",
-        "",
+        file["entry"],
+        file["end"],
+        "",  # tiempo de servicio: computed from the file by the importer
     ]
     return ",".join(f'"{v}"' if "," in v else v for v in values)
+
+
+def _import_and_publish(
+    *,
+    ugel: OrgUnit,
+    ruc: str,
+    year: int,
+    month: int,
+    kind: str,
+    payment_date: date,
+    people: list[Servant],
+    officer: User | None,
+    additional: bool = False,
+) -> PayrollRun:
+    run = run_for_upload(
+        ugel=ugel,
+        year=year,
+        month=month,
+        kind=kind,
+        payment_date=payment_date,
+        additional=additional,
+        actor=officer,
+    )
+    rem = "\r\n".join(line for s in people for line in _lines(s.doc_number, month, year))
+    master = "\n".join([HEADER, *(_master_row(s, s.doc_number, month, year) for s in people)])
+    outcome = payroll_import(
+        run=run,
+        rem_name=f"0601{year}{month:02d}{ruc}.rem",
+        rem_bytes=rem.encode("cp1252"),
+        master_bytes=master.encode(),
+        actor=officer,
+    )
+    if not outcome.ok:
+        raise RuntimeError("; ".join(outcome.errors))
+    return payroll_publish(run=run, actor=officer)
+
+
+def _in_service(servant: Servant, year: int, month: int) -> bool:
+    """Whether the file records service (or a pension) in that month: no payslip for a
+    month before the first appointment or after a contract ended."""
+    file = _from_file(servant)
+    first = date(year, month, 1)
+    if not file["entry"] or date.fromisoformat(file["entry"]) > first.replace(day=28):
+        return False
+    ended = file["end"] and date.fromisoformat(file["end"]) < first
+    return not ended or servant.status == Servant.Status.CESANTE
+
+
+def _published(ugel: OrgUnit, year: int, month: int, kind: str) -> bool:
+    return PayrollRun.objects.filter(
+        ugel=ugel, year=year, month=month, kind=kind, state=PayrollRun.State.PUBLISHED
+    ).exists()
 
 
 def seed_payroll_demo() -> int:
     """Idempotent: only months without a published run are loaded. Returns runs published."""
     ensure_contribution_rates()
-    ugel = OrgUnit.objects.get(code="150108")
     officer = User.objects.get(login_id="01-20000002")
     servants = {
         s.doc_number: s
@@ -151,39 +255,47 @@ def seed_payroll_demo() -> int:
             "school", "employing_unit", "pension_regime", "labor_regime"
         )
     }
+    ugels = {u.code: u for u in OrgUnit.objects.filter(code__in=["150108", *OTHER_UGELS])}
+    ugel = ugels["150108"]
     today = timezone.localdate()
     published = 0
     for back in range(MONTHS_BACK, -1, -1):
         year, month = _month_back(today, back)
         for kind in ("activos", "cesantes"):
-            if PayrollRun.objects.filter(
-                ugel=ugel, year=year, month=month, kind=kind, state=PayrollRun.State.PUBLISHED
-            ).exists():
+            if _published(ugel, year, month, kind):
                 continue
-            people = [d for d, spec in PEOPLE.items() if spec[0] == kind]
-            rem = "\r\n".join(line for d in people for line in _lines(d, month, year))
-            master = "\n".join(
-                [HEADER, *(_master_row(servants[d], d, month, year) for d in people)]
-            )
-            run = run_for_upload(
+            people = [
+                servants[d] for d, spec in PEOPLE.items() if spec[0] == kind and d not in UGEL_OF
+            ]
+            _import_and_publish(
                 ugel=ugel,
+                ruc=UGEL_07_RUC,
                 year=year,
                 month=month,
                 kind=kind,
                 payment_date=_payment_date(year, month, today, back),
-                additional=False,
-                actor=officer,
+                people=people,
+                officer=officer,
             )
-            outcome = payroll_import(
-                run=run,
-                rem_name=f"0601{year}{month:02d}{UGEL_07_RUC}.rem",
-                rem_bytes=rem.encode("cp1252"),
-                master_bytes=master.encode(),
-                actor=officer,
+            published += 1
+    # The other UGELs' demo teachers: their own UGEL's runs, loaded by the system (the
+    # demo has no payroll officer there), in the months their file records service.
+    for dni, code in UGEL_OF.items():
+        servant, kind = servants[dni], PEOPLE[dni][0]
+        for back in range(OTHER_MONTHS_BACK, -1, -1):
+            year, month = _month_back(today, back)
+            if _published(ugels[code], year, month, kind) or not _in_service(servant, year, month):
+                continue
+            _import_and_publish(
+                ugel=ugels[code],
+                ruc=OTHER_UGELS[code],
+                year=year,
+                month=month,
+                kind=kind,
+                payment_date=_payment_date(year, month, today, back),
+                people=[servant],
+                officer=None,
             )
-            if not outcome.ok:
-                raise RuntimeError("; ".join(outcome.errors))
-            payroll_publish(run=run, actor=officer)
             published += 1
     published += _seed_annulled_additional(ugel, officer, servants, today)
     return published
@@ -202,30 +314,19 @@ def _seed_annulled_additional(
         ugel=ugel, year=year, month=month, state=PayrollRun.State.ANNULLED
     ).exists():
         return 0
-    teacher = "10000001"
     published = 0
     for annul in (True, False):
-        run = run_for_upload(
+        run = _import_and_publish(
             ugel=ugel,
+            ruc=UGEL_07_RUC,
             year=year,
             month=month,
             kind="activos",
             payment_date=_payment_date(year, month, today, 2),
+            people=[servants["10000001"]],
+            officer=officer,
             additional=True,
-            actor=officer,
         )
-        outcome = payroll_import(
-            run=run,
-            rem_name=f"0601{year}{month:02d}{UGEL_07_RUC}.rem",
-            rem_bytes="\r\n".join(_lines(teacher, month, year)).encode("cp1252"),
-            master_bytes="\n".join(
-                [HEADER, _master_row(servants[teacher], teacher, month, year)]
-            ).encode(),
-            actor=officer,
-        )
-        if not outcome.ok:
-            raise RuntimeError("; ".join(outcome.errors))
-        payroll_publish(run=run, actor=officer)
         published += 1
         if annul:
             payroll_annul(run=run, actor=officer, reason=ANNUL_REASON)

@@ -12,6 +12,7 @@ Every failure, expected or not, ends the run «Con errores» with a Spanish mess
 
 from __future__ import annotations
 
+import calendar
 import hashlib
 import json
 import logging
@@ -27,7 +28,7 @@ from django.db import transaction
 from ayni.core.errors import StaleStateError, UserError
 from ayni.core.verification import new_code
 from ayni.org.models import PayrollConcept, PensionRegime
-from ayni.payroll.compute import PayslipBuilder, header_snapshot
+from ayni.payroll.compute import ESSALUD_PENSIONER, PayslipBuilder, header_snapshot
 from ayni.payroll.models import ContributionRate, PayrollRun, Payslip
 from ayni.payroll.rem import (
     MAX_ERRORS,
@@ -39,6 +40,7 @@ from ayni.payroll.rem import (
     parse_master,
     parse_rem,
 )
+from ayni.payroll.service_times import service_times
 from ayni.payroll.states import run_move, run_try_move
 from ayni.payroll.writer import payslip_row, write_payslips
 from ayni.personnel.models import Servant
@@ -176,8 +178,18 @@ def _import(
     concepts = load_concepts()
     master, master_errors = parse_master(master_bytes, load_pension_regimes())
     errors.extend(master_errors)
-    parsed = parse_rem(rem_bytes, concepts, master)
+    pensioners = run.kind == PayrollRun.Kind.CESANTES
+    parsed = parse_rem(rem_bytes, concepts, master, pensioners=pensioners)
     errors.extend(parsed.errors)
+    if pensioners and ESSALUD_PENSIONER not in rates_for(run.year, run.month):
+        errors.append(
+            LoadError(
+                "rem",
+                0,
+                f"no hay una tasa de EsSalud de pensionistas (0610) vigente en "
+                f"{run.month:02d}/{run.year}; pida a soporte que la registre",
+            )
+        )
     if not parsed.lines and not errors:
         errors.append(LoadError("rem", 0, "el archivo no tiene líneas"))
     if errors:
@@ -195,8 +207,18 @@ def _import(
     # Every payslip is built before the transaction, into a spool (memory, then disk):
     # progress is visible to the run page, and nothing runs on the connection while
     # COPY holds it.
+    # «Tiempo de servicio» left empty in the master: the one the file computes, at the
+    # end of the period (servants new to Ayni have no file yet and keep «—»).
+    period_end = date(run.year, run.month, calendar.monthrange(run.year, run.month)[1])
+    from_file = service_times(
+        (known[k][0] for k in parsed.lines if k in known and not master[k].service_time),
+        period_end,
+    )
+    service = {
+        k: from_file[known[k][0]] for k in parsed.lines if k in known and known[k][0] in from_file
+    }
     with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES, mode="w+", newline="\n") as spool:
-        gross, net = _build(run, parsed, master, concepts, ruc, label, spool, progress)
+        gross, net = _build(run, parsed, master, concepts, ruc, label, spool, progress, service)
         spool.seek(0)
         sha256 = hashlib.sha256(rem_bytes).hexdigest()
         with transaction.atomic():
@@ -277,9 +299,15 @@ def _build(
     label: str,
     spool: IO[str],
     progress: Progress | None,
+    service: dict[tuple[str, str], str],
 ) -> tuple[int, int]:
-    """Write each payslip's row to the spool, keyed by document; returns gross and net."""
-    builder = PayslipBuilder(concepts, rates_for(run.year, run.month))
+    """Write each payslip's row to the spool, keyed by document; returns gross and net.
+    `service`: the tiempo de servicio computed from the file, where the master has none."""
+    builder = PayslipBuilder(
+        concepts,
+        rates_for(run.year, run.month),
+        pensioners=run.kind == PayrollRun.Kind.CESANTES,
+    )
     ugel_name, kind_label = run.ugel.name, run.get_kind_display()
     gross = net = 0
     total = len(parsed.lines)
@@ -287,7 +315,12 @@ def _build(
         row = master[key]
         lines, totals = builder.build(row.pension_system, amounts)
         header = header_snapshot(
-            row, ugel_name=ugel_name, ruc=ruc, run_label=label, kind_label=kind_label
+            row,
+            ugel_name=ugel_name,
+            ruc=ruc,
+            run_label=label,
+            kind_label=kind_label,
+            service_time=service.get(key, ""),
         )
         text = payslip_row(json.dumps(header, ensure_ascii=False), lines, totals, new_code())
         spool.write(f"{key[0]}\t{key[1]}\t{text}\n")

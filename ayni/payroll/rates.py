@@ -1,4 +1,10 @@
-"""The default contribution rates (also seeded by migration 0002), re-creatable."""
+"""The default contribution rates (also seeded by migrations 0002 and 0005), re-creatable.
+
+- 0607 ONP, D.L. 19990: 13 % of the servant's income subject to ONP.
+- 0804 EsSalud, Ley 26790 art. 6: the employer's 9 % of the income subject to EsSalud.
+- 0610 EsSalud of a pensioner, Ley 26790 art. 6: 4 % of the pension, withheld from the
+  pensioner (in force since the law, 17/05/1997).
+"""
 
 from __future__ import annotations
 
@@ -11,6 +17,7 @@ from ayni.payroll.models import ContributionRate
 DEFAULT_RATES = [
     ("0607", Decimal("0.1300"), date(2000, 1, 1)),
     ("0804", Decimal("0.0900"), date(2000, 1, 1)),
+    ("0610", Decimal("0.0400"), date(1997, 5, 17)),
 ]
 
 

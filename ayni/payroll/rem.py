@@ -466,11 +466,16 @@ def _fields(line: str) -> list[str] | str:
 
 
 def parse_rem(
-    data: bytes, concepts: dict[str, Concept], master: dict[tuple[str, str], MasterRow]
+    data: bytes,
+    concepts: dict[str, Concept],
+    master: dict[tuple[str, str], MasterRow],
+    *,
+    pensioners: bool = False,
 ) -> RemResult:
     """Validate every line; group the amounts (in cents) by servant and concept.
 
     Grouping per servant also finds repeated concepts, without a set of every line.
+    `pensioners`: a «cesantes» run, whose payslips carry no AFP contribution.
     """
     result = RemResult()
     errors = result.errors
@@ -516,6 +521,11 @@ def parse_rem(
             problem = "la línea no tiene monto"
         elif row is None:
             problem = f"el servidor con documento {number} no está en el archivo maestro"
+        elif code in AFP_ONLY and pensioners:
+            problem = (
+                f"el concepto {code} es un aporte a una AFP y una planilla de cesantes y "
+                "pensionistas no lleva aportes a una AFP"
+            )
         elif code in AFP_ONLY and row.pension_system != "AFP":
             problem = (
                 f"el concepto {code} es solo para afiliados a una AFP y el servidor "
