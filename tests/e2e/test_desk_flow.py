@@ -29,6 +29,7 @@ NEWCOMER_EMAIL = "ana.ccori@ayni.example"
 NEW_PASSWORD = "Chaska-Wayta-2026!"
 TEACHER = "QUISPE HUAMÁN, ROSA ELENA"
 UGEL = "UGEL 07 SAN BORJA"
+UGEL_CHOICE = "UGEL 07 San Borja"  # as the chooser names it
 LABEL = r"Exp\. N\.° \d{6}-\d{4}"
 WORDS = ["cero", "uno", "dos", "tres", "cuatro", "cinco", "seis", "siete", "ocho", "nueve"]
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -70,8 +71,8 @@ def test_newcomer_asks_for_access_and_the_desk_creates_her_account(  # type: ign
     form.get_by_label("Nombres", exact=True).fill("Ana Lucía")
     form.get_by_label("Correo electrónico").fill(NEWCOMER_EMAIL)
     form.get_by_label("Teléfono celular").fill("987123456")
-    form.get_by_label("Región (DRE/GRE)").select_option(label="DRE LIMA METROPOLITANA")
-    form.get_by_label("UGEL", exact=True).select_option(label=UGEL)
+    form.get_by_label("Región (DRE/GRE)").select_option(label="DRE Lima Metropolitana")
+    form.get_by_label("UGEL", exact=True).select_option(label=UGEL_CHOICE)
     form.get_by_label("Usted es").select_option(label="Docente")
     form.get_by_label("Condición").select_option(label="Contratado")
     form.get_by_label(re.compile(r"^Un PDF con el FUT")).set_input_files(
@@ -211,7 +212,9 @@ def test_teacher_files_support_that_escalafon_sees_in_the_request(  # type: igno
     expect(teacher.get_by_role("heading", level=1)).to_have_text("Presentar un documento")
 
     form = teacher.locator("main form")
-    expect(form.get_by_label("UGEL").locator("option:checked")).to_have_text(UGEL)
+    expect(form.get_by_label("UGEL", exact=True).locator("option:checked")).to_have_text(
+        UGEL_CHOICE
+    )
     form.get_by_label("Tipo de trámite").select_option(
         label="Sustento de solicitud de modificación"
     )
