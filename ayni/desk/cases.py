@@ -144,6 +144,7 @@ def _post_work(case: Case) -> None:
         permission=permission,
         source_type="case",
         source_id=str(case.pk),
+        not_for=case.filer,
     )
 
 
@@ -445,6 +446,7 @@ def case_times(case: Case, now: Any = None) -> dict[str, Any]:
     pending = case.received_at > now
     submitted = f"{lima_dmy(case.submitted_at)} a las {lima_hm(case.submitted_at)}"
     received = f"{lima_dmy(case.received_at)} a las {lima_hm(case.received_at)}"
+    age_from = case.submitted_at if pending else case.received_at
     if not late:
         sentence = f"Presentado y recibido el {submitted}."
     elif pending:
@@ -464,7 +466,8 @@ def case_times(case: Case, now: Any = None) -> dict[str, Any]:
         "out_of_hours": late,
         "pending": pending,
         "sentence": sentence,
-        "age_from": case.submitted_at if pending else case.received_at,
+        # what a «hace …» may count from: a moment already past, or nothing
+        "age_from": age_from if age_from <= now else None,  # a «hace …» counts the past only
     }
 
 
