@@ -117,7 +117,7 @@ def test_hoja_de_vida_at_1947_lima(client_for, servant_of):
         verify = verify_page(client_for, resume.verification_code)
     text = text_of(response.content)
     assert "Emitido el 01/12/2026" in text
-    assert "tal como estaba el 01/12/2026" in text
+    assert "tal como estaba el 01/12/2026; el tiempo de servicios" in text
     assert "Emitida el 01/12/2026" in page
     assert 'filename="hoja-de-vida-2026-12-01.pdf"' in response["Content-Disposition"]
     assert issued_on_verify_page(verify) == "01/12/2026"
