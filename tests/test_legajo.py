@@ -530,8 +530,15 @@ def test_review_page_approves_through_the_form(client_for, teacher):
     client = client_for("escalafon")
     page = client.get(f"/escalafon/solicitudes/{cr.uuid}/").content.decode()
     assert "Diplomado en evaluación formativa" in page
+    confirm = client.post(
+        f"/escalafon/solicitudes/{cr.uuid}/", {"action": "approve", "note": "Conforme"}
+    ).content.decode()
+    assert "Confirme: aprobar y aplicar" in confirm
+    assert not Training.objects.filter(servant=teacher, name="Diplomado en evaluación formativa")
     response = client.post(
-        f"/escalafon/solicitudes/{cr.uuid}/", {"action": "approve", "note": "Conforme"}, follow=True
+        f"/escalafon/solicitudes/{cr.uuid}/",
+        {"action": "approve", "note": "Conforme", "confirmado": "1"},
+        follow=True,
     )
     assert "Solicitud atendida" in response.content.decode()
     assert Training.objects.filter(
@@ -540,6 +547,83 @@ def test_review_page_approves_through_the_form(client_for, teacher):
     seen = client_for("servant").get(f"/mis-solicitudes/{cr.uuid}/").content.decode()
     assert "Atendido" in seen
     assert "El cambio ya figura en su legajo." in seen
+
+
+def test_approve_and_apply_is_confirmed_with_the_change_before_and_after(
+    submit, client_for, teacher, django_capture_on_commit_callbacks
+):
+    """Issue 11: «Aprobar y aplicar» was one click; it now shows what will happen first."""
+    cr = submit(specialty="Gestión Educativa")
+    client = client_for("escalafon")
+    url = f"/escalafon/solicitudes/{cr.uuid}/"
+    asked = client.post(url, {"action": "approve", "note": "Conforme al diploma"})
+    page = asked.content.decode()
+    assert asked.status_code == 200
+    assert "Confirme: aprobar y aplicar" in page
+    assert "Se corregirá en el legajo de QUISPE HUAMÁN, ROSA ELENA" in page
+    assert '<th scope="col">Antes</th>' in page and '<th scope="col">Después</th>' in page
+    assert "Gestión de la Educación" in page and "<mark>Gestión Educativa</mark>" in page
+    assert "pasará a «Atendido»" in page  # the state's own label
+    assert "Se avisará al servidor" in page
+    assert 'name="confirmado" value="1"' in page and 'value="Conforme al diploma"' in page
+    assert "Volver sin aprobar" in page
+    cr.refresh_from_db()
+    assert cr.state == State.EN_SOLICITUD  # nothing happened yet
+    assert maestria(teacher).specialty == "Gestión de la Educación"
+    assert not Notification.objects.filter(link__contains=str(cr.uuid)).exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        done = client.post(
+            url, {"action": "approve", "note": "Conforme al diploma", "confirmado": "1"}
+        )
+    assert done.status_code == 302
+    cr.refresh_from_db()
+    assert cr.state == State.ATENDIDO and cr.resolution_note == "Conforme al diploma"
+    assert maestria(teacher).specialty == "Gestión Educativa"
+    assert Notification.objects.filter(link__contains=str(cr.uuid)).exists()
+
+
+def test_the_confirmation_refuses_at_once_what_approval_would_refuse(client_for, servant_of):
+    own = ChangeRequest.objects.get(servant=servant_of("escalafon"), state=State.EN_SOLICITUD)
+    client = client_for("escalafon")
+    response = client.post(f"/escalafon/solicitudes/{own.uuid}/", {"action": "approve"})
+    assert response.status_code == 404  # her own request lies outside her staff scope
+    assert "Confirme" not in response.content.decode()
+    confirmed = client.post(
+        f"/escalafon/solicitudes/{own.uuid}/", {"action": "approve", "confirmado": "1"}
+    )
+    assert confirmed.status_code == 404
+    own.refresh_from_db()
+    assert own.state == State.EN_SOLICITUD
+
+
+def test_a_confirmation_left_open_does_not_apply_a_request_that_moved_on(
+    submit, client_for, persona, teacher
+):
+    cr = submit(specialty="Gestión Educativa")
+    client = client_for("escalafon")
+    url = f"/escalafon/solicitudes/{cr.uuid}/"
+    assert "Confirme" in client.post(url, {"action": "approve"}).content.decode()
+    change_request_observe(officer=persona("dre_escalafon"), cr=cr, note="Falta el diploma")
+    response = client.post(url, {"action": "approve", "confirmado": "1"}, follow=True)
+    assert "«Observado»: no se puede atender" in response.content.decode()
+    cr.refresh_from_db()
+    assert cr.state == State.OBSERVADO
+    assert maestria(teacher).specialty == "Gestión de la Educación"
+    # and a confirmation opened after it moved on is refused before it is shown
+    again = client.post(url, {"action": "approve"}, follow=True).content.decode()
+    assert "Confirme: aprobar y aplicar" not in again and "no se puede atender" in again
+
+
+def test_a_confirmed_approval_sent_twice_applies_once(submit, client_for, teacher):
+    cr = submit(specialty="Gestión Educativa")
+    client = client_for("escalafon")
+    data = {"action": "approve", "confirmado": "1", "form_token": "t" * 32}
+    first = client.post(f"/escalafon/solicitudes/{cr.uuid}/", data)
+    second = client.post(f"/escalafon/solicitudes/{cr.uuid}/", data, follow=True)
+    assert first.status_code == 302
+    assert "Este formulario ya se había enviado" in second.content.decode()
+    assert cr.events.filter(to_state=State.ATENDIDO).count() == 1
 
 
 def test_another_servant_cannot_see_a_request(client_for, teacher):

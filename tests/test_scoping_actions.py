@@ -71,6 +71,7 @@ def _review(ref: Callable[[Any], ChangeRequest], action: str, to: str) -> Act:
         return f"/escalafon/solicitudes/{ctx.target.uuid}/", {
             "action": action,
             "note": "Revisado con la resolución.",
+            "confirmado": "1",  # «Aprobar y aplicar» is confirmed first: this is that POST
         }
 
     return Act(prepare, lambda ctx: ChangeRequest.objects.get(pk=ctx.target.pk).state == to)
@@ -215,7 +216,8 @@ def _run_publish() -> Act:
 
     def prepare(ctx: Any) -> tuple[str, dict[str, str]]:
         ctx.target = _draft_run(ctx)
-        return f"/planillas/{ctx.target.uuid}/publicar/", {}
+        # «Publicar planilla» is confirmed first: this is that POST
+        return f"/planillas/{ctx.target.uuid}/publicar/", {"confirmar": "1"}
 
     return Act(prepare, lambda ctx: PayrollRun.objects.get(pk=ctx.target.pk).state == "published")
 

@@ -224,6 +224,17 @@ def test_degree_correction_observed_corrected_and_approved(  # type: ignore[no-u
     expect(officer_history.nth(2)).to_contain_text(REPLY)
     officer.get_by_role("button", name="Aprobar y aplicar").click()
 
+    # «Aprobar y aplicar» asks first: the change before and after, and what will happen.
+    confirm = officer.locator("#confirm-approve")
+    expect(confirm.get_by_role("heading", level=2)).to_have_text("Confirme: aprobar y aplicar")
+    expect(confirm).to_contain_text("pasará a «Atendido»")
+    expect(confirm).to_contain_text("Se avisará al servidor")
+    confirmed = _diff_row(officer, "Especialidad o mención")
+    expect(confirmed.locator("td").nth(0)).to_have_text(OLD_SPECIALTY)
+    expect(confirmed.locator("td mark")).to_have_text(FINAL_SPECIALTY)
+    expect(officer.locator("#request-state")).to_have_text("En solicitud")
+    officer.get_by_role("button", name="Confirmar: aprobar y aplicar").click()
+
     expect(officer).to_have_url(url(f"/escalafon/solicitudes/{ref}/"))
     expect(officer.locator("main .messages")).to_contain_text("Solicitud atendida")
     expect(officer.locator("#request-state")).to_have_text("Atendido")

@@ -12,7 +12,13 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from ayni.accounts.permissions import REQUESTS_REVIEW, require_perm
+from ayni.accounts.permissions import (
+    REQUESTS_REVIEW,
+    SELF_ACTION_MESSAGE,
+    has_perm_on_servant,
+    is_own,
+    require_perm,
+)
 from ayni.core.errors import UserError
 from ayni.core.formtoken import one_time_form
 from ayni.personnel.change_requests import (
@@ -35,6 +41,9 @@ from ayni.personnel.services import servant_read_record
 
 State = ChangeRequest.State
 AGES = {"7": 7, "15": 15, "30": 30}
+#: «Aprobar y aplicar» changes the file: the first POST shows what will happen, only a
+#: POST carrying this field (the confirmation page's button) approves.
+CONFIRMED = "confirmado"
 
 
 @require_perm(REQUESTS_REVIEW)
@@ -74,10 +83,11 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @one_time_form
 def review_detail(request: HttpRequest, ref: UUID) -> HttpResponse:
     cr = get_request_for_reviewer(request.user, ref)
-    kind = KINDS[cr.kind]
     if request.method == "POST":
         action = request.POST.get("action")
         note = request.POST.get("note", "")[:500]
+        if action == "approve" and request.POST.get(CONFIRMED) != "1":
+            return _approve_confirmation(request, cr, note)
         try:
             if action == "approve":
                 change_request_approve(officer=request.user, cr=cr, note=note, request=request)
@@ -94,18 +104,48 @@ def review_detail(request: HttpRequest, ref: UUID) -> HttpResponse:
             messages.error(request, exc.message)
         return redirect("personnel:review_detail", ref=cr.uuid)
     servant_read_record(request, cr.servant, what="Solicitud de modificación")
+    return render(request, "personnel/review_detail.html", _context(cr))
+
+
+def _context(cr: ChangeRequest, **extra: object) -> dict[str, object]:
+    kind = KINDS[cr.kind]
     live = get_entry(cr.servant, kind, cr.entry_uuid) if cr.entry_uuid else None
+    return {
+        "cr": cr,
+        "kind": kind,
+        "section": SECTION_OF_KIND[cr.kind],
+        "servant": cr.servant,
+        "diff": request_diff(cr, live if cr.is_open else None),
+        "filed_diff": request_diff(cr),
+        "conflict": conflict_of(cr) if cr.is_open else "",
+        "events": cr.events.all(),
+        **extra,
+    }
+
+
+def _approve_confirmation(request: HttpRequest, cr: ChangeRequest, note: str) -> HttpResponse:
+    """The step before «Aprobar y aplicar»: the file's values before and after, and what
+    will happen. Nothing changes here; what the service would refuse is said at once."""
+    refusal = ""
+    if is_own(request.user, cr.servant.user_id):
+        refusal = SELF_ACTION_MESSAGE
+    elif not has_perm_on_servant(request.user, REQUESTS_REVIEW, cr.servant):
+        refusal = "No tiene permiso para atender esta solicitud."
+    elif cr.state != State.EN_SOLICITUD:
+        refusal = f"La solicitud está «{cr.get_state_display()}»: no se puede atender."
+    elif conflict := conflict_of(cr):
+        refusal = conflict
+    if refusal:
+        messages.error(request, refusal)
+        return redirect("personnel:review_detail", ref=cr.uuid)
     return render(
         request,
         "personnel/review_detail.html",
-        {
-            "cr": cr,
-            "kind": kind,
-            "section": SECTION_OF_KIND[cr.kind],
-            "servant": cr.servant,
-            "diff": request_diff(cr, live if cr.is_open else None),
-            "filed_diff": request_diff(cr),
-            "conflict": conflict_of(cr) if cr.is_open else "",
-            "events": cr.events.all(),
-        },
+        _context(
+            cr,
+            confirming=True,
+            note=note,
+            done_label=State.ATENDIDO.label,
+            confirmed_field=CONFIRMED,
+        ),
     )
