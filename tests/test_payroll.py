@@ -534,7 +534,7 @@ def test_upload_page_runs_the_import_in_the_background(
     assert "Borrador" in page and "Publicar planilla" in page
     run = PayrollRun.objects.get(ugel=ugel07, year=2030, month=1)
     assert run.payslip_count == 2
-    client.post(f"/planillas/{run.uuid}/publicar/")
+    client.post(f"/planillas/{run.uuid}/publicar/", {"confirmar": "1"})
     run.refresh_from_db()
     assert run.state == "published"
 

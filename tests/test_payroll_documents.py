@@ -28,7 +28,11 @@ import pytest
 from django.utils import timezone
 from pypdf import PdfReader
 
+from ayni.core.formtoken import FIELD as FORM_TOKEN
+from ayni.core.formtoken import new_token
+from ayni.core.models import AuditEvent
 from ayni.org.models import OrgUnit, PayrollConcept
+from ayni.payroll import samples
 from ayni.payroll.demo import HEADER
 from ayni.payroll.importer import payroll_import, rates_for
 from ayni.payroll.models import ContributionRate, PayrollRun, Payslip
@@ -264,6 +268,196 @@ def test_the_demo_is_idempotent(demo_data):
     before = PayrollRun.objects.count()
     assert seed_payroll_demo() == 0
     assert PayrollRun.objects.count() == before
+
+
+# --- «Publicar planilla» confirms ------------------------------------------------------
+
+TEACHER_ROW = (
+    "01,10000001,QUISPE,HUAMÁN,ROSA ELENA,1978-05-14,PROFESORA DE AULA,I.E. 7072,"
+    "0312603,DOCENTE,III,30,LEY 29944,21,598761RQHME0,2005-04-01,04-0001,,,2005-03-01,,"
+)
+AUX_ROW = (
+    "01,10000002,MAMANI,CONDORI,JUAN CARLOS,1985-09-02,AUXILIAR,I.E. 7072,0312603,"
+    "AUXILIAR,,30,LEY 30493,02,,,04-0002,,,2011-03-01,,"
+)
+DRAFT_REM = (
+    "01|10000001|2001|3612.60|3612.60|\r\n"
+    "01|10000001|0608||376.56|\r\n"
+    "01|10000002|2001|1950.00|1950.00|\r\n"
+)
+
+
+@pytest.fixture
+def draft(ugel07):
+    run, outcome = _import(
+        ugel07, "activos", DRAFT_REM, f"{HEADER}\n{TEACHER_ROW}\n{AUX_ROW}\n", month=4
+    )
+    assert outcome.ok, outcome.errors
+    return run
+
+
+def test_publish_shows_what_will_happen_and_publishes_nothing(draft, client_for):
+    officer = client_for("planillas")
+    detail = officer.get(f"/planillas/{draft.uuid}/").content.decode()
+    assert f'href="/planillas/{draft.uuid}/publicar/"' in detail  # a link, not a one-click form
+    response = officer.get(f"/planillas/{draft.uuid}/publicar/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    # 3,612.60 + 1,950.00 gross; 376.56 AFP + 253.50 ONP; EsSalud 9 % of both
+    for figure in (
+        'id="publish-servants">2<',
+        'id="publish-gross">S/ 5,562.60<',
+        'id="publish-deductions">S/ 630.06<',
+        'id="publish-net">S/ 4,932.54<',
+        'id="publish-employer">S/ 500.63<',
+        'id="publish-payment-date">20/04/2030<',
+    ):
+        assert figure in page, figure
+    assert "Una planilla publicada no cambia nunca más" in page
+    assert "2 servidores verán su boleta" in page
+    assert 'name="confirmar" value="1"' in page and 'name="form_token"' in page
+    draft.refresh_from_db()
+    assert draft.state == "draft"
+    assert not AuditEvent.objects.filter(action="payroll.run.published", object_id=str(draft.pk))
+
+
+def test_an_unconfirmed_post_publishes_nothing(draft, client_for):
+    """The one-click form of before (a POST without «confirmar») leads to the confirmation."""
+    response = client_for("planillas").post(f"/planillas/{draft.uuid}/publicar/")
+    assert response.status_code == 302
+    assert response["Location"] == f"/planillas/{draft.uuid}/publicar/"
+    draft.refresh_from_db()
+    assert draft.state == "draft" and not Payslip.objects.filter(run=draft, published=True)
+
+
+def test_the_confirmed_post_publishes_once(draft, client_for):
+    officer = client_for("planillas")
+    token = new_token()
+    for _ in range(2):  # a double click on «Sí, publicar planilla»
+        response = officer.post(
+            f"/planillas/{draft.uuid}/publicar/", {"confirmar": "1", FORM_TOKEN: token}
+        )
+        assert response.status_code == 302
+        assert response["Location"] == f"/planillas/{draft.uuid}/"
+    draft.refresh_from_db()
+    assert draft.state == "published"
+    assert (
+        AuditEvent.objects.filter(action="payroll.run.published", object_id=str(draft.pk)).count()
+        == 1
+    )
+    # a published run has nothing left to confirm
+    again = officer.get(f"/planillas/{draft.uuid}/publicar/", follow=True).content.decode()
+    assert "no hay nada que publicar" in again
+
+
+def test_only_the_units_payroll_officer_sees_the_confirmation(draft, client_for):
+    assert client_for("escalafon").get(f"/planillas/{draft.uuid}/publicar/").status_code == 403
+    assert client_for("servant").get(f"/planillas/{draft.uuid}/publicar/").status_code == 403
+
+
+# --- the payroll officer's guide ---------------------------------------------------------
+
+
+def test_the_upload_page_links_the_guide_and_the_guide_explains_the_files(client_for):
+    officer = client_for("planillas")
+    upload = officer.get("/planillas/cargar/").content.decode()
+    assert 'href="/planillas/guia/"' in upload
+    page = officer.get("/planillas/guia/").content.decode()
+    assert "<h1>Guía de planillas</h1>" in page
+    for text in (
+        "0601AAAAMM&lt;RUC&gt;.rem",
+        "Monto devengado",
+        "Monto pagado",
+        "<code>regimen_pensionario</code>",
+        "<code>tiempo_servicio</code>",
+        "Errores frecuentes y cómo corregirlos",
+        "0610 EsSalud de pensionistas",
+        "4 %, desde el 17/05/1997",
+        "13 %, desde el 01/01/2000",
+    ):
+        assert text in page, text
+    for name in (samples.REM_NAME, samples.MASTER_NAME, samples.MINIMAL_MASTER_NAME):
+        assert f'href="/planillas/guia/{name}"' in page
+
+
+def test_the_sample_files_download_under_their_names(client_for):
+    officer = client_for("planillas")
+    rem = officer.get(f"/planillas/guia/{samples.REM_NAME}")
+    assert rem.status_code == 200
+    assert rem["Content-Disposition"] == f'attachment; filename="{samples.REM_NAME}"'
+    assert rem.content.startswith(b"01|09990001|2001|3612.60|3612.60|\r\n")
+    master = officer.get(f"/planillas/guia/{samples.MASTER_NAME}")
+    assert master.content.decode().splitlines()[0].startswith("tipo_doc,num_doc,")
+    assert officer.get("/planillas/guia/otro.rem").status_code == 404
+
+
+@pytest.mark.parametrize("master", [samples.sample_master, samples.sample_minimal_master])
+def test_the_sample_files_import_cleanly(ugel07, master):
+    year, month = samples.SAMPLE_YEAR, samples.SAMPLE_MONTH
+    run = run_for_upload(
+        ugel=ugel07,
+        year=year,
+        month=month,
+        kind="activos",
+        payment_date=date(year, month, 20),
+        additional=PayrollRun.objects.filter(
+            ugel=ugel07, year=year, month=month, kind="activos", state="published"
+        ).exists(),
+        actor=None,
+    )
+    outcome = payroll_import(
+        run=run, rem_name=samples.REM_NAME, rem_bytes=samples.sample_rem(), master_bytes=master()
+    )
+    assert outcome.ok, outcome.errors
+    assert (outcome.payslips, outcome.lines) == (3, len(samples.REM_LINES))
+    slip = Payslip.objects.get(run=run, servant__doc_number="09990003")
+    assert slip.header["establecimiento"] == (
+        "SEDE DE LA UGEL, PISO 2" if master is samples.sample_master else ""
+    )
+
+
+def test_a_master_with_only_the_required_columns_loads(ugel07):
+    master = (
+        "regimen_pensionario;cargo;nombres;apellido_paterno;num_doc;tipo_doc\n"
+        "02;AUXILIAR;JUAN CARLOS;MAMANI;10000002;01\n"
+    )
+    run, outcome = _import(ugel07, "activos", "01|10000002|2001|1950.00|1950.00|\r\n", master)
+    assert outcome.ok, outcome.errors
+    header = Payslip.objects.get(run=run).header
+    assert (header["apellidos"], header["nombres"], header["cargo"]) == (
+        "MAMANI",
+        "JUAN CARLOS",
+        "AUXILIAR",
+    )
+    assert header["establecimiento"] == "" and header["fecha_ingreso"] == ""
+
+
+def test_a_master_missing_a_required_column_names_it(ugel07):
+    master = "tipo_doc,num_doc,nombres,cargo\n01,10000002,JUAN CARLOS,AUXILIAR\n"
+    _, outcome = _import(ugel07, "activos", "01|10000002|2001|1950.00|1950.00|\r\n", master)
+    assert outcome.errors == [
+        "maestro, línea 1: faltan columnas obligatorias en la cabecera: apellido_paterno, "
+        "regimen_pensionario"
+    ]
+
+
+def test_a_failed_upload_offers_volver_a_cargar_with_the_same_period(ugel07, client_for):
+    run, outcome = _import(
+        ugel07, "activos", "01|1|2001|1|1|\r\n", f"{HEADER}\n{AUX_ROW}\n", month=5
+    )
+    assert not outcome.ok
+    officer = client_for("planillas")
+    page = officer.get(f"/planillas/{run.uuid}/").content.decode()
+    match = re.search(
+        r'<a class="btn primary" id="run-reupload" href="([^"]+)">Volver a cargar</a>', page
+    )
+    assert match, page
+    form = officer.get(match.group(1).replace("&amp;", "&")).content.decode()
+    assert re.search(rf'<option value="{ugel07.pk}" selected>', form)
+    assert 'name="year" value="2030"' in form
+    assert re.search(r'<option value="5" selected>Mayo</option>', form)
+    assert 'value="2030-05-20"' in form
+    assert 'href="/planillas/guia/"' in page
 
 
 # --- manage.py from a checkout ---------------------------------------------------------

@@ -473,7 +473,9 @@ def test_a_repeated_upload_publish_or_annul_post_creates_nothing(ugel07, client_
 
     token = new_token()
     for _ in range(2):
-        response = officer.post(f"/planillas/{run.uuid}/publicar/", {FORM_TOKEN: token})
+        response = officer.post(
+            f"/planillas/{run.uuid}/publicar/", {"confirmar": "1", FORM_TOKEN: token}
+        )
         assert response.status_code == 302
     assert (
         AuditEvent.objects.filter(action="payroll.run.published", object_id=str(run.pk)).count()
@@ -501,7 +503,9 @@ def test_the_upload_and_publish_forms_carry_a_token(ugel07, client_for):
     run = stored_upload(ugel07)
     import_payroll_task.func(run.pk)
     page = officer.get(f"/planillas/{run.uuid}/").content.decode()
-    assert page.count('name="form_token"') == 1  # the publish form
+    assert page.count('name="form_token"') == 0  # «Publicar planilla» opens its confirmation
+    confirm = officer.get(f"/planillas/{run.uuid}/publicar/").content.decode()
+    assert confirm.count('name="form_token"') == 1  # the confirmed publish form
     assert Client().post("/planillas/cargar/").status_code in (302, 403)
 
 
@@ -567,7 +571,7 @@ def test_payroll_changes_carry_the_client_address(ugel07, client_for):
     officer.post("/planillas/cargar/", _upload_data(ugel07, new_token()), REMOTE_ADDR="203.0.113.7")
     run = PayrollRun.objects.get(ugel=ugel07, year=2030, month=1)
     import_payroll_task.func(run.pk)
-    officer.post(f"/planillas/{run.uuid}/publicar/", REMOTE_ADDR="203.0.113.8")
+    officer.post(f"/planillas/{run.uuid}/publicar/", {"confirmar": "1"}, REMOTE_ADDR="203.0.113.8")
     addresses = dict(
         AuditEvent.objects.filter(
             object_id=str(run.pk), action__in=["payroll.run_created", "payroll.run.published"]

@@ -179,7 +179,12 @@ def _import(
     master, master_errors = parse_master(master_bytes, load_pension_regimes())
     errors.extend(master_errors)
     pensioners = run.kind == PayrollRun.Kind.CESANTES
-    parsed = parse_rem(rem_bytes, concepts, master, pensioners=pensioners)
+    if master_errors and not master:
+        # an unreadable master (its header, its encoding): checking every .rem line
+        # against it would only add «no está en el archivo maestro» to each
+        parsed = RemResult()
+    else:
+        parsed = parse_rem(rem_bytes, concepts, master, pensioners=pensioners)
     errors.extend(parsed.errors)
     if pensioners and ESSALUD_PENSIONER not in rates_for(run.year, run.month):
         errors.append(

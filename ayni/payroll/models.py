@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -103,6 +105,20 @@ class PayrollRun(BaseModel):
     @property
     def is_additional(self) -> bool:
         return self.sequence > 1
+
+    @property
+    def reupload_query(self) -> str:
+        """The upload form's fields for another try at this run's period (no file)."""
+        return urlencode(
+            {
+                "ugel": self.ugel_id,
+                "year": self.year,
+                "month": self.month,
+                "kind": self.kind,
+                "payment_date": self.payment_date.isoformat(),
+                **({"additional": "on"} if self.is_additional else {}),
+            }
+        )
 
 
 class Payslip(models.Model):

@@ -357,9 +357,17 @@ def parse_master(
         if any(f.strip() for f in fields):
             header, header_line = [h.strip().lower() for h in fields], lineno
             break
-    missing = [c for c in MASTER_COLUMNS if c not in header]
+    # Only the required columns must be in the header (in any order); an optional
+    # column left out is empty for everyone.
+    missing = [c for c in MASTER_COLUMNS if c in REQUIRED_MASTER and c not in header]
     if missing:
-        return {}, [LoadError("maestro", header_line, "faltan columnas: " + ", ".join(missing))]
+        return {}, [
+            LoadError(
+                "maestro",
+                header_line,
+                "faltan columnas obligatorias en la cabecera: " + ", ".join(missing),
+            )
+        ]
     width = len(header)
     shared: dict[str, str] = {}  # one copy of each repeated value (cargo, escuela, régimen…)
     for lineno, fields in records:

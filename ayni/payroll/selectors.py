@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
 from ayni.accounts.permissions import PAYROLL_MANAGE, perm_paths
-from ayni.org.models import OrgUnit
+from ayni.org.models import OrgUnit, PayrollConcept, PensionRegime
 from ayni.org.selectors import under_any
-from ayni.payroll.models import PayrollRun, Payslip
+from ayni.payroll.models import ContributionRate, PayrollRun, Payslip
 from ayni.personnel.selectors import own_servant
 
 
@@ -87,3 +88,51 @@ def period_runs(run: PayrollRun) -> list[PayrollRun]:
         .exclude(pk=run.pk)
         .order_by("sequence", "created_at")
     )
+
+
+def run_totals(run: PayrollRun) -> dict[str, Any]:
+    """What publishing a run commits to: its payslips and their totals (one query)."""
+    totals = run.payslips.aggregate(
+        servants=Count("pk"),
+        gross=Sum("gross"),
+        deductions=Sum("deductions"),
+        net=Sum("net"),
+        employer=Sum("employer_contributions"),
+    )
+    zero = Decimal("0.00")
+    return {k: (v if v is not None else zero) for k, v in totals.items()}
+
+
+# --- the payroll officer's guide ----------------------------------------------------------
+
+GUIDE_CONCEPTS = ("2001", "2004", "2005", "2006", "2009", "0601", "0606", "0608", "0702", "0703")
+
+
+def guide_concepts() -> list[PayrollConcept]:
+    """A few concepts of Tabla 22 that every UGEL's .rem carries, as examples."""
+    return list(PayrollConcept.objects.filter(code__in=GUIDE_CONCEPTS).order_by("code"))
+
+
+def guide_regimes() -> list[PensionRegime]:
+    return list(PensionRegime.objects.filter(active=True).order_by("code"))
+
+
+def guide_rates() -> list[dict[str, Any]]:
+    """The rates in force today, one per computed concept («4 %», since when)."""
+    today = timezone.localdate()
+    current: dict[str, ContributionRate] = {}
+    for rate in (
+        ContributionRate.objects.filter(valid_from__lte=today)
+        .select_related("concept")
+        .order_by("concept__code", "-valid_from")
+    ):
+        current.setdefault(rate.concept.code, rate)
+    return [
+        {
+            "code": code,
+            "name": rate.concept.name,
+            "percent": f"{(rate.rate * 100).normalize():f} %",
+            "valid_from": rate.valid_from,
+        }
+        for code, rate in current.items()
+    ]

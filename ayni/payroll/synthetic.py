@@ -16,7 +16,7 @@ from ayni.core.verification import new_code
 from ayni.org.models import OrgUnit
 from ayni.payroll.compute import CentTotals, PayslipBuilder
 from ayni.payroll.importer import load_concepts, rates_for
-from ayni.payroll.models import PayrollRun
+from ayni.payroll.models import PayrollRun, Payslip
 from ayni.payroll.rem import cents
 from ayni.payroll.writer import payslip_row, write_payslips
 from ayni.personnel.models import Servant
@@ -68,21 +68,35 @@ def generate_payslips(months: int, *, progress: Callable[[int, int], None] | Non
             if not servants:
                 continue
             with transaction.atomic():
-                run, _ = PayrollRun.objects.get_or_create(
-                    ugel=ugel,
-                    year=year,
-                    month=month,
-                    kind=PayrollRun.Kind.ACTIVOS,
-                    sequence=1,
-                    defaults={
-                        "payment_date": payment,
-                        "state": PayrollRun.State.PUBLISHED,
-                        "published_at": timezone.now(),
-                        "ruc": "20131370998",
-                    },
+                live = list(
+                    PayrollRun.objects.filter(
+                        ugel=ugel, year=year, month=month, kind=PayrollRun.Kind.ACTIVOS
+                    ).exclude(state=PayrollRun.State.SUPERSEDED)
                 )
-                if run.payslip_count:
+                run = next((r for r in live if not r.rem_name), None)  # the generator's own
+                if run is not None and run.payslip_count:
                     continue
+                if live:
+                    # a UGEL whose month was loaded from files (the demo's): its servants
+                    # keep those payslips; the others get theirs in the generator's run
+                    paid = set(
+                        Payslip.objects.filter(run__in=live).values_list("servant_id", flat=True)
+                    )
+                    servants = [s for s in servants if s[0] not in paid]
+                    if not servants:
+                        continue
+                if run is None:
+                    run = PayrollRun.objects.create(
+                        ugel=ugel,
+                        year=year,
+                        month=month,
+                        kind=PayrollRun.Kind.ACTIVOS,
+                        sequence=max((r.sequence for r in live), default=0) + 1,
+                        payment_date=payment,
+                        state=PayrollRun.State.PUBLISHED,
+                        published_at=timezone.now(),
+                        ruc="20131370998",
+                    )
                 rows = []
                 for pk, doc, paternal, maternal, names, position, system in servants:
                     lines_json, t = templates.get(system or "OTRO", templates["OTRO"])

@@ -2,12 +2,13 @@ from __future__ import annotations
 
 import uuid
 from collections import OrderedDict
+from collections.abc import Callable
 from uuid import UUID
 
 from django.contrib import messages
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -17,13 +18,19 @@ from ayni.core.audit import audit_log
 from ayni.core.errors import UserError
 from ayni.core.formtoken import one_time_form
 from ayni.core.responses import pdf_response
+from ayni.payroll import samples
 from ayni.payroll.forms import AnnulForm, UploadForm
+from ayni.payroll.models import PayrollRun
 from ayni.payroll.pdf import payslip_pdf
 from ayni.payroll.selectors import (
     get_payslip_for_user,
     get_run_for_user,
+    guide_concepts,
+    guide_rates,
+    guide_regimes,
     period_runs,
     run_sample,
+    run_totals,
     runs_in_scope,
     stored_pdf_count,
     ugels_for_upload,
@@ -81,6 +88,47 @@ def payslip_download(request: HttpRequest, ref: UUID) -> HttpResponse:
 
 # --- the payroll officer -------------------------------------------------------------
 
+UPLOAD_FIELDS = ("ugel", "year", "month", "kind", "payment_date", "additional")
+
+
+def upload_initial(query: QueryDict) -> dict[str, str]:
+    return {name: str(query.get(name)) for name in UPLOAD_FIELDS if query.get(name)}
+
+
+@require_GET
+def guide(request: HttpRequest) -> HttpResponse:
+    """The payroll officer's guide: the two files, each field, the rules, common errors."""
+    return render(
+        request,
+        "payroll/guide.html",
+        {
+            "concepts": guide_concepts(),
+            "regimes": guide_regimes(),
+            "rates": guide_rates(),
+            "rem_name": samples.REM_NAME,
+            "master_name": samples.MASTER_NAME,
+            "minimal_master_name": samples.MINIMAL_MASTER_NAME,
+        },
+    )
+
+
+SAMPLES: dict[str, tuple[Callable[[], bytes], str]] = {
+    samples.REM_NAME: (samples.sample_rem, "text/plain; charset=windows-1252"),
+    samples.MASTER_NAME: (samples.sample_master, "text/csv; charset=utf-8"),
+    samples.MINIMAL_MASTER_NAME: (samples.sample_minimal_master, "text/csv; charset=utf-8"),
+}
+
+
+@require_GET
+def guide_sample(request: HttpRequest, name: str) -> HttpResponse:
+    """A sample file of the guide, downloaded under the name the upload expects."""
+    if name not in SAMPLES:
+        raise Http404
+    make, content_type = SAMPLES[name]
+    response = HttpResponse(make(), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
 
 @require_perm(PAYROLL_MANAGE)
 @require_GET
@@ -94,7 +142,11 @@ def run_list(request: HttpRequest) -> HttpResponse:
 @one_time_form
 def run_upload(request: HttpRequest) -> HttpResponse:
     form = UploadForm(
-        request.POST or None, request.FILES or None, ugels=ugels_for_upload(request.user)
+        request.POST or None,
+        request.FILES or None,
+        ugels=ugels_for_upload(request.user),
+        # «Volver a cargar» from a failed upload: the same period, the files again
+        initial=upload_initial(request.GET) if request.method == "GET" else None,
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -189,11 +241,30 @@ def run_payslip_pdf(request: HttpRequest, ref: UUID, payslip_ref: UUID) -> HttpR
     return pdf_response(payslip_pdf(payslip), payslip.filename)
 
 
+CONFIRM = "confirmar"
+
+
 @require_perm(PAYROLL_MANAGE)
-@require_POST
+@require_http_methods(["GET", "POST"])
 @one_time_form
 def run_publish(request: HttpRequest, ref: UUID) -> HttpResponse:
+    """«Publicar planilla» is irreversible: GET shows what will happen (servants, totals,
+    payment date); only the POST of that confirmation (`confirmar=1`) publishes."""
     run = get_run_for_user(request.user, ref)
+    if run.state != PayrollRun.State.DRAFT:
+        messages.info(
+            request,
+            f"La planilla está «{run.get_state_display()}»: no hay nada que publicar.",
+        )
+        return redirect("payroll:run_detail", ref=run.uuid)
+    if request.method == "GET" or request.POST.get(CONFIRM) != "1":
+        if request.method == "POST":
+            return redirect("payroll:run_publish", ref=run.uuid)
+        return render(
+            request,
+            "payroll/run_publish.html",
+            {"run": run, "totals": run_totals(run)},
+        )
     try:
         payroll_publish(run=run, actor=request.user, request=request)
     except UserError as exc:
