@@ -103,6 +103,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "ayni.core.errors.UserErrorMiddleware",
+    "ayni.core.errors.DemoNotFoundMiddleware",
     "ayni.accounts.middleware.IdleTimeoutMiddleware",
     "ayni.accounts.middleware.PrivacyNoticeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

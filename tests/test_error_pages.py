@@ -53,3 +53,14 @@ def test_a_server_error_page_is_spanish_and_needs_no_request_context():
     assert response.status_code == 500
     body = _page(response.content.decode())
     assert "Algo falló de nuestro lado" in body
+
+
+def test_make_runs_debug_mode_still_shows_the_spanish_404(client_for, settings):
+    """`make run` serves with DEBUG and demo mode on: no English technical page, no URL list."""
+    settings.DEBUG = True
+    settings.DEMO_MODE = True
+    response = client_for("servant").get("/no-existe/")
+    assert response.status_code == 404
+    body = response.content.decode()
+    assert "No encontramos esta página" in body
+    assert "Using the URLconf" not in body and "mi-legajo/" not in body.split("<main")[1]

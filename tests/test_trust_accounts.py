@@ -505,6 +505,21 @@ def test_recovery_needs_a_second_officer(
     assert to_old and "rosa@recuperado.pe" not in to_old[-1].body
     assert owner_session.get("/cuenta/mis-datos/").status_code == 302  # sessions ended
     assert AuditEvent.objects.filter(action="desk.recovery.aprobada").exists()
+    assert not owner.has_usable_password()  # the way back in is the link, not the old password
+
+
+def test_a_recovery_is_not_in_the_work_list_of_the_officer_who_recorded_it(
+    persona, client_for, second_desk_officer
+):
+    from ayni.portal.selectors import work_queue_for
+
+    recorded_by = persona("mesa_partes")
+    pending = AccountRecovery.objects.get(user=persona("cesante"))  # the demo's
+    assert pending.checked_by == recorded_by
+    link = f"/mesa/recuperar-acceso/{pending.uuid}/"
+    assert link not in [item.link for item in work_queue_for(recorded_by)]
+    assert link in [item.link for item in work_queue_for(second_desk_officer)]
+    assert link in [item.link for item in work_queue_for(persona("mesa_partes_2"))]
 
 
 def test_nobody_recovers_their_own_account(persona, client_for, ugel07):

@@ -56,3 +56,13 @@ def test_a_staff_file_read_shows_who_and_what_in_spanish(client_for, servant_of)
     client_for("escalafon").get(f"/servidores/{teacher.uuid}/")
     seen = client_for("servant").get("/mi-legajo/quien-vio/").content.decode()
     assert "Consultó el legajo: Legajo completo" in seen
+
+
+def test_the_audit_filter_names_each_action_once():
+    from collections import Counter
+
+    from ayni.core.audit_actions import choices
+
+    sentences = Counter(sentence for _, sentence in choices())
+    assert [s for s, n in sentences.items() if n > 1] == []
+    assert "desk.access_accepted" not in dict(choices())  # no longer written

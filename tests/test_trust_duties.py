@@ -120,7 +120,7 @@ def test_officer_cannot_approve_her_own_request_the_dre_office_does(
     dre_officer = client_for("dre_escalafon")
     assert url in dre_officer.get("/").content.decode()
     dre_inbox = dre_officer.get("/escalafon/solicitudes/").content.decode()
-    assert url in dre_inbox and "Solicitud de un especialista de escalafón" in dre_inbox
+    assert url in dre_inbox and "Solicitud propia de un especialista de escalafón" in dre_inbox
     response = dre_officer.post(url, {"action": "approve", "note": "Constancia conforme"})
     assert response.status_code == 302
     own_request.refresh_from_db()
@@ -578,3 +578,13 @@ def test_desk_case_views_and_downloads_show_in_who_viewed(client_for, persona, s
         assert event.actor == persona("mesa_partes") and event.client_ip
     page = client.get("/mi-legajo/quien-vio/").content.decode()
     assert "Consultó un expediente" in page and "Descargó un archivo de un expediente" in page
+
+
+def test_an_officers_own_request_is_never_in_her_work_list(persona):
+    from ayni.portal.selectors import work_queue_for
+
+    officer = persona("escalafon")
+    own = ChangeRequest.objects.get(servant__user=officer, state="en_solicitud")
+    link = f"/escalafon/solicitudes/{own.uuid}/"
+    assert link not in [item.link for item in work_queue_for(officer)]
+    assert link in [item.link for item in work_queue_for(persona("dre_escalafon"))]

@@ -17,6 +17,7 @@ class AuditAction:
     sentence: str
     is_read: bool = False  # a staff read of someone's data (shown in «¿Quién vio mi legajo?»)
     is_security: bool = False  # sign-in, roles, e-mail: shown to MINEDU's administrators
+    is_legacy: bool = False  # no longer written; kept so older events still read well
 
 
 _REGISTRY: dict[str, AuditAction] = {}
@@ -30,8 +31,12 @@ def register(*actions: AuditAction) -> None:
         _REGISTRY[action.code] = action
 
 
-def action(code: str, sentence: str, *, read: bool = False, security: bool = False) -> AuditAction:
-    return AuditAction(code=code, sentence=sentence, is_read=read, is_security=security)
+def action(
+    code: str, sentence: str, *, read: bool = False, security: bool = False, legacy: bool = False
+) -> AuditAction:
+    return AuditAction(
+        code=code, sentence=sentence, is_read=read, is_security=security, is_legacy=legacy
+    )
 
 
 def get_action(code: str) -> AuditAction | None:
@@ -56,5 +61,8 @@ def codes(*, read: bool | None = None, security: bool | None = None) -> list[str
 
 
 def choices() -> list[tuple[str, str]]:
-    """For filters: (code, sentence) sorted by sentence."""
-    return sorted(((a.code, a.sentence) for a in _REGISTRY.values()), key=lambda c: c[1])
+    """For filters: (code, sentence) of the actions written today, sorted by sentence."""
+    return sorted(
+        ((a.code, a.sentence) for a in _REGISTRY.values() if not a.is_legacy),
+        key=lambda c: c[1],
+    )

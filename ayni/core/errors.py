@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -59,3 +60,23 @@ def user_error_response(request: HttpRequest, error: UserError) -> HttpResponse:
     )
     response["Cache-Control"] = "no-store"
     return response
+
+
+class DemoNotFoundMiddleware:
+    """`make run` serves with DEBUG on, where Django answers a wrong address with its
+    technical page (in English, listing every URL). In demo mode, show the Spanish page
+    that production shows instead; with DEBUG off it does nothing."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            response.status_code == 404
+            and settings.DEBUG
+            and settings.DEMO_MODE
+            and response.get("Content-Type", "").startswith("text/html")
+        ):
+            return render(request, "404.html", status=404)
+        return response

@@ -174,6 +174,10 @@ class WorkItem(BaseModel):
     source_type = models.CharField(max_length=64, blank=True)
     source_id = models.CharField(max_length=64, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # The person the item concerns (or who must not decide it): never listed to them.
+    not_for = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["created_at", "id"]

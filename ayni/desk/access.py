@@ -314,7 +314,10 @@ def _reject(
     _mail(
         ar.email,
         f"Ayni: su solicitud {case.label} fue rechazada",
-        "Su solicitud de acceso fue rechazada. Revise el motivo en la página de seguimiento.",
+        "Su solicitud de acceso fue rechazada. Revise el motivo en la página de seguimiento, "
+        f"con el número {case.label} y su número de documento:\n"
+        f"{settings.SITE_URL}{reverse('desk:access_follow')}\n\n"
+        "Este es un mensaje automático de Ayni; no lo responda.",
     )
     return ar
 

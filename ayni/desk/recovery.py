@@ -110,6 +110,7 @@ def recovery_record(
         permission=DESK_MANAGE,
         source_type="account_recovery",
         source_id=str(recovery.pk),
+        not_for=officer,  # the second officer approves
     )
     audit_log(
         action="desk.recovery_recorded",
@@ -176,7 +177,11 @@ def recovery_approve(
         action="auth.email_changed_by_recovery",
     )
     throttle.clear_group(account_group(user.login_id))
-    link = set_password_link(user)  # after the e-mail change: the token covers it
+    # The way back in is the link to the verified address: the old password (perhaps
+    # known to whoever took the old mailbox) stops working.
+    user.set_unusable_password()
+    user.save(update_fields=["password"])
+    link = set_password_link(user)  # after the e-mail and password change: the token covers it
     mail_after_commit(
         recovery.new_email,
         "Ayni: recupere el acceso a su cuenta",

@@ -274,6 +274,20 @@ def inbox(request: HttpRequest) -> HttpResponse:
     )
 
 
+CASE_DONE_MESSAGES = {
+    "route": "Trámite derivado: el área lo verá en su bandeja y se avisó a quien lo presentó.",
+    Case.State.DONE: "Trámite atendido; se avisó a quien lo presentó.",
+    Case.State.OBSERVED: "Trámite observado: quien lo presentó tiene dos días hábiles para "
+    "completarlo.",
+    Case.State.ARCHIVED: "Trámite archivado; se avisó a quien lo presentó.",
+    "accept": "Solicitud aceptada: se creó la cuenta y se envió al solicitante el enlace para "
+    "crear su contraseña.",
+    "reject": "Solicitud rechazada; se avisó al solicitante con el motivo.",
+    "close_existing": "Solicitud cerrada: el documento ya tiene cuenta y no se creó ni cambió "
+    "ninguna. Se avisó al solicitante.",
+}
+
+
 @require_http_methods(["GET", "POST"])
 @one_time_form
 def case_detail(request: HttpRequest, ref: UUID) -> HttpResponse:
@@ -314,7 +328,7 @@ def case_detail(request: HttpRequest, ref: UUID) -> HttpResponse:
         except UserError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, "Listo.")
+            messages.success(request, CASE_DONE_MESSAGES.get(action, "Trámite actualizado."))
         return redirect("desk:case_detail", ref=case.uuid)
     case_read_record(request, case)
     ar: AccessRequest | None = getattr(case, "access_request", None)

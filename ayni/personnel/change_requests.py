@@ -126,6 +126,7 @@ def _post_work(cr: ChangeRequest) -> None:
         permission=REQUESTS_REVIEW,
         source_type=SOURCE,
         source_id=str(cr.pk),
+        not_for=cr.servant.user,
     )
 
 

@@ -31,7 +31,9 @@ def grants_of(user: Any) -> QuerySet[RoleGrant]:
 
 def work_queue_for(user: Any) -> QuerySet[WorkItem]:
     scopes = {perm: perm_paths(user, perm) for perm in sorted(ALL_PERMISSIONS)}
-    return open_items_for_scopes({p: paths for p, paths in scopes.items() if paths})
+    return open_items_for_scopes(
+        {p: paths for p, paths in scopes.items() if paths}, user_id=user.pk
+    )
 
 
 def figures_for(user: Any) -> list[UnitFigures]:

@@ -348,6 +348,7 @@ def informe_request(
         permission=REPORTS_ISSUE,
         source_type="informe_request",
         source_id=str(req.pk),
+        not_for=servant.user,
     )
     audit_log(
         action="reports.informe_requested",
