@@ -42,6 +42,9 @@ REM_LINES = {
 # Gross: 3,762.60 + 2,050.00. Net: 3,762.60 − 464.28 and 2,050.00 − (266.50 ONP + 19.50).
 TOTAL_GROSS = "5,812.60"
 TOTAL_NET = "5,062.32"
+TOTAL_DEDUCTIONS = "750.28"
+# EsSalud, the employer's 9 %: 338.63 + 184.50
+TOTAL_EMPLOYER = "523.13"
 TEACHER_NET = "3,298.32"
 
 
@@ -181,12 +184,29 @@ def test_officer_publishes_a_month_and_the_teacher_downloads_and_verifies_her_pa
     expect(sample).to_have_count(2)
     expect(sample.filter(has_text="QUISPE HUAMÁN").locator("td").last).to_contain_text(TEACHER_NET)
 
-    status.get_by_role("button", name="Publicar planilla").click()
+    # «Publicar planilla» is irreversible: it first says what will happen.
+    status.get_by_role("link", name="Publicar planilla").click()
+    expect(page).to_have_url(url(f"{run_path}publicar/"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("¿Publicar esta planilla?")
+    summary = page.locator("#publish-summary")
+    expect(summary.locator("#publish-servants")).to_have_text("2")
+    expect(summary.locator("#publish-gross")).to_have_text(f"S/ {TOTAL_GROSS}")
+    expect(summary.locator("#publish-deductions")).to_have_text(f"S/ {TOTAL_DEDUCTIONS}")
+    expect(summary.locator("#publish-net")).to_have_text(f"S/ {TOTAL_NET}")
+    expect(summary.locator("#publish-employer")).to_have_text(f"S/ {TOTAL_EMPLOYER}")
+    expect(summary.locator("#publish-payment-date")).to_have_text(f"20/{month:02d}/{year}")
+    expect(page.locator("#publish-effects")).to_contain_text(
+        "Una planilla publicada no cambia nunca más"
+    )
+    run.refresh_from_db()
+    assert run.state == PayrollRun.State.DRAFT  # nothing happened yet
+    page.get_by_role("button", name="Sí, publicar planilla").click()
+    expect(page).to_have_url(url(run_path))
     expect(page.locator("main .messages")).to_contain_text(
         f"Planilla publicada: las boletas se verán desde el 20/{month:02d}/{year}."
     )
     expect(status.locator("#run-state")).to_have_text("Publicada")
-    expect(status.get_by_role("button", name="Publicar planilla")).to_have_count(0)
+    expect(status.get_by_role("link", name="Publicar planilla")).to_have_count(0)
     run.refresh_from_db()
     assert run.state == PayrollRun.State.PUBLISHED
     assert run.total_gross == Decimal(TOTAL_GROSS.replace(",", ""))
@@ -302,10 +322,26 @@ def test_a_rem_with_errors_lists_them_by_line_and_loads_nothing(page: Page, logi
             re.compile(r"^rem, línea 11: se esperaban 5 campos .* y hay 4"),
         ]
     )
-    expect(status.get_by_role("button", name="Publicar planilla")).to_have_count(0)
+    expect(status.get_by_role("link", name="Publicar planilla")).to_have_count(0)
 
     run = PayrollRun.objects.get(ugel__code="150108", year=year, month=month, kind="activos")
     assert run.state == PayrollRun.State.FAILED
     assert run.payslip_count == 0
     assert not Payslip.objects.filter(year=year, month=month).exists()
     assert Servant.objects.count() == servants
+
+    # «Volver a cargar»: the same UGEL, period, kind and payment date; only the files again.
+    status.get_by_role("link", name="Volver a cargar").click()
+    expect(page).to_have_url(re.compile(r"/planillas/cargar/\?"))
+    form = page.locator("main form")
+    expect(form.get_by_label("Año")).to_have_value(str(year))
+    expect(form.get_by_label("Mes")).to_have_value(str(month))
+    expect(form.get_by_label("Fecha de pago")).to_have_value(date(year, month, 20).isoformat())
+
+    # The guide the upload page cites, with its sample files.
+    page.get_by_role("link", name="guía de planillas").click()
+    expect(page).to_have_url(url("/planillas/guia/"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Guía de planillas")
+    with page.expect_download() as info:
+        page.locator("#guide-samples").get_by_role("link").first.click()
+    assert info.value.suggested_filename.endswith(".rem")
