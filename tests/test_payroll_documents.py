@@ -176,6 +176,7 @@ def test_the_demo_pensioner_payslip_and_pdf_show_the_withholding(servant_of, cli
     assert "ESSALUD - SEGURO REGULAR - PENSIONISTA" in page
     assert "S/ 126.00" in page and "S/ 3,009.00" in page
     assert "Aportes del empleador" not in page
+    assert "(según su legajo)" in page  # tiempo de servicio computed from the file
     text = pdf_text(payslip_pdf(slip))
     assert "0610" in text and "126.00" in text
     assert "S/ 3,009.00" in text
@@ -256,6 +257,7 @@ def test_the_cusco_and_canete_teachers_have_their_ugels_runs(
         assert all((p.year, p.month) >= (2026, 3) for p in slips)
         assert newest.header["fecha_ingreso"] == "2026-03-01"
         assert newest.header["fecha_termino"] == "2026-12-31"
+        assert newest.header["fecha_afiliacion"] == "2026-03-01"  # never before her service
         assert {x["code"] for x in newest.lines} >= {"0608", "0606", "0804"}
     else:
         assert newest.header["fecha_ingreso"] == "1999-04-01"

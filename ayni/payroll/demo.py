@@ -152,11 +152,13 @@ def _from_file(servant: Servant) -> dict[str, str]:
     )
     cuspp, affiliated = pension or ("", None)
     afp = servant.pension_regime is not None and servant.pension_regime.system == "AFP"
+    entry = min(s for s, _ in entries).isoformat() if entries else ""
     return {
-        "entry": min(s for s, _ in entries).isoformat() if entries else "",
+        "entry": entry,
         "end": end.isoformat() if end else "",
         "cuspp": (cuspp or CUSPP.get(servant.doc_number, "")) if afp else "",
-        "affiliated": (affiliated.isoformat() if affiliated else "2005-04-01") if afp else "",
+        # a file without its affiliation: the AFP from the first day of service
+        "affiliated": (affiliated.isoformat() if affiliated else entry) if afp else "",
     }
 
 
