@@ -1,0 +1,105 @@
+"""In-app help (issue 11): one «Ayuda» page per service, reachable from the service's
+page, each explaining every state of its model with the model's own label."""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+
+import pytest
+
+from ayni.core.verification import Verdict
+from ayni.desk.models import AccessRequest, AccountRecovery, Case
+from ayni.payroll.models import PayrollRun
+from ayni.personnel.models import ChangeRequest
+from ayni.portal.help import PAGES
+from ayni.reports.models import ServiceReport, ServiceReportRequest
+
+pytestmark = pytest.mark.django_db
+
+#: which models' states each page must explain (the page's own declaration is checked too)
+EXPECTED = {
+    "mi-legajo": [],
+    "solicitudes": [ChangeRequest.State],
+    "mi-boleta": [PayrollRun.State],
+    "reportes": [ServiceReportRequest.State, ServiceReport.State],
+    "mesa-de-partes": [Case.State, AccessRequest.State],
+    "verificar": [],
+    "revision": [ChangeRequest.State],
+    "planillas": [PayrollRun.State],
+    "mesa": [Case.State, AccessRequest.State, AccountRecovery.State],
+}
+
+#: the service page (as its persona) that links to its help
+SERVICE_PAGES = {
+    "mi-legajo": ("servant", "/mi-legajo/"),
+    "solicitudes": ("servant", "/mis-solicitudes/"),
+    "mi-boleta": ("servant", "/mi-boleta/"),
+    "reportes": ("cesante", "/mi-legajo/reporte/informes/"),
+    "mesa-de-partes": ("servant", "/mesa-de-partes/"),
+    "verificar": ("anonymous", "/verificar/"),
+    "revision": ("escalafon", "/escalafon/solicitudes/"),
+    "planillas": ("planillas", "/planillas/"),
+    "mesa": ("mesa_partes", "/mesa/"),
+}
+
+
+def _states_section(html: str) -> str:
+    return " ".join(re.findall(r'<dl class="states">(.*?)</dl>', html, re.S))
+
+
+def test_every_service_has_a_help_page():
+    assert set(PAGES) == set(EXPECTED) == set(SERVICE_PAGES)
+
+
+@pytest.mark.parametrize("slug", list(EXPECTED))
+def test_each_help_page_explains_every_state_of_its_model(slug, client_for):
+    response = client_for("anonymous").get(f"/ayuda/{slug}/")  # no personal data: public
+    assert response.status_code == 200
+    html = unescape(response.content.decode())
+    states = _states_section(html)
+    for choices in EXPECTED[slug]:
+        for value, label in choices.choices:
+            row = re.search(
+                rf'<dt><span class="state">{re.escape(str(label))}</span></dt><dd>([^<]*)</dd>',
+                states,
+            )
+            assert row, f"{slug}: state «{label}» ({value}) is not explained"
+            assert len(row[1].strip()) > 20, f"{slug}: «{label}» has no explanation"
+    for table in PAGES[slug].states:
+        for label, meaning in table.rows():
+            assert str(label) in states and str(meaning), f"{slug}: «{label}»"
+    assert "Para qué sirve" in html and "Pasos" in html and "<ol>" in html
+
+
+def test_the_verification_help_names_every_verdict(client_for):
+    html = unescape(client_for("anonymous").get("/ayuda/verificar/").content.decode())
+    states = _states_section(html)
+    assert states.count('<span class="state">') == len(Verdict)
+    for phrase in ("Documento válido", "no es el documento emitido", "Documento anulado"):
+        assert phrase in states
+
+
+@pytest.mark.parametrize("slug", list(SERVICE_PAGES))
+def test_each_service_page_links_to_its_help(slug, client_for):
+    who, path = SERVICE_PAGES[slug]
+    html = client_for(who).get(path).content.decode()
+    assert re.search(rf'<a [^>]*href="/ayuda/{slug}/"[^>]*>[^<]*Ayuda', html), (
+        f"{path} has no «Ayuda» link to /ayuda/{slug}/"
+    )
+
+
+def test_the_help_index_lists_every_page_and_the_payroll_guide(client_for):
+    html = client_for("servant").get("/ayuda/").content.decode()
+    for slug in PAGES:
+        assert f'href="/ayuda/{slug}/"' in html
+    assert 'href="/planillas/guia/"' in html
+    assert client_for("anonymous").get("/ayuda/no-existe/").status_code == 404
+
+
+def test_favicon_is_linked_and_served(client_for):
+    html = client_for("anonymous").get("/cuenta/ingresar/").content.decode()
+    assert re.search(r'<link rel="icon" href="/static/ayni/favicon[^"]*\.svg"', html)
+    response = client_for("anonymous").get("/favicon.ico")
+    assert response.status_code == 302
+    assert re.match(r"/static/ayni/favicon[^/]*\.ico$", response["Location"])
