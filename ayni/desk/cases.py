@@ -18,6 +18,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.timesince import timesince
 
 from ayni.accounts.permissions import (
     AUDIT_VIEW,
@@ -446,7 +447,7 @@ def case_times(case: Case, now: Any = None) -> dict[str, Any]:
     pending = case.received_at > now
     submitted = f"{lima_dmy(case.submitted_at)} a las {lima_hm(case.submitted_at)}"
     received = f"{lima_dmy(case.received_at)} a las {lima_hm(case.received_at)}"
-    age_from = case.submitted_at if pending else case.received_at
+    ago = _ago(case.submitted_at if pending else case.received_at, now)
     if not late:
         sentence = f"Presentado y recibido el {submitted}."
     elif pending:
@@ -466,9 +467,28 @@ def case_times(case: Case, now: Any = None) -> dict[str, Any]:
         "out_of_hours": late,
         "pending": pending,
         "sentence": sentence,
-        # what a «hace …» may count from: a moment already past, or nothing
-        "age_from": age_from if age_from <= now else None,  # a «hace …» counts the past only
+        "ago": ago,
+        "inbox_note": _inbox_note(late, pending, ago),
     }
+
+
+def _inbox_note(late: bool, pending: bool, ago: str) -> str:
+    if pending:
+        when = f"presentado {ago}, " if ago else "presentado "
+        return f"{when}fuera del horario de atención; aún no se recibe oficialmente"
+    if late:
+        return f"recibido {ago} (presentado fuera del horario de atención)".replace("  ", " ")
+    return ago
+
+
+def _ago(moment: Any, now: Any) -> str:
+    """«hace 5 minutos» for a past moment; «hace un momento» under a minute; nothing for
+    a moment still to come (never «hace 0 minutos» for a future reception)."""
+    if moment > now:
+        return ""
+    if (now - moment).total_seconds() < 60:
+        return "hace un momento"
+    return f"hace {timesince(moment, now)}"
 
 
 def case_timeline(case: Case) -> list[dict[str, Any]]:

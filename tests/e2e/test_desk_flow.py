@@ -308,3 +308,59 @@ def test_teacher_files_support_that_escalafon_sees_in_the_request(  # type: igno
 
     case = Case.objects.get(subject=subject)
     assert (case.kind, case.change_request_id, case.label) == ("sustento", observed.pk, label)
+
+
+def test_a_filing_out_of_hours_says_its_real_times(page: Page, new_context, login, url):  # type: ignore[no-untyped-def]
+    """Issue 11: filed at 19:47 Lima on 01/12 (00:47 UTC on 02/12). The cargo and the
+    verification page both say 01/12; the official reception (02/12 08:00) is labelled as
+    such; the desk's inbox shows no «hace 0 minutos» for a reception still to come."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    import time_machine
+    from pypdf import PdfReader
+
+    from ayni.desk.cases import case_file
+    from ayni.org.models import OrgUnit
+
+    lima = ZoneInfo("America/Lima")
+    with time_machine.travel(datetime(2026, 12, 1, 19, 47, tzinfo=lima), tick=True):
+        teacher_servant = Servant.objects.get(doc_number="10000001")
+        case = case_file(
+            user=teacher_servant.user,
+            servant=teacher_servant,
+            unit=OrgUnit.objects.get(code="150108"),
+            kind="otro",
+            subject="Constancia de trabajo (fuera de hora)",
+            files=[demo_pdf("FUT")],
+        )
+        login(page, "servant")
+        page.goto(url(f"/mesa-de-partes/{case.uuid}/"))
+        expect(page.locator("#case-times")).to_have_text(
+            "Presentado el 01/12/2026 a las 19:47; se recibirá oficialmente el 02/12/2026 a "
+            "las 08:00 (fuera del horario de atención)."
+        )
+        with page.expect_download() as info:
+            page.get_by_role("link", name="Descargar cargo de recepción").click()
+        text = " ".join(
+            p.extract_text().replace("\n", " ") for p in PdfReader(info.value.path()).pages
+        )
+        assert "Emitido el 01/12/2026" in text and "02/12/2026 a las 08:00" in text
+
+        visitor = new_context().new_page()
+        visitor.goto(url(f"/verificar/?c={case.verification_code}"))
+        visitor.get_by_role("button", name="Verificar").click()
+        result = visitor.locator("#verify-result")
+        expect(result).to_contain_text("Documento válido.")
+        expect(result.locator("dt", has_text="Emitido").locator("xpath=..")).to_contain_text(
+            "01/12/2026"
+        )
+
+        desk = new_context().new_page()
+        login(desk, "mesa_partes")
+        desk.goto(url("/mesa/"))
+        row = desk.locator("main table tbody tr").filter(has_text=case.label)
+        expect(row).to_contain_text("02/12/2026 08:00")
+        expect(row).to_contain_text("fuera del horario de atención")
+        expect(row).not_to_contain_text("hace 0 minutos")
+        expect(row).to_contain_text(re.compile(r"presentado hace (un momento|\d+ minutos?),"))

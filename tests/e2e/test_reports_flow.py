@@ -3,8 +3,8 @@
 The demo auxiliar (no informe yet) asks for an informe for his ATS; the UGEL 07
 escalafón officer issues it; the auxiliar sees it «Emitido» and downloads its PDF;
 an anonymous visitor checks the code, then the code and the PDF, on «Verificar
-documento». The demo teacher opens the hoja de vida the UGEL generated for her and
-downloads its PDF.
+documento». Teachers the UGEL never generated a hoja de vida for get theirs at once
+(self-service), download it and the code verifies.
 """
 
 from __future__ import annotations
@@ -151,24 +151,50 @@ def test_informe_requested_issued_downloaded_and_verified(  # type: ignore[no-un
     expect(result).to_contain_text("El PDF es idéntico, byte por byte, al emitido.")
 
 
-def test_teacher_sees_her_resume_and_downloads_it(page: Page, login, url):  # type: ignore[no-untyped-def]
-    login(page, "servant")
+@pytest.mark.parametrize("who", ["cusco_servant", "cesante"])
+def test_teacher_gets_her_hoja_de_vida_at_once_and_it_verifies(  # type: ignore[no-untyped-def]
+    page: Page, new_context, login, url, servant_of, who
+):
+    """Self-service (issue 11): a teacher the UGEL never generated one for (the Cusco
+    contract teacher; the retired teacher) opens «Reporte de hoja de vida» and gets it
+    at once, from the file as it stands; its code verifies."""
+    from ayni.reports.models import Resume
+
+    servant = servant_of(who)
+    assert not Resume.objects.filter(servant=servant).exists()
+    login(page, who)
     _open_my_file_link(page, url, "Reporte de hoja de vida")
     expect(page).to_have_url(url("/mi-legajo/reporte/hoja-de-vida/"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Reporte de hoja de vida")
     main = page.locator("main")
+    expect(main).not_to_contain_text("aún no ha generado")
     expect(main.locator(".lead")).to_contain_text(
-        re.compile(r"^Generada el \d{2}/\d{2}/\d{4} por ")
+        re.compile(r"^Emitida el \d{2}/\d{2}/\d{4} a nombre de ")
     )
-    expect(main).to_contain_text("QUISPE HUAMÁN, ROSA ELENA")
-    expect(main).to_contain_text("Gestión de la Educación")
-    expect(main.get_by_role("button", name="Solicitar mi hoja de vida a la UGEL")).to_have_count(0)
-
+    expect(main).to_contain_text(servant.paternal_surname)
+    # «en preparación» (a slow worker) turns into the download button by itself
+    link = main.get_by_role("link", name="Descargar PDF")
+    expect(link).to_be_visible(timeout=30_000)
     with page.expect_download() as info:
-        main.get_by_role("link", name="Descargar PDF").click()
+        link.click()
     download = info.value
     assert re.fullmatch(r"hoja-de-vida-\d{4}-\d{2}-\d{2}\.pdf", download.suggested_filename)
     pdf = download.path().read_bytes()
     assert pdf.startswith(b"%PDF")
     text = _pdf_text(pdf)
-    assert "Gestión de la Educación" in text
+    assert "HOJA DE VIDA" in text and servant.paternal_surname in text
+    resume = Resume.objects.get(servant=servant)
+    code = format_code(resume.verification_code)
+    assert code in text
+    expect(main).to_contain_text(f"Código de verificación: {code}")
+    # opening it again gives the same one (the file did not change)
+    page.reload()
+    expect(main).to_contain_text(f"Código de verificación: {code}")
+    assert Resume.objects.filter(servant=servant).count() == 1
+
+    visitor = new_context().new_page()
+    visitor.goto(url("/verificar/"))
+    visitor.get_by_label("Código de verificación").fill(code)
+    visitor.get_by_role("button", name="Verificar").click()
+    expect(visitor.locator("#verify-result")).to_contain_text("Documento válido.")
+    expect(visitor.locator("#verify-result")).to_contain_text("Hoja de vida")
