@@ -66,3 +66,13 @@ def test_the_audit_filter_names_each_action_once():
     sentences = Counter(sentence for _, sentence in choices())
     assert [s for s, n in sentences.items() if n > 1] == []
     assert "desk.access_accepted" not in dict(choices())  # no longer written
+
+
+def test_a_payroll_run_read_tells_each_servant_about_the_run_only(client_for, servant_of):
+    from ayni.payroll.models import Payslip
+
+    slip = Payslip.objects.filter(servant=servant_of("servant"), run__sequence=1).first()
+    client_for("planillas").get(f"/planillas/{slip.run.uuid}/")
+    seen = client_for("servant").get("/mi-legajo/quien-vio/").content.decode()
+    assert "Consultó una planilla con sus boletas: Planilla de activos de " in seen
+    assert "(150108)" not in seen and "boletas mostradas" not in seen

@@ -20,7 +20,7 @@ from ayni.core.formtoken import one_time_form
 from ayni.core.responses import pdf_response
 from ayni.payroll import samples
 from ayni.payroll.forms import AnnulForm, UploadForm
-from ayni.payroll.models import PayrollRun
+from ayni.payroll.models import MONTHS, PayrollRun
 from ayni.payroll.pdf import payslip_pdf
 from ayni.payroll.selectors import (
     get_payslip_for_user,
@@ -207,7 +207,10 @@ def run_detail(request: HttpRequest, ref: UUID) -> HttpResponse:
             obj=run,
             unit_path=run.ugel.path,
             subject_ids=[p.servant_id for p in sample],
-            detail=f"{run}: {len(sample)} boletas mostradas",
+            # what each servant listed reads in «¿Quién vio mi legajo?»: about the run, not
+            # about the others on the page
+            detail=f"Planilla de {run.get_kind_display().lower()} de "
+            f"{MONTHS[run.month - 1].lower()} de {run.year}",
         )
     context["sample"] = sample
     if polled:
