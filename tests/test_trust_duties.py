@@ -121,7 +121,9 @@ def test_officer_cannot_approve_her_own_request_the_dre_office_does(
     assert url in dre_officer.get("/").content.decode()
     dre_inbox = dre_officer.get("/escalafon/solicitudes/").content.decode()
     assert url in dre_inbox and "Solicitud propia de un especialista de escalafón" in dre_inbox
-    response = dre_officer.post(url, {"action": "approve", "note": "Constancia conforme"})
+    response = dre_officer.post(
+        url, {"action": "approve", "confirmado": "1", "note": "Constancia conforme"}
+    )
     assert response.status_code == 302
     own_request.refresh_from_db()
     assert own_request.state == "atendido"
@@ -481,7 +483,7 @@ def test_two_officers_approving_at_once_apply_the_change_once(demo_data, persona
             barrier.wait()
             response = client.post(
                 f"/escalafon/solicitudes/{cr.uuid}/",
-                {"action": "approve", "note": "", "form_token": new_token()},
+                {"action": "approve", "confirmado": "1", "note": "", "form_token": new_token()},
                 follow=True,
             )
             results.append(response.content.decode())
