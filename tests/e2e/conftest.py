@@ -129,3 +129,59 @@ def _public_address_is_the_served_one(settings, live_server) -> None:  # type: i
     """As `make run PORT=…` does: links in mails and PDFs point at the address served
     (the live server's random port), never at a default."""
     settings.SITE_URL = live_server.url
+
+
+# --- accessibility: axe-core (vendored, tests/e2e/vendor/, MPL-2.0) -------------------
+
+AXE_JS = os.path.join(os.path.dirname(__file__), "vendor", "axe.min.js")
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+AXE_BLOCKING = ("serious", "critical")
+
+
+@pytest.fixture
+def axe_context(  # type: ignore[no-untyped-def]
+    browser: Browser, live_server, demo_data
+) -> Iterator[Callable[..., BrowserContext]]:
+    """Like `new_context`, but the page's CSP (script-src 'self') is bypassed so that the
+    test can inject axe-core; only the accessibility tests use it."""
+    contexts: list[BrowserContext] = []
+
+    def make(width: int = PHONE["width"], height: int = PHONE["height"]) -> BrowserContext:
+        context = browser.new_context(
+            viewport={"width": width, "height": height},
+            locale="es-PE",
+            timezone_id="America/Lima",
+            bypass_csp=True,
+        )
+        context.set_default_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        return context
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+AXE_RUN = """tags => axe.run(document, {
+    runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']
+})"""
+
+
+def _axe_node(node: dict) -> str:  # type: ignore[type-arg]
+    target = node["target"][0] if node["target"] else "?"
+    summary = (node.get("failureSummary") or "").strip().splitlines()
+    return f"{target} ({summary[-1].strip() if summary else ''})"
+
+
+def axe_violations(page: Page) -> list[str]:
+    """Run axe-core (WCAG 2.1 A and AA) on the page as it is; the serious and critical
+    violations, one line each: rule, impact, help, and the first offending nodes."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=AXE_JS)
+    result = page.evaluate(AXE_RUN, AXE_TAGS)
+    return [
+        f"{v['id']} [{v['impact']}] {v['help']}: "
+        + "; ".join(_axe_node(node) for node in v["nodes"][:3])
+        for v in result["violations"]
+        if v.get("impact") in AXE_BLOCKING
+    ]
