@@ -213,6 +213,11 @@ TIME_ZONE = "America/Lima"
 USE_I18N = True
 USE_TZ = True
 LOCALE_PATHS = [BASE_DIR / "ayni" / "locale"]
+# Django has no es-PE number format (its «es» writes «3 301,32»): ours is «3,301.32».
+# Grouping is applied by the filters (intcomma, soles, count), not to every integer a
+# template prints: years, codes and primary keys must never read «2,026».
+FORMAT_MODULE_PATH = ["ayni.formats"]
+USE_THOUSAND_SEPARATOR = False
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -25,3 +27,22 @@ class VerifyForm(forms.Form):
         if head != b"%PDF-":
             raise forms.ValidationError(_("El archivo no es un PDF."))
         return pdf
+
+
+CHOOSE = _("Elija…")
+DASHES = "---------"
+
+
+class ChoosePromptMixin:
+    """Selects open on «Elija…», not Django's «---------» (model choices and foreign keys)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():  # type: ignore[attr-defined]
+            if isinstance(field, forms.ModelChoiceField):
+                if field.empty_label == DASHES:
+                    field.empty_label = CHOOSE
+            elif isinstance(field, forms.ChoiceField):
+                choices = list(field.choices)
+                if choices and choices[0] == ("", DASHES):
+                    field.choices = [("", CHOOSE), *choices[1:]]

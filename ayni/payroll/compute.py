@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from ayni.core.formats import document
 from ayni.payroll.rem import Concept, MasterRow
 
 ONE = Decimal(1)
@@ -27,7 +28,6 @@ ESSALUD = "0804"
 ESSALUD_PENSIONER = "0610"
 WORKER_KINDS = {"APORTE_TRABAJADOR", "DESCUENTO"}
 KIND_ORDER = {"INGRESO": 0, "APORTE_TRABAJADOR": 1, "DESCUENTO": 2, "APORTE_EMPLEADOR": 3}
-DOC_LABELS = {"01": "DNI", "04": "C.E.", "07": "PASAPORTE"}
 
 
 @dataclass(frozen=True)
@@ -214,7 +214,7 @@ def header_snapshot(
         "apellidos": " ".join(p for p in (master.paternal_surname, master.maternal_surname) if p),
         "nombres": master.given_names,
         "fecha_nacimiento": master.birth_date,
-        "documento": f"{DOC_LABELS.get(master.doc_type, '')} {master.doc_number}",
+        "documento": document(master.doc_type, master.doc_number),
         "establecimiento": master.school_name,
         "codigo_modular": master.school_code,
         "cargo": master.position,

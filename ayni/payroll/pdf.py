@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
@@ -11,6 +10,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 
+from ayni.core.formats import amount
 from ayni.core.models import VerificationRecord
 from ayni.core.pdf import render_pdf
 from ayni.core.verification import format_code
@@ -32,15 +32,15 @@ def payslip_document(payslip: Payslip) -> dict[str, object]:
         header[name] = _dmy(header.get(name) or "")
     return {
         "header": header,
-        "lines": [{**line, "amount": f"{Decimal(line['amount']):,.2f}"} for line in payslip.lines],
+        "lines": [{**line, "amount": amount(line["amount"])} for line in payslip.lines],
         "period": payslip.period_label,
         "payment_date": payslip.payment_date.strftime("%d/%m/%Y"),
         "totals": {
-            "gross": f"{payslip.gross:,.2f}",
-            "deductions": f"{payslip.deductions:,.2f}",
-            "net": f"{payslip.net:,.2f}",
-            "taxable": f"{payslip.taxable_base:,.2f}",
-            "employer": f"{payslip.employer_contributions:,.2f}",
+            "gross": amount(payslip.gross),
+            "deductions": amount(payslip.deductions),
+            "net": amount(payslip.net),
+            "taxable": amount(payslip.taxable_base),
+            "employer": amount(payslip.employer_contributions),
         },
         "code": format_code(payslip.verification_code),
         "verify_url": f"{settings.SITE_URL}/verificar/",

@@ -14,6 +14,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from ayni.core.audit import audit_log
+from ayni.core.formats import soles
 from ayni.core.models import VerificationRecord
 from ayni.core.verification import mask_document, mask_name
 from ayni.org.models import OrgUnit
@@ -155,7 +156,7 @@ def payroll_publish(
                     "Periodo": run.period_label,
                     "Titular": mask_name(header["apellidos"], header["nombres"]),
                     "Documento de identidad": mask_document(header["documento"]),
-                    "Neto a pagar": f"S/ {net:,.2f}",
+                    "Neto a pagar": soles(net),
                 },
             )
         )

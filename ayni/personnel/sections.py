@@ -10,7 +10,10 @@ from typing import Any
 
 from django import forms
 from django.db import models
+from django.utils.text import capfirst
 
+from ayni.core import formats
+from ayni.core.forms import ChoosePromptMixin
 from ayni.personnel.models import (
     Address,
     Allowance,
@@ -286,7 +289,7 @@ def entry_form(kind: EntryKind) -> type[forms.ModelForm]:
     }
     form = forms.modelform_factory(kind.model, fields=list(kind.fields), widgets=widgets)
 
-    class EntryForm(form):  # type: ignore[misc,valid-type]
+    class EntryForm(ChoosePromptMixin, form):  # type: ignore[misc,valid-type]
         def clean(self) -> dict[str, Any]:
             data = super().clean() or {}
             start, end = data.get("date_from"), data.get("date_to")
@@ -333,10 +336,11 @@ def display_value(kind: EntryKind, field: str, value: Any) -> str:
         day = value if isinstance(value, date) else date.fromisoformat(str(value))
         return day.strftime("%d/%m/%Y")
     if isinstance(model_field, models.DecimalField):
-        return f"S/ {Decimal(str(value)):,.2f}"
+        return formats.soles(value)
     return str(value)
 
 
 def field_label(kind: EntryKind, field: str) -> str:
     model_field: Any = kind.model._meta.get_field(field)
-    return str(model_field.verbose_name).capitalize()
+    # capfirst, not capitalize: «AFP», «CUSPP», «CTS (S/)» keep their capitals.
+    return capfirst(str(model_field.verbose_name))

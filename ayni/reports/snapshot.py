@@ -7,6 +7,7 @@ import json
 from datetime import date
 from typing import Any
 
+from ayni.core.formats import document
 from ayni.personnel.file_selectors import compute_service_time, section_entries
 from ayni.personnel.models import Servant
 from ayni.personnel.sections import SECTIONS, display_value, field_label
@@ -22,7 +23,7 @@ def file_snapshot(servant: Servant, today: date) -> dict[str, Any]:
     school = servant.school
     header = {
         "nombre": servant.full_name,
-        "documento": f"{servant.get_doc_type_display()} {servant.doc_number}",
+        "documento": document(servant.doc_type, servant.doc_number),
         "sexo": servant.get_sex_display() if servant.sex else "",
         "regimen": servant.labor_regime.name if servant.labor_regime else "",
         "nivel": (

@@ -1,7 +1,8 @@
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import template
+
+from ayni.core import formats
 
 register = template.Library()
 
@@ -16,11 +17,32 @@ def page_query(context: dict[str, Any], number: int) -> str:
 
 @register.filter
 def soles(value: Any) -> str:
-    """3301.32 → «S/ 3,301.32», as Peruvian payslips print amounts."""
-    try:
-        return f"S/ {Decimal(str(value)):,.2f}"
-    except (InvalidOperation, ValueError):
-        return ""
+    """3301.32 → «S/ 3,301.32» (non-breaking space): see ayni.core.formats."""
+    return formats.soles(value)
+
+
+@register.filter
+def amount(value: Any) -> str:
+    """3301.32 → «3,301.32», for a column whose header already says «S/»."""
+    return formats.amount(value)
+
+
+@register.filter
+def count(value: Any) -> str:
+    """30018 → «30,018»."""
+    return formats.count(value)
+
+
+@register.filter
+def filesize(value: Any) -> str:
+    """17510 → «17.1 KB» (Django's filesizeformat would write «17,1 KB» in Spanish)."""
+    return formats.filesize(value)
+
+
+@register.filter
+def document(holder: Any) -> str:
+    """A servant, user or request with doc_type/doc_number → «DNI 40000001»."""
+    return formats.document(getattr(holder, "doc_type", ""), getattr(holder, "doc_number", ""))
 
 
 @register.simple_tag
