@@ -43,6 +43,6 @@ class ChoosePromptMixin:
                 if field.empty_label == DASHES:
                     field.empty_label = CHOOSE
             elif isinstance(field, forms.ChoiceField):
-                choices = list(field.choices)
+                choices = list(field.choices)  # type: ignore[arg-type]
                 if choices and choices[0] == ("", DASHES):
                     field.choices = [("", CHOOSE), *choices[1:]]

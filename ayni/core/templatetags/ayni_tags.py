@@ -61,3 +61,9 @@ def audit_sentence(code: str) -> str:
     from ayni.core.audit_actions import sentence
 
     return sentence(code)
+
+
+@register.filter
+def with_labels(row: Any, columns: Any) -> list[tuple[Any, Any]]:
+    """Pairs each cell with its column name, for the data-label of a table stacked on a phone."""
+    return list(zip(columns, row, strict=False))
