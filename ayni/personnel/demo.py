@@ -320,7 +320,7 @@ DEMO_PEOPLE = [
     DemoPerson(
         "20000011",
         "PALOMINO",
-        "QUISPE",
+        "RÍOS",
         "JORGE LUIS",
         "M",
         date(1985, 9, 2),
