@@ -138,7 +138,7 @@ def test_newcomer_asks_for_access_and_the_desk_creates_her_account(  # type: ign
     expect(desk.locator("main")).to_contain_text("fut-contrato-dni.pdf")
     access = desk.locator("section", has=desk.get_by_role("heading", name="Solicitud de acceso"))
     expect(access).to_contain_text("CCORI MAMANI, ANA LUCÍA")
-    expect(access).to_contain_text(f"01 {NEWCOMER_DNI}")
+    expect(access).to_contain_text(f"DNI {NEWCOMER_DNI}")
     expect(access).to_contain_text(NEWCOMER_EMAIL)
     expect(access).to_contain_text("Docente · Contratado")
     expect(access).to_contain_text("No existe: se creará y escalafón deberá completarlo.")
