@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from ayni.accounts.models import User, login_id_for
 from ayni.accounts.tasks import send_password_reset_email
@@ -11,10 +12,10 @@ from ayni.accounts.validators import normalise_document
 
 class DocumentFieldsMixin(forms.Form):
     doc_type = forms.ChoiceField(
-        label="Tipo de documento", choices=User.DocType.choices, initial=User.DocType.DNI
+        label=_("Tipo de documento"), choices=User.DocType.choices, initial=User.DocType.DNI
     )
     doc_number = forms.CharField(
-        label="Número de documento",
+        label=_("Número de documento"),
         max_length=15,
         widget=forms.TextInput(
             attrs={"autocomplete": "username", "inputmode": "text", "autocapitalize": "characters"}
@@ -33,7 +34,7 @@ class DocumentFieldsMixin(forms.Form):
 
 class LoginForm(DocumentFieldsMixin):
     password = forms.CharField(
-        label="Contraseña",
+        label=_("Contraseña"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
@@ -61,19 +62,19 @@ class DocumentPasswordResetForm(DocumentFieldsMixin):
 
 class PasswordConfirmMixin(forms.Form):
     password = forms.CharField(
-        label="Su contraseña actual",
+        label=_("Su contraseña actual"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
 
 class EmailChangeForm(PasswordConfirmMixin):
-    new_email = forms.EmailField(label="Correo nuevo", max_length=254)
+    new_email = forms.EmailField(label=_("Correo nuevo"), max_length=254)
 
 
 class PhoneChangeForm(PasswordConfirmMixin):
     phone = forms.RegexField(
-        label="Teléfono celular",
+        label=_("Teléfono celular"),
         regex=r"^\+?[0-9 ]{6,20}$",
         max_length=20,
         error_messages={"invalid": "Escriba solo números (puede empezar con +)."},

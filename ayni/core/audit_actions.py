@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext
+
 
 @dataclass(frozen=True)
 class AuditAction:
@@ -49,7 +51,8 @@ def is_registered(code: str) -> bool:
 
 def sentence(code: str) -> str:
     known = _REGISTRY.get(code)
-    return known.sentence if known is not None else "realizó una operación"
+    # The sentences are registered in Spanish; they are translated when shown.
+    return gettext(known.sentence if known is not None else "realizó una operación")
 
 
 def codes(*, read: bool | None = None, security: bool | None = None) -> list[str]:

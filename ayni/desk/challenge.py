@@ -17,11 +17,24 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from ayni.desk.models import Challenge
 
 MAX_AGE = 3600
-WORDS = ["cero", "uno", "dos", "tres", "cuatro", "cinco", "seis", "siete", "ocho", "nueve"]
+WORDS = [
+    _("cero"),
+    _("uno"),
+    _("dos"),
+    _("tres"),
+    _("cuatro"),
+    _("cinco"),
+    _("seis"),
+    _("siete"),
+    _("ocho"),
+    _("nueve"),
+]
 
 
 def _key_hash(token: str) -> str:
@@ -43,7 +56,11 @@ def new_challenge() -> tuple[str, str]:
     Challenge.objects.create(
         key_hash=_key_hash(token), answer_hash=_answer_hash(token, a + b), created_at=now
     )
-    return f"¿Cuánto es {WORDS[a]} más {WORDS[b]}? (escriba el número)", token
+    question = gettext("¿Cuánto es %(a)s más %(b)s? (escriba el número)") % {
+        "a": WORDS[a],
+        "b": WORDS[b],
+    }
+    return question, token
 
 
 def check_challenge(token: str, answer: str) -> bool:

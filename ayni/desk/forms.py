@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from ayni.accounts.validators import normalise_document
 from ayni.desk.challenge import check_challenge
@@ -34,18 +35,18 @@ REATTACH = (
 
 def region_field(*, required: bool = True) -> forms.ModelChoiceField:
     return forms.ModelChoiceField(
-        label="Región (DRE/GRE)",
+        label=_("Región (DRE/GRE)"),
         queryset=OrgUnit.objects.filter(kind=OrgUnit.Kind.DRE),
-        empty_label="Elija su región",
+        empty_label=_("Elija su región"),
         required=required,
     )
 
 
 def unit_field() -> forms.ModelChoiceField:
     return forms.ModelChoiceField(
-        label="UGEL",
+        label=_("UGEL"),
         queryset=OrgUnit.objects.filter(kind=OrgUnit.Kind.UGEL),
-        empty_label="Elija su UGEL",
+        empty_label=_("Elija su UGEL"),
         widget=forms.Select(attrs={"data-region-select": "id_region"}),
     )
 
@@ -96,31 +97,31 @@ class UgelChooserMixin(forms.Form):
 
 class AccessRequestForm(UgelChooserMixin, forms.Form):
     doc_type = forms.ChoiceField(
-        label="Tipo de documento",
+        label=_("Tipo de documento"),
         choices=[("01", "DNI"), ("04", "Carné de extranjería"), ("07", "Pasaporte")],
     )
-    doc_number = forms.CharField(label="Número de documento", max_length=15)
-    paternal_surname = forms.CharField(label="Apellido paterno", max_length=80)
-    maternal_surname = forms.CharField(label="Apellido materno", max_length=80, required=False)
-    given_names = forms.CharField(label="Nombres", max_length=120)
-    email = forms.EmailField(label="Correo electrónico")
-    phone = forms.CharField(label="Teléfono celular", max_length=20, required=False)
+    doc_number = forms.CharField(label=_("Número de documento"), max_length=15)
+    paternal_surname = forms.CharField(label=_("Apellido paterno"), max_length=80)
+    maternal_surname = forms.CharField(label=_("Apellido materno"), max_length=80, required=False)
+    given_names = forms.CharField(label=_("Nombres"), max_length=120)
+    email = forms.EmailField(label=_("Correo electrónico"))
+    phone = forms.CharField(label=_("Teléfono celular"), max_length=20, required=False)
     region = region_field()
     unit = unit_field()
-    staff_kind = forms.ChoiceField(label="Usted es", choices=AccessRequest.StaffKind.choices)
-    condition = forms.ChoiceField(label="Condición", choices=AccessRequest.Condition.choices)
+    staff_kind = forms.ChoiceField(label=_("Usted es"), choices=AccessRequest.StaffKind.choices)
+    condition = forms.ChoiceField(label=_("Condición"), choices=AccessRequest.Condition.choices)
     document = forms.FileField(
-        label="Un PDF con el FUT, la resolución de nombramiento o contrato y la copia del DNI",
+        label=_("Un PDF con el FUT, la resolución de nombramiento o contrato y la copia del DNI"),
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf"}),
     )
-    answer = forms.CharField(label="Pregunta de control", max_length=4)
+    answer = forms.CharField(label=_("Pregunta de control"), max_length=4)
     challenge = forms.CharField(widget=forms.HiddenInput)
     file_fields = ("document",)
 
     website = forms.CharField(
         required=False,
         widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off", "class": "hp"}),
-        label="No llenar",
+        label=_("No llenar"),
     )
 
     def clean(self) -> dict[str, Any]:
@@ -142,16 +143,17 @@ class FilingForm(UgelChooserMixin, forms.Form):
     region = region_field(required=False)
     unit = unit_field()
     kind = forms.ChoiceField(
-        label="Tipo de trámite", choices=[c for c in Case.Kind.choices if c[0] != Case.Kind.ACCESS]
+        label=_("Tipo de trámite"),
+        choices=[c for c in Case.Kind.choices if c[0] != Case.Kind.ACCESS],
     )
     change_request = forms.ChoiceField(
-        label="Solicitud de modificación que sustenta", required=False
+        label=_("Solicitud de modificación que sustenta"), required=False
     )
     informe_purpose = forms.ChoiceField(
-        label="Finalidad del informe", required=False, choices=[("", "—"), *Purpose.choices]
+        label=_("Finalidad del informe"), required=False, choices=[("", "—"), *Purpose.choices]
     )
-    subject = forms.CharField(label="Asunto", max_length=200)
-    documents = MultiplePdfField(label="Documentos (PDF)")
+    subject = forms.CharField(label=_("Asunto"), max_length=200)
+    documents = MultiplePdfField(label=_("Documentos (PDF)"))
 
     file_fields = ("documents",)
 

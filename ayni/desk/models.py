@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ayni.core.models import BaseModel
@@ -78,7 +79,10 @@ class Case(BaseModel):
 
     @property
     def label(self) -> str:
-        return f"Exp. N.° {self.number:06d}-{self.year}"
+        return gettext("Exp. N.° %(number)06d-%(year)d") % {
+            "number": self.number,
+            "year": self.year,
+        }
 
 
 class CaseFile(models.Model):

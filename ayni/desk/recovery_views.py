@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from ayni.accounts.contact import mask_email
@@ -28,14 +29,14 @@ from ayni.desk.recovery import (
 
 
 class RecoveryForm(DocumentFieldsMixin):
-    new_email = forms.EmailField(label="Correo nuevo (lo da la persona, en persona)")
+    new_email = forms.EmailField(label=_("Correo nuevo (lo da la persona, en persona)"))
     identity_check = forms.CharField(
-        label="Verificación de identidad: qué documento original vio y cómo lo comparó",
+        label=_("Verificación de identidad: qué documento original vio y cómo lo comparó"),
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     in_person = forms.BooleanField(
-        label="Verifiqué en persona que el documento original corresponde a quien lo presenta",
+        label=_("Verifiqué en persona que el documento original corresponde a quien lo presenta"),
     )
 
 

@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from ayni.org.models import OrgUnit
 from ayni.payroll.models import PayrollRun
@@ -14,11 +15,11 @@ MAX_UPLOAD = 100 * 1024 * 1024
 
 class UploadForm(forms.Form):
     ugel: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
-        label="UGEL", queryset=OrgUnit.objects.none(), empty_label=None
+        label=_("UGEL"), queryset=OrgUnit.objects.none(), empty_label=None
     )
-    year = forms.IntegerField(label="Año", min_value=2000, max_value=2100)
+    year = forms.IntegerField(label=_("Año"), min_value=2000, max_value=2100)
     month = forms.TypedChoiceField(
-        label="Mes",
+        label=_("Mes"),
         coerce=int,
         choices=[
             (i, name.capitalize())
@@ -41,15 +42,15 @@ class UploadForm(forms.Form):
             )
         ],
     )
-    kind = forms.ChoiceField(label="Tipo de planilla", choices=PayrollRun.Kind.choices)
+    kind = forms.ChoiceField(label=_("Tipo de planilla"), choices=PayrollRun.Kind.choices)
     payment_date = forms.DateField(
-        label="Fecha de pago", widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Fecha de pago"), widget=forms.DateInput(attrs={"type": "date"})
     )
     additional = forms.BooleanField(
-        label="Planilla adicional (corrige una ya publicada)", required=False
+        label=_("Planilla adicional (corrige una ya publicada)"), required=False
     )
-    rem = forms.FileField(label="Archivo PLAME de ingresos y descuentos (0601AAAAMM<RUC>.rem)")
-    master = forms.FileField(label="Archivo maestro de servidores (CSV)")
+    rem = forms.FileField(label=_("Archivo PLAME de ingresos y descuentos (0601AAAAMM<RUC>.rem)"))
+    master = forms.FileField(label=_("Archivo maestro de servidores (CSV)"))
 
     def __init__(self, *args: Any, ugels: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -83,7 +84,7 @@ class UploadForm(forms.Form):
         data = super().clean() or {}
         rem = data.get("rem")
         if rem is not None and data.get("year") and data.get("month"):
-            year, month, _, _ = parse_filename(rem.name)
+            year, month = parse_filename(rem.name)[:2]
             if (year, month) != (data["year"], data["month"]):
                 self.add_error(
                     "rem",
@@ -95,7 +96,7 @@ class UploadForm(forms.Form):
 
 class AnnulForm(forms.Form):
     reason = forms.CharField(
-        label="Motivo de la anulación",
+        label=_("Motivo de la anulación"),
         min_length=10,
         max_length=300,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -103,5 +104,5 @@ class AnnulForm(forms.Form):
             "required": "Escriba el motivo de la anulación.",
             "min_length": "Escriba el motivo de la anulación (al menos 10 caracteres).",
         },
-        help_text="Queda en el historial de la planilla; no se publica.",
+        help_text=_("Queda en el historial de la planilla; no se publica."),
     )

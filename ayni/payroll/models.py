@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ayni.core.models import BaseModel
@@ -13,18 +14,18 @@ from ayni.org.models import OrgUnit, PayrollConcept
 from ayni.personnel.models import Servant
 
 MONTHS = [
-    "ENERO",
-    "FEBRERO",
-    "MARZO",
-    "ABRIL",
-    "MAYO",
-    "JUNIO",
-    "JULIO",
-    "AGOSTO",
-    "SETIEMBRE",
-    "OCTUBRE",
-    "NOVIEMBRE",
-    "DICIEMBRE",
+    _("ENERO"),
+    _("FEBRERO"),
+    _("MARZO"),
+    _("ABRIL"),
+    _("MAYO"),
+    _("JUNIO"),
+    _("JULIO"),
+    _("AGOSTO"),
+    _("SETIEMBRE"),
+    _("OCTUBRE"),
+    _("NOVIEMBRE"),
+    _("DICIEMBRE"),
 ]
 
 
@@ -100,7 +101,10 @@ class PayrollRun(BaseModel):
 
     @property
     def period_label(self) -> str:
-        return f"{MONTHS[self.month - 1]} - {self.year}"
+        return gettext("%(month)s - %(year)s") % {
+            "month": MONTHS[self.month - 1],
+            "year": self.year,
+        }
 
     @property
     def is_additional(self) -> bool:
@@ -158,7 +162,10 @@ class Payslip(models.Model):
 
     @property
     def period_label(self) -> str:
-        return f"{MONTHS[self.month - 1]} - {self.year}"
+        return gettext("%(month)s - %(year)s") % {
+            "month": MONTHS[self.month - 1],
+            "year": self.year,
+        }
 
     @property
     def filename(self) -> str:

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ayni.accounts.permissions import PAYROLL_MANAGE, require_perm
@@ -60,18 +61,16 @@ def my_payslips(request: HttpRequest) -> HttpResponse:
 @require_GET
 def payslip_detail(request: HttpRequest, ref: UUID) -> HttpResponse:
     payslip = get_payslip_for_user(request.user, ref)
+    titles = {
+        "INGRESO": gettext("Ingresos"),
+        "DESCUENTO": gettext("Descuentos"),
+        "APORTE_EMPLEADOR": gettext("Aportes del empleador"),
+    }
     groups: OrderedDict[str, list[dict[str, object]]] = OrderedDict(
-        (("Ingresos", []), ("Descuentos", []), ("Aportes del empleador", []))
+        (title, []) for title in titles.values()
     )
     for line in payslip.lines:
-        key = (
-            "Ingresos"
-            if line["kind"] == "INGRESO"
-            else "Aportes del empleador"
-            if line["kind"] == "APORTE_EMPLEADOR"
-            else "Descuentos"
-        )
-        groups[key].append(line)
+        groups[titles.get(line["kind"], titles["DESCUENTO"])].append(line)
     return render(
         request,
         "payroll/payslip_detail.html",

@@ -21,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from ayni.accounts.permissions import REQUESTS_REVIEW, handling_path, require_perm_on_servant
 from ayni.core.audit import audit_log
@@ -120,7 +121,8 @@ def _post_work(cr: ChangeRequest) -> None:
     section = SECTION_OF_KIND[cr.kind]
     work_item_post(
         kind=WORK_KIND,
-        title=f"Solicitud de modificación, sección {section.roman}: {KINDS[cr.kind].label.lower()}",
+        title=gettext("Solicitud de modificación, sección %(roman)s: %(kind)s")
+        % {"roman": section.roman, "kind": str(KINDS[cr.kind].label).lower()},
         link=reverse("personnel:review_detail", args=[cr.uuid]),
         unit_path=handling_path(cr.unit_path, REQUESTS_REVIEW, cr.servant.user_id),
         permission=REQUESTS_REVIEW,

@@ -10,7 +10,10 @@ from typing import Any
 
 from django import forms
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.text import capfirst
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from ayni.core import formats
 from ayni.core.forms import ChoosePromptMixin
@@ -48,7 +51,7 @@ RESOLUTION_FIELDS = (
 @dataclass(frozen=True)
 class EntryKind:
     key: str
-    label: str
+    label: str | Promise
     model: type[FileEntry]
     fields: tuple[str, ...]
     columns: tuple[str, ...]
@@ -62,12 +65,16 @@ class Section:
     number: int
     roman: str
     slug: str
-    title: str
+    title: str | Promise
     kinds: tuple[EntryKind, ...]
 
 
 def _k(
-    key: str, label: str, model: type[FileEntry], fields: tuple[str, ...], columns: tuple[str, ...]
+    key: str,
+    label: str | Promise,
+    model: type[FileEntry],
+    fields: tuple[str, ...],
+    columns: tuple[str, ...],
 ) -> EntryKind:
     return EntryKind(key=key, label=label, model=model, fields=fields, columns=columns)
 
@@ -84,32 +91,32 @@ SECTIONS: tuple[Section, ...] = (
         1,
         "I",
         "filiacion",
-        "Filiación e identificación",
+        _("Filiación e identificación"),
         (
             _k(
                 "family",
-                "Familiar",
+                _("Familiar"),
                 FamilyMember,
                 ("relationship", "full_name", "doc_number", "birth_date", "is_dependant"),
                 ("relationship", "full_name", "birth_date", "is_dependant"),
             ),
             _k(
                 "address",
-                "Domicilio",
+                _("Domicilio"),
                 Address,
                 ("kind", "department", "province", "district", "line", "reference"),
                 ("kind", "line", "district", "province"),
             ),
             _k(
                 "language",
-                "Lengua",
+                _("Lengua"),
                 Language,
                 ("name", "is_mother_tongue", "spoken_level", "written_level"),
                 ("name", "is_mother_tongue", "spoken_level", "written_level"),
             ),
             _k(
                 "sworn",
-                "Declaración jurada",
+                _("Declaración jurada"),
                 SwornStatement,
                 ("kind", "filed_on", "period"),
                 ("kind", "filed_on", "period"),
@@ -120,18 +127,18 @@ SECTIONS: tuple[Section, ...] = (
         2,
         "II",
         "academica",
-        "Situación académica",
+        _("Situación académica"),
         (
             _k(
                 "degree",
-                "Grado o título",
+                _("Grado o título"),
                 Degree,
                 ("level", "specialty", "institution", "issued_on", "registry_number"),
                 ("level", "specialty", "institution", "issued_on"),
             ),
             _k(
                 "training",
-                "Capacitación",
+                _("Capacitación"),
                 Training,
                 ("name", "institution", "kind", "hours", "date_from", "date_to"),
                 ("name", "institution", "hours", "date_from"),
@@ -142,11 +149,11 @@ SECTIONS: tuple[Section, ...] = (
         3,
         "III",
         "ingreso",
-        "Ingreso o reingreso",
+        _("Ingreso o reingreso"),
         (
             _k(
                 "entry",
-                "Ingreso",
+                _("Ingreso"),
                 Entry,
                 _res("action", "position", "weekly_hours"),
                 ("action", "position", *RES_COLUMNS),
@@ -157,11 +164,11 @@ SECTIONS: tuple[Section, ...] = (
         4,
         "IV",
         "trayectoria",
-        "Trayectoria laboral",
+        _("Trayectoria laboral"),
         (
             _k(
                 "move",
-                "Movimiento",
+                _("Movimiento"),
                 CareerMove,
                 _res("action", "position", "escala"),
                 ("action", "school_name", *RES_COLUMNS),
@@ -172,11 +179,11 @@ SECTIONS: tuple[Section, ...] = (
         5,
         "V",
         "asignaciones",
-        "Asignaciones, incentivos y retenciones",
+        _("Asignaciones, incentivos y retenciones"),
         (
             _k(
                 "allowance",
-                "Asignación o retención",
+                _("Asignación o retención"),
                 Allowance,
                 _res("action", "amount", "beneficiary"),
                 ("action", "amount", *RES_COLUMNS),
@@ -187,18 +194,18 @@ SECTIONS: tuple[Section, ...] = (
         6,
         "VI",
         "retiro",
-        "Retiro y régimen pensionario",
+        _("Retiro y régimen pensionario"),
         (
             _k(
                 "cessation",
-                "Cese",
+                _("Cese"),
                 Cessation,
                 _res("action", "cts_amount"),
                 ("action", "cts_amount", "resolution_number", "date_from"),
             ),
             _k(
                 "pension",
-                "Régimen pensionario",
+                _("Régimen pensionario"),
                 PensionAffiliation,
                 ("system", "afp", "cuspp", "affiliated_on"),
                 ("system", "afp", "cuspp", "affiliated_on"),
@@ -209,11 +216,11 @@ SECTIONS: tuple[Section, ...] = (
         7,
         "VII",
         "premios",
-        "Premios y estímulos",
+        _("Premios y estímulos"),
         (
             _k(
                 "award",
-                "Reconocimiento",
+                _("Reconocimiento"),
                 Award,
                 _res("action", "granted_by"),
                 ("action", "granted_by", "resolution_number", "resolution_date"),
@@ -224,11 +231,11 @@ SECTIONS: tuple[Section, ...] = (
         8,
         "VIII",
         "sanciones",
-        "Sanciones",
+        _("Sanciones"),
         (
             _k(
                 "sanction",
-                "Sanción",
+                _("Sanción"),
                 Sanction,
                 _res("action", "days"),
                 ("action", "days", *RES_COLUMNS),
@@ -239,18 +246,18 @@ SECTIONS: tuple[Section, ...] = (
         9,
         "IX",
         "licencias",
-        "Licencias y vacaciones",
-        (_k("leave", "Licencia o vacaciones", Leave, _res("action"), ("action", *RES_COLUMNS)),),
+        _("Licencias y vacaciones"),
+        (_k("leave", _("Licencia o vacaciones"), Leave, _res("action"), ("action", *RES_COLUMNS)),),
     ),
     Section(
         10,
         "X",
         "otros",
-        "Otros",
+        _("Otros"),
         (
             _k(
                 "other",
-                "Otro documento",
+                _("Otro documento"),
                 OtherRecord,
                 ("title", "description", "dated", "resolution_number"),
                 ("title", "dated", "resolution_number"),
@@ -294,12 +301,18 @@ def entry_form(kind: EntryKind) -> type[forms.ModelForm]:
             data = super().clean() or {}
             start, end = data.get("date_from"), data.get("date_to")
             if start and end and end < start:
-                self.add_error("date_to", "La fecha «hasta» no puede ser anterior a «desde».")
+                self.add_error(
+                    "date_to", gettext("La fecha «hasta» no puede ser anterior a «desde».")
+                )
             if kind.key == "pension":
                 if data.get("system") == "afp" and not (data.get("afp") and data.get("cuspp")):
-                    self.add_error("cuspp", "Para el sistema AFP indique la AFP y el CUSPP.")
+                    self.add_error(
+                        "cuspp", gettext("Para el sistema AFP indique la AFP y el CUSPP.")
+                    )
                 if data.get("system") != "afp" and (data.get("afp") or data.get("cuspp")):
-                    self.add_error("afp", "La AFP y el CUSPP solo corresponden al sistema AFP.")
+                    self.add_error(
+                        "afp", gettext("La AFP y el CUSPP solo corresponden al sistema AFP.")
+                    )
             return data
 
     EntryForm.__name__ = f"{kind.model.__name__}Form"
@@ -329,7 +342,7 @@ def display_value(kind: EntryKind, field: str, value: Any) -> str:
     if value in (None, ""):
         return "—"
     if isinstance(model_field, models.BooleanField):
-        return "Sí" if value else "No"
+        return gettext("Sí") if value else gettext("No")
     if model_field.choices:
         return str(dict(model_field.choices).get(value, value))
     if isinstance(model_field, models.DateField):

@@ -18,6 +18,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.utils.translation import ngettext
+
 ONE_DAY = timedelta(days=1)
 
 
@@ -44,11 +46,10 @@ class ServiceTime:
     discounted: tuple[Period, ...]
 
     def __str__(self) -> str:
-        return (
-            f"{self.years} {'año' if self.years == 1 else 'años'} "
-            f"{self.months} {'mes' if self.months == 1 else 'meses'} "
-            f"{self.days} {'día' if self.days == 1 else 'días'}"
-        )
+        years = ngettext("%(n)d año", "%(n)d años", self.years) % {"n": self.years}
+        months = ngettext("%(n)d mes", "%(n)d meses", self.months) % {"n": self.months}
+        days = ngettext("%(n)d día", "%(n)d días", self.days) % {"n": self.days}
+        return f"{years} {months} {days}"
 
     def reached(self, years: int) -> bool:
         return self.years >= years

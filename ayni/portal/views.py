@@ -7,6 +7,7 @@ from django import forms
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from ayni.accounts.permissions import (
@@ -74,12 +75,12 @@ AUDIT_AREAS = [
 
 
 class AuditFilterForm(forms.Form):
-    action = forms.ChoiceField(label="Acción", required=False, choices=())
+    action = forms.ChoiceField(label=_("Acción"), required=False, choices=())
     since = forms.DateField(
-        label="Desde", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Desde"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     until = forms.DateField(
-        label="Hasta", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Hasta"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
 

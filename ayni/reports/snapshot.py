@@ -43,7 +43,7 @@ def file_snapshot(servant: Servant, today: date) -> dict[str, Any]:
         for kind, entries in section_entries(servant, section):
             kinds.append(
                 {
-                    "label": kind.label,
+                    "label": str(kind.label),
                     "columns": [field_label(kind, f) for f in kind.columns],
                     "rows": [
                         [display_value(kind, f, getattr(e, f)) for f in kind.columns]
@@ -51,7 +51,7 @@ def file_snapshot(servant: Servant, today: date) -> dict[str, Any]:
                     ],
                 }
             )
-        sections.append({"roman": section.roman, "title": section.title, "kinds": kinds})
+        sections.append({"roman": section.roman, "title": str(section.title), "kinds": kinds})
     return {
         "as_of": _d(today),
         "header": header,

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ayni.accounts.permissions import REPORTS_ISSUE, perm_paths, require_perm
@@ -112,8 +113,8 @@ def my_resume_pdf(request: HttpRequest) -> HttpResponse:
 
 
 class InformeRequestForm(forms.Form):
-    purpose = forms.ChoiceField(label="Finalidad del informe")
-    purpose_detail = forms.CharField(label="Detalle (opcional)", max_length=200, required=False)
+    purpose = forms.ChoiceField(label=_("Finalidad del informe"))
+    purpose_detail = forms.CharField(label=_("Detalle (opcional)"), max_length=200, required=False)
 
     def __init__(self, *args: Any, purposes: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -63,7 +63,7 @@ class ChangeRequest(BaseModel):
         from ayni.personnel.sections import KINDS  # the registry imports the models
 
         kind = KINDS.get(self.kind)
-        return kind.label if kind else self.kind
+        return str(kind.label) if kind else self.kind
 
     @property
     def is_open(self) -> bool:

@@ -1,4 +1,5 @@
 from django import template
+from django.utils.translation import gettext
 
 from ayni.personnel.models import EntryVersion
 from ayni.personnel.sections import KINDS, SECTION_OF_KIND, SECTIONS_BY_NUMBER, display_value
@@ -15,13 +16,17 @@ def version_label(version: EntryVersion) -> str:
     values = version.after or version.before or {}
     first = kind.columns[0]
     summary = display_value(kind, first, values.get(first))
-    return f"Sección {SECTION_OF_KIND[kind.key].roman} · {kind.label}: {summary}"
+    return gettext("Sección %(roman)s · %(kind)s: %(summary)s") % {
+        "roman": SECTION_OF_KIND[kind.key].roman,
+        "kind": kind.label,
+        "summary": summary,
+    }
 
 
 @register.filter
 def kind_label(key: str) -> str:
     kind = KINDS.get(key)
-    return kind.label if kind else key
+    return str(kind.label) if kind else key
 
 
 @register.filter

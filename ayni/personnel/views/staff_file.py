@@ -9,6 +9,7 @@ from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from ayni.accounts.permissions import PERSONNEL_EDIT, require_perm
@@ -27,9 +28,9 @@ from ayni.personnel.selectors import get_servant_for_staff
 
 class SupportForm(forms.Form):
     note = forms.CharField(
-        label="Resolución o documento que sustenta el cambio",
+        label=_("Resolución o documento que sustenta el cambio"),
         max_length=300,
-        help_text="Por ejemplo: RD N.° 04512-2026-UGEL07 del 12/03/2026.",
+        help_text=_("Por ejemplo: RD N.° 04512-2026-UGEL07 del 12/03/2026."),
         error_messages={"required": "Cite la resolución o el documento que sustenta el cambio."},
     )
 

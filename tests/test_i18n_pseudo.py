@@ -1,0 +1,270 @@
+"""Every visible word of the main pages passes through gettext (issue 11, «Words and numbers»).
+
+The pages of every persona are rendered under a pseudo-locale: the translation catalogue of
+the site's language is replaced by one that wraps each translated string in «⟦…⟧». The
+visible text of the page (html.parser; <script> and <style> skipped) is then stripped of
+the marked segments, of data (numbers, dates, amounts, codes) and of the values stored in
+the database (names, unit names, catalogue labels, payslip headers: the allow-list is read
+from the rows, not written by hand). Whatever is left is a string a translator could not
+reach: the test names it and the page.
+"""
+
+from __future__ import annotations
+
+import gettext as gettext_module
+import re
+from collections.abc import Callable, Iterator
+from html.parser import HTMLParser
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.conf import settings
+from django.db import models
+from django.test import Client
+from django.utils import translation
+from django.utils.translation import trans_real
+
+OPEN, CLOSE = "⟦", "⟧"
+CONTEXT_SEPARATOR = "\x04"
+
+
+class PseudoTranslation(gettext_module.NullTranslations):
+    """Each message comes back wrapped in ⟦…⟧ (the context of a pgettext is dropped)."""
+
+    def gettext(self, message: str) -> str:
+        return f"{OPEN}{message.rpartition(CONTEXT_SEPARATOR)[2]}{CLOSE}"
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:  # type: ignore[override]
+        return self.gettext(singular if n == 1 else plural)
+
+    def to_language(self) -> str:
+        return settings.LANGUAGE_CODE
+
+    def language(self) -> str:
+        return settings.LANGUAGE_CODE
+
+
+@pytest.fixture
+def pseudo_locale(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    pseudo = PseudoTranslation()
+    catalogues = {code: pseudo for code in (settings.LANGUAGE_CODE, "es", "en-us", "en")}
+    monkeypatch.setattr(trans_real, "_translations", catalogues)
+    monkeypatch.setattr(trans_real, "_default", pseudo)
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
+class VisibleText(HTMLParser):
+    """The text a reader sees: text nodes outside <script>, <style> and <template>, plus
+    the labels a phone shows through CSS (data-label) and the text of buttons and
+    placeholders."""
+
+    HIDDEN = {"script", "style", "template"}
+    ATTRIBUTES = ("data-label", "placeholder", "aria-label", "title", "alt")
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.hidden = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self.HIDDEN:
+            self.hidden += 1
+        for name, value in attrs:
+            if name in self.ATTRIBUTES and value:
+                self.parts.append(value)
+        kind = dict(attrs).get("type")
+        if tag == "input" and kind in ("submit", "button") and dict(attrs).get("value"):
+            self.parts.append(str(dict(attrs)["value"]))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.HIDDEN and self.hidden:
+            self.hidden -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self.hidden and data.strip():
+            self.parts.append(data)
+
+
+MARKED = re.compile(f"{OPEN}[^{OPEN}{CLOSE}]*{CLOSE}")
+# Data: numbers, dates and times, amounts, codes with a digit, e-mail addresses, paths,
+# section numbers in Roman numerals.
+DATA = re.compile(
+    r"S/\s*[-\d,.]+"
+    r"|\b[IVX]+\b"
+    r"|\b[\w.+-]+@[\w-]+(\.[\w-]+)+\b"
+    r"|\b(?=[\w-]*\d)[\w./-]+\b"
+    r"|/[\w/.-]*"
+)
+LETTER = re.compile(r"[A-Za-zÁÉÍÓÚÜÑáéíóúüñ]")
+
+
+def stored_strings() -> list[str]:
+    """Every short string stored in the project's tables (and in their JSON columns):
+    what a page may show without translating it, because it is data."""
+    values: set[str] = set()
+
+    def collect(value: Any) -> None:
+        if isinstance(value, str):
+            value = value.strip()
+            if value and len(value) < 300:
+                values.add(value)
+                values.update(v.strip() for v in value.split("\n") if v.strip())
+        elif isinstance(value, dict):
+            for item in value.values():
+                collect(item)
+        elif isinstance(value, list | tuple):
+            for item in value:
+                collect(item)
+
+    for model in apps.get_models():
+        if not model.__module__.startswith("ayni."):
+            continue
+        fields = [
+            f.name
+            for f in model._meta.concrete_fields
+            if isinstance(f, models.CharField | models.TextField | models.JSONField)
+            and not f.choices
+        ]
+        if not fields:
+            continue
+        for row in model.objects.values_list(*fields).iterator(chunk_size=2000):
+            collect(row)
+    # Names as the pages compose them: the user's str() and the UGEL chooser's names are
+    # built from the columns by the project's own functions.
+    from ayni.org.selectors import display_name, ugel_groups
+
+    user_model = apps.get_model(settings.AUTH_USER_MODEL)
+    for user in user_model.objects.all():
+        values.add(str(user))
+    for name in list(values):
+        if name.startswith(("DRE ", "GRE ", "UGEL ")):
+            values.add(display_name(name))
+    for group in ugel_groups():
+        values.add(str(group.label))
+        values.update(str(label) for _pk, label in group.ugels)
+    # Only values with words in them: a bare number is data anyway, and removing «3.00»
+    # from «S/ 3.00» would leave a stray «S/».
+    return sorted((v for v in values if LETTER.search(v) and len(v) > 1), key=len, reverse=True)
+
+
+def unmarked(html: str, allowed: list[str]) -> list[str]:
+    """The visible strings of the page that no gettext call produced."""
+    parser = VisibleText()
+    parser.feed(html)
+    text = "\n".join(parser.parts)
+    previous = None
+    while previous != text:
+        previous, text = text, MARKED.sub(" ", text)
+    found = []
+    for chunk in text.split("\n"):
+        rest = chunk.strip()
+        if not LETTER.search(rest):
+            continue
+        for value in allowed:
+            if value in rest:
+                rest = rest.replace(value, " ")
+                if not LETTER.search(rest):
+                    break
+        rest = DATA.sub(" ", rest)
+        if LETTER.search(rest):
+            found.append(chunk.strip())
+    return found
+
+
+@pytest.fixture
+def check_pages(
+    client_for: Callable[[str], Client], pseudo_locale: None
+) -> Callable[[str, list[str]], None]:
+    allowed: list[str] = []
+
+    def check(persona: str, paths: list[str]) -> None:
+        if not allowed:
+            allowed.extend(stored_strings())
+        client = client_for(persona)
+        problems = {}
+        for path in paths:
+            response = client.get(path)
+            assert response.status_code == 200, (path, response.status_code)
+            html = response.content.decode()
+            assert OPEN in html, f"{path}: the pseudo-locale is not active"
+            found = unmarked(html, allowed)
+            if found:
+                problems[path] = found
+        assert not problems, "text not passed through gettext:\n" + "\n".join(
+            f"{path}: {found}" for path, found in problems.items()
+        )
+
+    return check
+
+
+def first_link(client: Client, path: str, pattern: str) -> str:
+    html = client.get(path).content.decode()
+    match = re.search(pattern, html)
+    assert match, f"no link {pattern} on {path}"
+    return match.group(0)
+
+
+UUID = r"[0-9a-f-]{36}"
+
+
+def test_the_pseudo_locale_marks_translated_strings(pseudo_locale: None) -> None:
+    from django.utils.translation import gettext, ngettext, pgettext
+
+    assert gettext("Ingresar") == "⟦Ingresar⟧"
+    assert pgettext("menú", "Inicio") == "⟦Inicio⟧"
+    assert ngettext("servidor", "servidores", 2) == "⟦servidores⟧"
+    assert unmarked("<p>⟦Hola⟧ <b>Texto suelto</b></p><script>var x</script>", []) == [
+        "Texto suelto"
+    ]
+
+
+def test_anonymous_pages(check_pages: Callable[[str, list[str]], None]) -> None:
+    check_pages(
+        "anonymous",
+        ["/cuenta/ingresar/", "/verificar/", "/acceso/solicitar/", "/acceso/seguimiento/"],
+    )
+
+
+def test_servant_pages(
+    check_pages: Callable[[str, list[str]], None], client_for: Callable[[str], Client]
+) -> None:
+    client = client_for("servant")
+    payslip = first_link(client, "/mi-boleta/", rf"/mi-boleta/{UUID}/")
+    check_pages(
+        "servant",
+        [
+            "/",
+            "/mi-boleta/",
+            payslip,
+            "/mi-legajo/",
+            "/mi-legajo/historial/",
+            "/mi-legajo/quien-vio/",
+            "/mi-legajo/reporte/hoja-de-vida/",
+            "/mi-legajo/reporte/informes/",
+            "/mis-solicitudes/",
+            "/mesa-de-partes/",
+            "/notificaciones/",
+            "/cuenta/mis-datos/",
+        ],
+    )
+
+
+def test_escalafon_pages(
+    check_pages: Callable[[str, list[str]], None], client_for: Callable[[str], Client]
+) -> None:
+    client = client_for("escalafon")
+    servant = first_link(client, "/servidores/", rf"/servidores/{UUID}/")
+    check_pages(
+        "escalafon",
+        [
+            "/",
+            "/servidores/",
+            servant,
+            "/escalafon/solicitudes/",
+            "/escalafon/informes/",
+            "/escalafon/hojas-de-vida/",
+        ],
+    )
