@@ -61,7 +61,8 @@ class VisibleText(HTMLParser):
     the labels a phone shows through CSS (data-label) and the text of buttons and
     placeholders."""
 
-    HIDDEN = {"script", "style", "template"}
+    # <code> holds identifiers (file columns, file names, hashes): data, not prose.
+    HIDDEN = {"script", "style", "template", "code"}
     ATTRIBUTES = ("data-label", "placeholder", "aria-label", "title", "alt")
 
     def __init__(self) -> None:
@@ -94,6 +95,7 @@ MARKED = re.compile(f"{OPEN}[^{OPEN}{CLOSE}]*{CLOSE}")
 DATA = re.compile(
     r"S/\s*[-\d,.]+"
     r"|\b[IVX]+\b"
+    r"|\b[\w-]+\.(csv|rem|pdf)\b"
     r"|\b[\w.+-]+@[\w-]+(\.[\w-]+)+\b"
     r"|\b(?=[\w-]*\d)[\w./-]+\b"
     r"|/[\w/.-]*"
@@ -267,4 +269,45 @@ def test_escalafon_pages(
             "/escalafon/informes/",
             "/escalafon/hojas-de-vida/",
         ],
+    )
+
+
+def test_cesante_pages(check_pages: Callable[[str, list[str]], None]) -> None:
+    check_pages("cesante", ["/", "/mi-boleta/", "/mi-legajo/", "/mi-legajo/reporte/hoja-de-vida/"])
+
+
+def test_payroll_officer_pages(
+    check_pages: Callable[[str, list[str]], None], client_for: Callable[[str], Client]
+) -> None:
+    client = client_for("planillas")
+    run = first_link(client, "/planillas/", rf"/planillas/{UUID}/")
+    check_pages("planillas", ["/", "/planillas/", run, "/planillas/cargar/", "/planillas/guia/"])
+
+
+def test_desk_pages(
+    check_pages: Callable[[str, list[str]], None], client_for: Callable[[str], Client]
+) -> None:
+    client = client_for("mesa_partes")
+    case = first_link(client, "/mesa/", rf"/mesa/{UUID}/")
+    check_pages("mesa_partes", ["/", "/mesa/", case, "/mesa/recuperar-acceso/"])
+
+
+def test_supervisor_pages(check_pages: Callable[[str, list[str]], None]) -> None:
+    check_pages("dre_supervisor", ["/", "/servidores/", "/auditoria/"])
+
+
+def test_admin_pages(check_pages: Callable[[str, list[str]], None]) -> None:
+    check_pages("admin", ["/", "/servidores/", "/auditoria/", "/ayuda/"])
+
+
+def test_more_servant_pages(
+    check_pages: Callable[[str, list[str]], None], client_for: Callable[[str], Client]
+) -> None:
+    client = client_for("servant")
+    section = first_link(client, "/mi-legajo/", r"/mi-legajo/[a-z]+/")
+    request = first_link(client, "/mis-solicitudes/", rf"/mis-solicitudes/{UUID}/")
+    case = first_link(client, "/mesa-de-partes/", rf"/mesa-de-partes/{UUID}/")
+    check_pages(
+        "servant",
+        [section, request, case, "/mesa-de-partes/nuevo/", "/cuenta/privacidad/", "/ayuda/"],
     )

@@ -104,7 +104,7 @@ def test_every_section_shows_its_entries(client_for):
         "academica": ["Gestión de la Educación", "Programa de formación en servicio"],
         "ingreso": ["Nombramiento", "01234-2005-UGEL07"],
         "trayectoria": ["Reasignación", "Ascenso de escala", "Encargatura"],
-        "asignaciones": ["Subsidio por luto", "Retención judicial", "S/ 450.00"],
+        "asignaciones": ["Subsidio por luto", "Retención judicial", "S/\u00a0450.00"],
         "retiro": ["D.L. 25897 (AFP)", "598761RQHME0"],
         "premios": ["Felicitación", "Diploma de honor"],
         "sanciones": ["Suspensión", "Amonestación escrita"],

@@ -337,7 +337,7 @@ def test_publication_creates_verification_records_and_audit(published):
     teacher = records.get(code=slips.get(servant__doc_number="10000001").verification_code)
     assert teacher.summary["Titular"] == "Q***** H*****, R*** E****"
     assert teacher.summary["Documento de identidad"] == "DNI ****0001"
-    assert teacher.summary["Neto a pagar"] == "S/ 3,349.91"
+    assert teacher.summary["Neto a pagar"] == "S/\u00a03,349.91"
     assert teacher.summary["Periodo"] == "ENERO - 2030"
     event = AuditEvent.objects.get(action="payroll.run.published", object_id=str(published.pk))
     assert event.before == {"state": "draft"} and event.after["state"] == "published"
@@ -354,7 +354,7 @@ def test_payslip_appears_at_midnight_lima_on_payment_day(published, client_for):
     with time_machine.travel(datetime(2030, 1, 20, 0, 0, 0, tzinfo=LIMA), tick=False):
         listing = client.get("/mi-boleta/").content.decode()
         assert "ENERO - 2030" in listing
-        assert "S/ 3,349.91" in listing
+        assert "S/\u00a03,349.91" in listing
         assert client.get(f"/mi-boleta/{slip.uuid}/").status_code == 200
 
 
@@ -461,7 +461,7 @@ def test_pdf_is_rendered_once_and_verifiable(published, client_for, monkeypatch)
     )
     body = genuine.content.decode()
     assert "Documento válido." in body and "idéntico, byte por byte" in body
-    assert "S/ 3,349.91" in body and "Q***** H*****" in body
+    assert "S/\u00a03,349.91" in body and "Q***** H*****" in body
     assert "QUISPE" not in body
     altered = first + b"\n% edited\n"  # any change at all, even one byte
     tampered = anonymous.post(

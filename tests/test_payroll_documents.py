@@ -174,7 +174,7 @@ def test_the_demo_pensioner_payslip_and_pdf_show_the_withholding(servant_of, cli
     client = client_for("cesante")
     page = client.get(f"/mi-boleta/{slip.uuid}/").content.decode()
     assert "ESSALUD - SEGURO REGULAR - PENSIONISTA" in page
-    assert "S/ 126.00" in page and "S/ 3,009.00" in page
+    assert "S/\u00a0126.00" in page and "S/\u00a03,009.00" in page
     assert "Aportes del empleador" not in page
     assert "(según su legajo)" in page  # tiempo de servicio computed from the file
     text = pdf_text(payslip_pdf(slip))
@@ -248,7 +248,7 @@ def test_the_cusco_and_canete_teachers_have_their_ugels_runs(
     visible = [p for p in slips if p.payment_date <= today]
     assert len(visible) >= 3
     shown = client_for(who).get("/mi-boleta/").content.decode()
-    assert "S/ " in shown and "Aún no" not in shown
+    assert "S/\u00a0" in shown and "Aún no" not in shown
     newest = max(visible, key=lambda p: (p.year, p.month))
     page = client_for(who).get(f"/mi-boleta/{newest.uuid}/").content.decode()
     assert servant.paternal_surname in page
@@ -308,10 +308,10 @@ def test_publish_shows_what_will_happen_and_publishes_nothing(draft, client_for)
     # 3,612.60 + 1,950.00 gross; 376.56 AFP + 253.50 ONP; EsSalud 9 % of both
     for figure in (
         'id="publish-servants">2<',
-        'id="publish-gross">S/ 5,562.60<',
-        'id="publish-deductions">S/ 630.06<',
-        'id="publish-net">S/ 4,932.54<',
-        'id="publish-employer">S/ 500.63<',
+        'id="publish-gross">S/\u00a05,562.60<',
+        'id="publish-deductions">S/\u00a0630.06<',
+        'id="publish-net">S/\u00a04,932.54<',
+        'id="publish-employer">S/\u00a0500.63<',
         'id="publish-payment-date">20/04/2030<',
     ):
         assert figure in page, figure

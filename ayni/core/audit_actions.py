@@ -66,6 +66,6 @@ def codes(*, read: bool | None = None, security: bool | None = None) -> list[str
 def choices() -> list[tuple[str, str]]:
     """For filters: (code, sentence) of the actions written today, sorted by sentence."""
     return sorted(
-        ((a.code, a.sentence) for a in _REGISTRY.values() if not a.is_legacy),
+        ((a.code, gettext(a.sentence)) for a in _REGISTRY.values() if not a.is_legacy),
         key=lambda c: c[1],
     )

@@ -19,6 +19,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.timesince import timesince
+from django.utils.translation import gettext
 
 from ayni.accounts.permissions import (
     AUDIT_VIEW,
@@ -445,21 +446,21 @@ def case_times(case: Case, now: Any = None) -> dict[str, Any]:
     now = now or timezone.now()
     late = out_of_hours(case)
     pending = case.received_at > now
-    submitted = f"{lima_dmy(case.submitted_at)} a las {lima_hm(case.submitted_at)}"
-    received = f"{lima_dmy(case.received_at)} a las {lima_hm(case.received_at)}"
+    submitted = _at(case.submitted_at)
+    received = _at(case.received_at)
     ago = _ago(case.submitted_at if pending else case.received_at, now)
     if not late:
-        sentence = f"Presentado y recibido el {submitted}."
+        sentence = gettext("Presentado y recibido el %(submitted)s.") % {"submitted": submitted}
     elif pending:
-        sentence = (
-            f"Presentado el {submitted}; se recibirá oficialmente el {received} "
+        sentence = gettext(
+            "Presentado el %(submitted)s; se recibirá oficialmente el %(received)s "
             "(fuera del horario de atención)."
-        )
+        ) % {"submitted": submitted, "received": received}
     else:
-        sentence = (
-            f"Presentado el {submitted}; recibido oficialmente el {received} "
+        sentence = gettext(
+            "Presentado el %(submitted)s; recibido oficialmente el %(received)s "
             "(fuera del horario de atención)."
-        )
+        ) % {"submitted": submitted, "received": received}
     return {
         "submitted": submitted,
         "received": received,
@@ -472,12 +473,24 @@ def case_times(case: Case, now: Any = None) -> dict[str, Any]:
     }
 
 
+def _at(moment: Any) -> str:
+    """«02/12/2026 a las 19:47», on Lima's clock."""
+    return gettext("%(day)s a las %(time)s") % {"day": lima_dmy(moment), "time": lima_hm(moment)}
+
+
 def _inbox_note(late: bool, pending: bool, ago: str) -> str:
     if pending:
-        when = f"presentado {ago}, " if ago else "presentado "
-        return f"{when}fuera del horario de atención; aún no se recibe oficialmente"
+        if ago:
+            return gettext(
+                "presentado %(ago)s, fuera del horario de atención; aún no se recibe oficialmente"
+            ) % {"ago": ago}
+        return gettext("presentado fuera del horario de atención; aún no se recibe oficialmente")
     if late:
-        return f"recibido {ago} (presentado fuera del horario de atención)".replace("  ", " ")
+        if ago:
+            return gettext("recibido %(ago)s (presentado fuera del horario de atención)") % {
+                "ago": ago
+            }
+        return gettext("recibido (presentado fuera del horario de atención)")
     return ago
 
 
@@ -487,8 +500,8 @@ def _ago(moment: Any, now: Any) -> str:
     if moment > now:
         return ""
     if (now - moment).total_seconds() < 60:
-        return "hace un momento"
-    return f"hace {timesince(moment, now)}"
+        return gettext("hace un momento")
+    return gettext("hace %(time)s") % {"time": timesince(moment, now)}
 
 
 def case_timeline(case: Case) -> list[dict[str, Any]]:
@@ -506,30 +519,28 @@ def case_timeline(case: Case) -> list[dict[str, Any]]:
         first = index == 0 and not ev.from_state and ev.to_state == Case.State.RECEIVED
         note = ""
         if first:
-            title = "Presentado" if late else "Presentado y recibido"
+            title = gettext("Presentado") if late else gettext("Presentado y recibido")
             comment = "" if ev.comment == RECEPTION_NOTE else ev.comment
             if late:
-                note = "Fuera del horario de atención: se recibe el día hábil siguiente."
+                note = gettext("Fuera del horario de atención: se recibe el día hábil siguiente.")
         else:
             title = str(Case.State(ev.to_state).label)
             comment = ev.comment
             if ev.at < case.received_at:
-                note = (
-                    "Hecho antes de la hora oficial de recepción "
-                    f"({lima_dmy(case.received_at)} a las {lima_hm(case.received_at)})."
-                )
+                note = gettext("Hecho antes de la hora oficial de recepción (%(at)s).") % {
+                    "at": _at(case.received_at)
+                }
                 if ev.to_state in _ANSWERS:
-                    note += (
-                        " La respuesta se tiene por dada el "
-                        f"{lima_dmy(case.received_at)} a las {lima_hm(case.received_at)}."
-                    )
+                    note += " " + gettext("La respuesta se tiene por dada el %(at)s.") % {
+                        "at": _at(case.received_at)
+                    }
         rows.append(
             {
                 "at": ev.at,
                 "title": title,
                 "when": f"{lima_dmy(ev.at)} {lima_hm(ev.at)}",
                 "area": ev.get_area_display() if ev.area else "",
-                "actor": str(ev.actor) if ev.actor else "Sistema",
+                "actor": str(ev.actor) if ev.actor else gettext("Sistema"),
                 "comment": comment,
                 "note": note,
                 "official": False,
@@ -539,12 +550,14 @@ def case_timeline(case: Case) -> list[dict[str, Any]]:
         rows.append(
             {
                 "at": case.received_at,
-                "title": "Recibido oficialmente",
+                "title": gettext("Recibido oficialmente"),
                 "when": f"{lima_dmy(case.received_at)} {lima_hm(case.received_at)}",
                 "area": str(Case.Area.DESK.label),
-                "actor": "Sistema",
+                "actor": gettext("Sistema"),
                 "comment": "",
-                "note": "Primer momento hábil tras la presentación (TUO de la Ley N.° 27444).",
+                "note": gettext(
+                    "Primer momento hábil tras la presentación (TUO de la Ley N.° 27444)."
+                ),
                 "official": True,
             }
         )

@@ -22,24 +22,18 @@ class UploadForm(forms.Form):
         label=_("Mes"),
         coerce=int,
         choices=[
-            (i, name.capitalize())
-            for i, name in enumerate(
-                [
-                    "enero",
-                    "febrero",
-                    "marzo",
-                    "abril",
-                    "mayo",
-                    "junio",
-                    "julio",
-                    "agosto",
-                    "setiembre",
-                    "octubre",
-                    "noviembre",
-                    "diciembre",
-                ],
-                start=1,
-            )
+            (1, _("Enero")),
+            (2, _("Febrero")),
+            (3, _("Marzo")),
+            (4, _("Abril")),
+            (5, _("Mayo")),
+            (6, _("Junio")),
+            (7, _("Julio")),
+            (8, _("Agosto")),
+            (9, _("Setiembre")),
+            (10, _("Octubre")),
+            (11, _("Noviembre")),
+            (12, _("Diciembre")),
         ],
     )
     kind = forms.ChoiceField(label=_("Tipo de planilla"), choices=PayrollRun.Kind.choices)

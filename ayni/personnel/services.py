@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import ngettext
 
 from ayni.core.audit import audit_log
 from ayni.personnel.models import Servant
@@ -42,7 +43,10 @@ def servant_list_read_record(
         subject_type=SUBJECT,
         subject_ids=[s.pk for s in servants],
         unit_path=_common_path([s.employing_unit.path for s in servants]),
-        detail=f"{len(servants)} servidores en la página",
+        detail=ngettext(
+            "%(n)d servidor en la página", "%(n)d servidores en la página", len(servants)
+        )
+        % {"n": len(servants)},
     )
 
 

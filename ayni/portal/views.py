@@ -66,11 +66,11 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 AUDIT_AREAS = [
-    ("auth", "Ingresos y cuentas (todas)"),
-    ("personnel", "Legajos (todas)"),
-    ("payroll", "Planillas (todas)"),
-    ("reports", "Reportes (todas)"),
-    ("desk", "Mesa de partes (todas)"),
+    ("auth", _("Ingresos y cuentas (todas)")),
+    ("personnel", _("Legajos (todas)")),
+    ("payroll", _("Planillas (todas)")),
+    ("reports", _("Reportes (todas)")),
+    ("desk", _("Mesa de partes (todas)")),
 ]
 
 
@@ -89,7 +89,7 @@ class AuditFilterForm(forms.Form):
 def audit_list(request: HttpRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET or None)
     form.fields["action"].choices = [  # type: ignore[attr-defined]
-        ("", "Todas"),
+        ("", _("Todas")),
         *AUDIT_AREAS,
         *audit_actions.choices(),
     ]

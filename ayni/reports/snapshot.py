@@ -7,6 +7,8 @@ import json
 from datetime import date
 from typing import Any
 
+from django.utils.translation import gettext
+
 from ayni.core.formats import document
 from ayni.personnel.file_selectors import compute_service_time, section_entries
 from ayni.personnel.models import Servant
@@ -27,7 +29,9 @@ def file_snapshot(servant: Servant, today: date) -> dict[str, Any]:
         "sexo": servant.get_sex_display() if servant.sex else "",
         "regimen": servant.labor_regime.name if servant.labor_regime else "",
         "nivel": (
-            f"Escala {servant.escala.code}" if servant.escala else servant.get_kind_display()
+            gettext("Escala %(code)s") % {"code": servant.escala.code}
+            if servant.escala
+            else servant.get_kind_display()
         ),
         "institucion": f"{school.name} ({school.code})" if school else servant.employing_unit.name,
         "codigo_plaza": "",
