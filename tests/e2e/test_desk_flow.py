@@ -146,7 +146,7 @@ def test_newcomer_asks_for_access_and_the_desk_creates_her_account(  # type: ign
     assert not User.objects.filter(doc_number=NEWCOMER_DNI).exists()
     access.get_by_role("button", name="Aceptar y crear la cuenta").click()
 
-    expect(desk.locator("main .messages")).to_contain_text("Listo.")
+    expect(desk.locator("main .messages")).to_contain_text("Solicitud aceptada: se creó la cuenta")
     expect(desk.locator("#case-state")).to_have_text("Atendido")
     expect(desk.get_by_role("button", name="Aceptar y crear la cuenta")).to_have_count(0)
     expect(desk.locator("ol.timeline li").last).to_contain_text("Solicitud aceptada: cuenta creada")
