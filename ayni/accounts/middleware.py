@@ -9,6 +9,7 @@ from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import ngettext
 
 from ayni.accounts.services import logout_record
 
@@ -31,7 +32,12 @@ class IdleTimeoutMiddleware:
                 minutes = settings.SESSION_IDLE_SECONDS // 60
                 messages.info(
                     request,
-                    f"Su sesión se cerró tras {minutes} minutos sin actividad. Ingrese nuevamente.",
+                    ngettext(
+                        "Su sesión se cerró tras %(n)d minuto sin actividad. Ingrese nuevamente.",
+                        "Su sesión se cerró tras %(n)d minutos sin actividad. Ingrese nuevamente.",
+                        minutes,
+                    )
+                    % {"n": minutes},
                 )
                 return redirect(settings.LOGIN_URL)
             if last is None or now - float(last) > TOUCH_EVERY_SECONDS:

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ayni.accounts.contact import email_change_confirm, email_change_request, phone_change
@@ -94,7 +95,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
 def logout_view(request: HttpRequest) -> HttpResponse:
     logout_record(request)
     logout(request)
-    messages.success(request, "Cerró su sesión. ¡Hasta pronto!")
+    messages.success(request, gettext("Cerró su sesión. ¡Hasta pronto!"))
     return redirect("accounts:login")
 
 
@@ -102,7 +103,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 def privacy_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if request.POST.get("accept") != "1":
-            messages.error(request, "Para usar Ayni debe aceptar el aviso de privacidad.")
+            messages.error(request, gettext("Para usar Ayni debe aceptar el aviso de privacidad."))
         else:
             privacy_accept(request, request.user)
             return redirect("home")
@@ -116,7 +117,9 @@ def password_reset_view(request: HttpRequest) -> HttpResponse:
     form = DocumentPasswordResetForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if password_reset_throttled(request):
-            messages.error(request, "Hizo demasiadas solicitudes. Inténtelo dentro de una hora.")
+            messages.error(
+                request, gettext("Hizo demasiadas solicitudes. Inténtelo dentro de una hora.")
+            )
             return render(request, "accounts/password_reset.html", {"form": form}, status=429)
         form.save()
         audit_log(action="auth.password_reset_requested", request=request)
@@ -145,7 +148,7 @@ class PasswordChange(auth_views.PasswordChangeView):
         response = super().form_valid(form)
         password_changed(self.request, form.user)
         messages.success(
-            self.request, "Su contraseña fue cambiada. Sus otras sesiones se cerraron."
+            self.request, gettext("Su contraseña fue cambiada. Sus otras sesiones se cerraron.")
         )
         return response
 
@@ -194,8 +197,10 @@ def email_change_view(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                "Le enviamos un enlace al correo nuevo. El cambio se hace cuando lo abra "
-                "(vale 24 horas). Avisamos también a su correo actual.",
+                gettext(
+                    "Le enviamos un enlace al correo nuevo. El cambio se hace cuando lo abra "
+                    "(vale 24 horas). Avisamos también a su correo actual."
+                ),
             )
             return redirect("accounts:profile")
     return render(
@@ -223,8 +228,10 @@ def email_confirm_view(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(
                     request,
-                    "Su correo fue cambiado. Sus otras sesiones se cerraron y avisamos al "
-                    "correo anterior.",
+                    gettext(
+                        "Su correo fue cambiado. Sus otras sesiones se cerraron y avisamos al "
+                        "correo anterior."
+                    ),
                 )
                 return redirect(
                     "accounts:profile" if request.user.is_authenticated else "accounts:login"
@@ -248,7 +255,7 @@ def phone_change_view(request: HttpRequest) -> HttpResponse:
         except UserError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, "Su teléfono fue cambiado.")
+            messages.success(request, gettext("Su teléfono fue cambiado."))
             return redirect("accounts:profile")
     return render(
         request,

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
@@ -75,8 +76,10 @@ def recovery_start(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                "Registró la verificación. Otro servidor de la mesa de partes debe aprobarla; "
-                "solo entonces se envía el enlace al correo nuevo.",
+                gettext(
+                    "Registró la verificación. Otro servidor de la mesa de partes debe aprobarla; "
+                    "solo entonces se envía el enlace al correo nuevo."
+                ),
             )
             return redirect("desk:recovery_detail", ref=recovery.uuid)
     context["pending"] = recoveries_in_scope(request.user).filter(state="por_aprobar")[:50]
@@ -100,7 +103,7 @@ def recovery_detail(request: HttpRequest, ref: UUID) -> HttpResponse:
                 recovery_approve(request, officer=request.user, recovery=recovery)
                 messages.success(
                     request,
-                    "Aprobada: enviamos el enlace al correo nuevo y avisamos al anterior.",
+                    gettext("Aprobada: enviamos el enlace al correo nuevo y avisamos al anterior."),
                 )
             elif action == "reject":
                 recovery_reject(
@@ -109,7 +112,10 @@ def recovery_detail(request: HttpRequest, ref: UUID) -> HttpResponse:
                     recovery=recovery,
                     reason=request.POST.get("comment", "")[:300],
                 )
-                messages.success(request, "Rechazada.")
+                messages.success(
+                    request,
+                    gettext("Recuperación rechazada: el correo de la cuenta no cambia."),
+                )
             else:
                 raise UserError("Acción no válida.")
         except UserError as exc:

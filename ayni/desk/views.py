@@ -10,6 +10,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ayni.core import throttle
@@ -202,7 +204,9 @@ def new_case(request: HttpRequest) -> HttpResponse:
             except UserError as exc:  # DeskError, ReportError (a second informe): re-shown
                 form.add_error(None, exc.message)
             else:
-                messages.success(request, f"Su trámite fue recibido: {case.label}.")
+                messages.success(
+                    request, gettext("Su trámite fue recibido: %(case)s.") % {"case": case.label}
+                )
                 return redirect("desk:my_case", ref=case.uuid)
     return render(
         request,
@@ -231,7 +235,7 @@ def my_case(request: HttpRequest, ref: UUID) -> HttpResponse:
         except UserError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, "Completó su trámite; vuelve a la mesa de partes.")
+            messages.success(request, gettext("Completó su trámite; vuelve a la mesa de partes."))
         return redirect("desk:my_case", ref=case.uuid)
     return render(request, "desk/case_detail.html", {"case": case, "own": True})
 
@@ -275,14 +279,17 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 
 CASE_DONE_MESSAGES = {
-    "route": "Trámite derivado: el área lo verá en su bandeja y se avisó a quien lo presentó.",
-    Case.State.DONE: "Trámite atendido; se avisó a quien lo presentó.",
-    Case.State.OBSERVED: "Trámite observado: quien lo presentó tiene dos días hábiles para "
-    "completarlo.",
-    Case.State.ARCHIVED: "Trámite archivado; se avisó a quien lo presentó.",
-    "accept": "Solicitud aceptada: se creó la cuenta y se envió al solicitante el enlace para "
-    "crear su contraseña.",
-    "reject": "Solicitud rechazada; se avisó al solicitante con el motivo.",
+    "route": _("Trámite derivado: el área lo verá en su bandeja y se avisó a quien lo presentó."),
+    Case.State.DONE: _("Trámite atendido; se avisó a quien lo presentó."),
+    Case.State.OBSERVED: _(
+        "Trámite observado: quien lo presentó tiene dos días hábiles para completarlo."
+    ),
+    Case.State.ARCHIVED: _("Trámite archivado; se avisó a quien lo presentó."),
+    "accept": _(
+        "Solicitud aceptada: se creó la cuenta y se envió al solicitante el enlace para "
+        "crear su contraseña."
+    ),
+    "reject": _("Solicitud rechazada; se avisó al solicitante con el motivo."),
     "close_existing": "Solicitud cerrada: el documento ya tiene cuenta y no se creó ni cambió "
     "ninguna. Se avisó al solicitante.",
 }
@@ -328,7 +335,9 @@ def case_detail(request: HttpRequest, ref: UUID) -> HttpResponse:
         except UserError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, CASE_DONE_MESSAGES.get(action, "Trámite actualizado."))
+            messages.success(
+                request, str(CASE_DONE_MESSAGES.get(action, _("Trámite actualizado.")))
+            )
         return redirect("desk:case_detail", ref=case.uuid)
     case_read_record(request, case)
     ar: AccessRequest | None = getattr(case, "access_request", None)

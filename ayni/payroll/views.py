@@ -174,7 +174,9 @@ def run_upload(request: HttpRequest) -> HttpResponse:
             default_storage.delete(master_file)
             form.add_error(None, exc.message)
         else:
-            messages.success(request, "Archivo recibido: la carga continúa en segundo plano.")
+            messages.success(
+                request, gettext("Archivo recibido: la carga continúa en segundo plano.")
+            )
             return redirect("payroll:run_detail", ref=run.uuid)
     return render(
         request,
@@ -256,7 +258,8 @@ def run_publish(request: HttpRequest, ref: UUID) -> HttpResponse:
     if run.state != PayrollRun.State.DRAFT:
         messages.info(
             request,
-            f"La planilla está «{run.get_state_display()}»: no hay nada que publicar.",
+            gettext("La planilla está «%(state)s»: no hay nada que publicar.")
+            % {"state": run.get_state_display()},
         )
         return redirect("payroll:run_detail", ref=run.uuid)
     if request.method == "GET" or request.POST.get(CONFIRM) != "1":
@@ -274,7 +277,8 @@ def run_publish(request: HttpRequest, ref: UUID) -> HttpResponse:
     else:
         messages.success(
             request,
-            f"Planilla publicada: las boletas se verán desde el {run.payment_date:%d/%m/%Y}.",
+            gettext("Planilla publicada: las boletas se verán desde el %(day)s.")
+            % {"day": f"{run.payment_date:%d/%m/%Y}"},
         )
     return redirect("payroll:run_detail", ref=run.uuid)
 
@@ -297,7 +301,9 @@ def run_annul(request: HttpRequest, ref: UUID) -> HttpResponse:
     else:
         messages.success(
             request,
-            "Planilla anulada: sus boletas quedan marcadas como anuladas y su código de "
-            "verificación lo dice. Cargue la planilla adicional que la reemplaza.",
+            gettext(
+                "Planilla anulada: sus boletas quedan marcadas como anuladas y su código de "
+                "verificación lo dice. Cargue la planilla adicional que la reemplaza."
+            ),
         )
     return redirect("payroll:run_detail", ref=run.uuid)

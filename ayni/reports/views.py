@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -142,8 +143,10 @@ def my_reports(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                "Su pedido de informe escalafonario fue enviado a su "
-                "UGEL. Le avisaremos cuando esté listo.",
+                gettext(
+                    "Su pedido de informe escalafonario fue enviado a su "
+                    "UGEL. Le avisaremos cuando esté listo."
+                ),
             )
             return redirect("reports:my_reports")
     return render(
@@ -196,7 +199,9 @@ def informe_review(request: HttpRequest, ref: UUID) -> HttpResponse:
         except UserError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, f"Se emitió el {report.label}.")
+            messages.success(
+                request, gettext("Se emitió el %(report)s.") % {"report": report.label}
+            )
         return redirect("reports:informe_review", ref=req.uuid)
     servant_read_record(request, req.servant, what="Revisión para informe escalafonario")
     pending_changes = ChangeRequest.objects.filter(
@@ -229,7 +234,9 @@ def informe_annul_view(request: HttpRequest, ref: UUID) -> HttpResponse:
     except UserError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "El informe fue anulado; la verificación lo mostrará así.")
+        messages.success(
+            request, gettext("El informe fue anulado; la verificación lo mostrará así.")
+        )
     return redirect("reports:informe_review", ref=report.request.uuid)
 
 
@@ -239,7 +246,7 @@ def informe_annul_view(request: HttpRequest, ref: UUID) -> HttpResponse:
 def resume_generate_view(request: HttpRequest, ref: UUID) -> HttpResponse:
     servant = get_servant_for_staff(request.user, ref, REPORTS_ISSUE)
     resume_generate(servant=servant, actor=request.user, request=request)
-    messages.success(request, "Se generó la hoja de vida.")
+    messages.success(request, gettext("Se generó la hoja de vida."))
     return redirect("personnel:servant_detail", ref=servant.uuid)
 
 
@@ -257,8 +264,10 @@ def resume_batches(request: HttpRequest) -> HttpResponse:
         resume_batch_start(officer=request.user, unit=unit)
         messages.success(
             request,
-            "La generación continúa en segundo plano. Su propia hoja de vida no se incluye: "
-            "la genera otro especialista.",
+            gettext(
+                "La generación continúa en segundo plano. Su propia hoja de vida no se incluye: "
+                "la genera otro especialista."
+            ),
         )
         return redirect("reports:resume_batches")
     batches = batches_in_scope(request.user)[:20]

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ayni.core.errors import UserError
@@ -70,7 +71,7 @@ def request_detail(request: HttpRequest, ref: UUID) -> HttpResponse:
         )
     if request.method == "POST":
         if form is not None and not form.is_valid():
-            messages.error(request, "Revise los datos marcados.")
+            messages.error(request, gettext("Revise los datos marcados."))
         else:
             values = {k[2:]: v for k, v in request.POST.items() if k.startswith("p-")}
             try:
@@ -85,7 +86,8 @@ def request_detail(request: HttpRequest, ref: UUID) -> HttpResponse:
                 messages.error(request, exc.message)
             else:
                 messages.success(
-                    request, "Envió la corrección. Su solicitud vuelve a estar «En solicitud»."
+                    request,
+                    gettext("Envió la corrección. Su solicitud vuelve a estar «En solicitud»."),
                 )
                 return redirect("personnel:my_request_detail", ref=cr.uuid)
     return render(
@@ -113,7 +115,7 @@ def request_withdraw(request: HttpRequest, ref: UUID) -> HttpResponse:
         except UserError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, "Anuló la solicitud.")
+            messages.success(request, gettext("Anuló la solicitud."))
         return redirect("personnel:my_requests")
     return render(
         request,

@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ayni.accounts.permissions import (
@@ -91,15 +92,17 @@ def review_detail(request: HttpRequest, ref: UUID) -> HttpResponse:
         try:
             if action == "approve":
                 change_request_approve(officer=request.user, cr=cr, note=note, request=request)
-                messages.success(request, "Solicitud atendida: el cambio se aplicó al legajo.")
+                messages.success(
+                    request, gettext("Solicitud atendida: el cambio se aplicó al legajo.")
+                )
             elif action == "observe":
                 change_request_observe(officer=request.user, cr=cr, note=note, request=request)
-                messages.success(request, "Solicitud observada; se avisó al servidor.")
+                messages.success(request, gettext("Solicitud observada; se avisó al servidor."))
             elif action == "reject":
                 change_request_reject(officer=request.user, cr=cr, reason=note, request=request)
-                messages.success(request, "Solicitud rechazada; se avisó al servidor.")
+                messages.success(request, gettext("Solicitud rechazada; se avisó al servidor."))
             else:
-                messages.error(request, "Acción no válida.")
+                messages.error(request, gettext("Acción no válida."))
         except UserError as exc:
             messages.error(request, exc.message)
         return redirect("personnel:review_detail", ref=cr.uuid)

@@ -9,6 +9,7 @@ from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
@@ -81,7 +82,11 @@ def entry_edit(
         except UserError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, f"Se registró el cambio en la sección {section.roman}.")
+            messages.success(
+                request,
+                gettext("Se registró el cambio en la sección %(roman)s.")
+                % {"roman": section.roman},
+            )
             return redirect("personnel:servant_detail", ref=servant.uuid)
     return render(
         request,
@@ -116,7 +121,10 @@ def entry_remove(request: HttpRequest, ref: UUID, kind_key: str, entry_ref: UUID
             note=support.cleaned_data["note"],
             request=request,
         )
-        messages.success(request, f"Se eliminó el registro de la sección {section.roman}.")
+        messages.success(
+            request,
+            gettext("Se eliminó el registro de la sección %(roman)s.") % {"roman": section.roman},
+        )
         return redirect("personnel:servant_detail", ref=servant.uuid)
     return render(
         request,
