@@ -192,6 +192,8 @@ def check_pages(
             assert response.status_code == 200, (path, response.status_code)
             html = response.content.decode()
             assert OPEN in html, f"{path}: the pseudo-locale is not active"
+            assert "---------" not in html, f"{path}: a select opens on «---------»"
+            assert not re.search(r"\w\((es|s)\)", html), f"{path}: a fake plural «(es)»"
             found = unmarked(html, allowed)
             if found:
                 problems[path] = found
