@@ -313,3 +313,27 @@ def test_more_servant_pages(
         "servant",
         [section, request, case, "/mesa-de-partes/nuevo/", "/cuenta/privacidad/", "/ayuda/"],
     )
+
+
+def test_staff_forms_and_reviews(
+    check_pages: Callable[[str, list[str]], None],
+    client_for: Callable[[str], Client],
+    servant_of,  # type: ignore[no-untyped-def]
+) -> None:
+    client = client_for("escalafon")
+    servant = servant_of("servant")
+    review = first_link(client, "/escalafon/solicitudes/", rf"/escalafon/solicitudes/{UUID}/")
+    check_pages(
+        "escalafon",
+        [
+            review,
+            f"/servidores/{servant.uuid}/legajo/pension/nuevo/",
+            f"/servidores/{servant.uuid}/legajo/allowance/nuevo/",
+            "/cuenta/contrasena/cambiar/",
+            "/ayuda/revision/",
+        ],
+    )
+
+
+def test_more_anonymous_pages(check_pages: Callable[[str, list[str]], None]) -> None:
+    check_pages("anonymous", ["/cuenta/contrasena/olvide/", "/ayuda/verificar/"])

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext
 
 from ayni.accounts.models import User
 from ayni.core.audit import audit_log
@@ -91,8 +92,11 @@ def account_activate(
     link = set_password_link(user)
     mail_after_commit(
         email,
-        "Ayni: su cuenta está lista",
-        f"{reason}. Para crear su contraseña abra este enlace:\n{link}\n\n"
-        "Luego ingrese a Ayni con su tipo y número de documento.",
+        gettext("Ayni: su cuenta está lista"),
+        gettext(
+            "%(reason)s. Para crear su contraseña abra este enlace:\n%(link)s\n\n"
+            "Luego ingrese a Ayni con su tipo y número de documento."
+        )
+        % {"reason": reason, "link": link},
     )
     return user

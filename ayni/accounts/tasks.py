@@ -7,6 +7,7 @@ import logging
 from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
+from django.utils.translation import gettext
 from django_tasks import task
 
 from ayni.accounts.activation import set_password_link
@@ -32,7 +33,10 @@ def send_password_reset_email(user_id: int | None) -> bool:
     body = render_to_string("accounts/email/password_reset.txt", {"link": set_password_link(user)})
     try:
         send_mail(
-            "Ayni: restablecer su contraseña", body, settings.DEFAULT_FROM_EMAIL, [user.email]
+            gettext("Ayni: restablecer su contraseña"),
+            body,
+            settings.DEFAULT_FROM_EMAIL,
+            [user.email],
         )
     except OSError:
         logger.exception("Password reset e-mail failed for user id %s", user.pk)

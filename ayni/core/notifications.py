@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from ayni.core.models import Notification
 
@@ -22,13 +23,14 @@ def notify(*, recipient: Any, title: str, link: str = "", email: bool = True) ->
     if email and recipient.email:
         address = recipient.email
         url = f"{settings.SITE_URL}{link}" if link else settings.SITE_URL
-        body = (
-            f"{title}\n\nIngrese a Ayni para ver el detalle:\n{url}\n\n"
+        body = gettext(
+            "%(title)s\n\nIngrese a Ayni para ver el detalle:\n%(url)s\n\n"
             "Este es un mensaje automático; no lo responda."
-        )
+        ) % {"title": title, "url": url}
+        subject = gettext("Ayni: %(title)s") % {"title": title}
         transaction.on_commit(
             lambda: send_mail(
-                subject=f"Ayni: {title}",
+                subject=subject,
                 message=body,
                 from_email=settings.DEFAULT_FROM_EMAIL,
                 recipient_list=[address],

@@ -17,6 +17,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from ayni.accounts.activation import AccountExistsError, account_activate, account_for_document
 from ayni.accounts.models import User
@@ -85,11 +86,14 @@ def access_request_submit(*, data: dict[str, Any], pdf: CheckedPdf) -> tuple[Acc
     )
     _mail(
         ar.email,
-        "Ayni: confirme su solicitud de acceso",
-        f"Recibimos una solicitud de acceso a Ayni con este correo.\n\nPara enviarla a su "
-        f"UGEL, confírmela abriendo este enlace:\n{confirm_link(confirm)}\n\n"
-        f"Si la página le pide el código, es este:\n{confirm}\n\n"
-        "Si usted no la hizo, ignore este mensaje.",
+        gettext("Ayni: confirme su solicitud de acceso"),
+        gettext(
+            "Recibimos una solicitud de acceso a Ayni con este correo.\n\nPara enviarla a su "
+            "UGEL, confírmela abriendo este enlace:\n%(link)s\n\n"
+            "Si la página le pide el código, es este:\n%(code)s\n\n"
+            "Si usted no la hizo, ignore este mensaje."
+        )
+        % {"link": confirm_link(confirm), "code": confirm},
     )
     return ar, confirm
 
@@ -143,10 +147,13 @@ def access_request_confirm(token: str) -> tuple[AccessRequest, str]:
     )
     _mail(
         ar.email,
-        f"Ayni: su solicitud es el {case.label}",
-        f"Su solicitud de acceso llegó a {ar.unit.name} como {case.label}.\n\n"
-        f"Puede seguirla con este enlace:\n{follow_link(follow)}\n\no con el número de "
-        "expediente y su número de documento en la página de seguimiento.",
+        gettext("Ayni: su solicitud es el %(case)s") % {"case": case.label},
+        gettext(
+            "Su solicitud de acceso llegó a %(unit)s como %(case)s.\n\n"
+            "Puede seguirla con este enlace:\n%(link)s\n\no con el número de "
+            "expediente y su número de documento en la página de seguimiento."
+        )
+        % {"unit": ar.unit.name, "case": case.label, "link": follow_link(follow)},
     )
     owner = account_for_document(ar.doc_type, ar.doc_number)
     if owner is not None:
@@ -313,11 +320,13 @@ def _reject(
     _close_case(case, Case.State.ARCHIVED, officer, f"Rechazada: {note}", request)
     _mail(
         ar.email,
-        f"Ayni: su solicitud {case.label} fue rechazada",
-        "Su solicitud de acceso fue rechazada. Revise el motivo en la página de seguimiento, "
-        f"con el número {case.label} y su número de documento:\n"
-        f"{settings.SITE_URL}{reverse('desk:access_follow')}\n\n"
-        "Este es un mensaje automático de Ayni; no lo responda.",
+        gettext("Ayni: su solicitud %(case)s fue rechazada") % {"case": case.label},
+        gettext(
+            "Su solicitud de acceso fue rechazada. Revise el motivo en la página de "
+            "seguimiento, con el número %(case)s y su número de documento:\n%(link)s\n\n"
+            "Este es un mensaje automático de Ayni; no lo responda."
+        )
+        % {"case": case.label, "link": f"{settings.SITE_URL}{reverse('desk:access_follow')}"},
     )
     return ar
 

@@ -406,8 +406,12 @@ def _notify_filer(case: Case, title: str) -> None:
         ar = case.access_request
         _mail(
             ar.email,
-            f"Ayni: {title}",
-            f"{title}.\n\nSiga su trámite con el enlace que le enviamos al confirmar su solicitud.",
+            gettext("Ayni: %(title)s") % {"title": title},
+            gettext(
+                "%(title)s.\n\nSiga su trámite con el enlace que le enviamos al confirmar su "
+                "solicitud."
+            )
+            % {"title": title},
         )
 
 
