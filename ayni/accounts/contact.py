@@ -15,6 +15,7 @@ from django.contrib.auth import update_session_auth_hash
 from django.db import transaction
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from ayni.accounts.activation import mail_after_commit
 from ayni.accounts.links import link_create, link_use
@@ -47,10 +48,12 @@ def check_password_for_change(user: User, password: str) -> None:
         block_seconds=3600,
     )
     if throttle.is_blocked(limit):
-        raise ContactError("Demasiados intentos con una contraseña incorrecta. Espere una hora.")
+        raise ContactError(
+            gettext("Demasiados intentos con una contraseña incorrecta. Espere una hora.")
+        )
     if not user.check_password(password):
         throttle.register_hit(limit)
-        raise ContactError("La contraseña no es correcta.")
+        raise ContactError(gettext("La contraseña no es correcta."))
 
 
 @transaction.atomic
@@ -60,7 +63,7 @@ def email_change_request(
     check_password_for_change(user, password)
     new_email = User.objects.normalize_email(new_email.strip())
     if new_email.lower() == user.email.lower():
-        raise ContactError("Ese ya es el correo de su cuenta.")
+        raise ContactError(gettext("Ese ya es el correo de su cuenta."))
     link = link_create(
         user=user,
         purpose=AccountLink.Purpose.EMAIL_CHANGE,
@@ -95,7 +98,9 @@ def email_change_request(
 def email_change_confirm(request: HttpRequest, *, code: str) -> User:
     link = link_use(code=code, purpose=AccountLink.Purpose.EMAIL_CHANGE)
     if link is None:
-        raise ContactError("El enlace no es válido, ya se usó o venció. Pida el cambio de nuevo.")
+        raise ContactError(
+            gettext("El enlace no es válido, ya se usó o venció. Pida el cambio de nuevo.")
+        )
     user = User.objects.select_for_update().get(pk=link.user_id)
     email_set(
         request,

@@ -22,6 +22,7 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from ayni.core.errors import UserError
 from ayni.core.models import FormSubmission
@@ -48,7 +49,9 @@ def one_time_form(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespon
         token = request.POST.get(FIELD, "")
         if not _VALID.match(token):
             raise UserError(
-                "El formulario está incompleto o venció. Vuelva a abrirlo y envíelo otra vez."
+                gettext(
+                    "El formulario está incompleto o venció. Vuelva a abrirlo y envíelo otra vez."
+                )
             )
         user_key = _user_key(request)
         with transaction.atomic():
@@ -70,7 +73,9 @@ def one_time_form(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespon
 def _replay(request: HttpRequest, token: str, user_key: str) -> HttpResponse:
     first = FormSubmission.objects.filter(token=token, user_key=user_key).first()
     if first is None or not first.result_url:
-        raise UserError("Este formulario ya se está procesando. Espere un momento y recargue.")
+        raise UserError(
+            gettext("Este formulario ya se está procesando. Espere un momento y recargue.")
+        )
     messages.info(request, REPLAYED)
     return redirect(first.result_url)
 

@@ -115,7 +115,7 @@ def access_request_confirm(token: str) -> tuple[AccessRequest, str]:
         else None
     )
     if ar is None:
-        raise DeskError("El enlace o el código no es válido.")
+        raise DeskError(gettext("El enlace o el código no es válido."))
     if ar.state != S.UNCONFIRMED:
         return ar, ""
     with default_storage.open(ar.file_name, "rb") as handle:
@@ -205,9 +205,9 @@ def _locked_received(ar: AccessRequest, officer: Any) -> AccessRequest:
         .get(pk=ar.pk)
     )
     if ar.state != S.RECEIVED or ar.case is None:
-        raise DeskError("La solicitud ya fue resuelta o no está confirmada.")
+        raise DeskError(gettext("La solicitud ya fue resuelta o no está confirmada."))
     if not has_perm(officer, DESK_MANAGE, ar.unit):
-        raise DeskError("Solo la mesa de partes de la UGEL resuelve esta solicitud.")
+        raise DeskError(gettext("Solo la mesa de partes de la UGEL resuelve esta solicitud."))
     return ar
 
 
@@ -276,7 +276,7 @@ def access_request_reject(
 ) -> AccessRequest:
     reason = (reason or "").strip()
     if not reason:
-        raise DeskError("Escriba el motivo del rechazo.")
+        raise DeskError(gettext("Escriba el motivo del rechazo."))
     ar = _locked_received(ar, officer)
     return _reject(ar, officer=officer, public_reason=reason, note=reason, request=request)
 
@@ -292,7 +292,7 @@ def access_request_close_existing(
     """
     ar = _locked_received(ar, officer)
     if existing_account(ar) is None:
-        raise DeskError("Este documento no tiene cuenta: acepte o rechace la solicitud.")
+        raise DeskError(gettext("Este documento no tiene cuenta: acepte o rechace la solicitud."))
     return _reject(
         ar,
         officer=officer,

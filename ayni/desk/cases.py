@@ -230,17 +230,17 @@ def case_file(
     filing, the informe request. A refusal (e.g. a second pending informe with the same
     purpose) is checked before anything is written and leaves nothing behind."""
     if servant.user_id != user.pk:
-        raise DeskError("Solo puede presentar trámites a su nombre.")
+        raise DeskError(gettext("Solo puede presentar trámites a su nombre."))
     if kind == Case.Kind.SUPPORT:
         if (
             change_request is None
             or change_request.servant_id != servant.pk
             or not change_request.is_open
         ):
-            raise DeskError("Elija una de sus solicitudes de modificación en trámite.")
+            raise DeskError(gettext("Elija una de sus solicitudes de modificación en trámite."))
         unit = servant.employing_unit  # the UGEL that reviews the request receives it
     elif change_request is not None:
-        raise DeskError("Solo el sustento de una solicitud se vincula a ella.")
+        raise DeskError(gettext("Solo el sustento de una solicitud se vincula a ella."))
     if kind == Case.Kind.INFORME:
         from ayni.reports.services import informe_check  # the reports app owns the request
 
@@ -287,9 +287,9 @@ def case_complete(
     """The filer completes an observed filing, in the same case."""
     case = Case.objects.select_for_update(of=("self",)).select_related("unit").get(pk=case.pk)
     if case.filer_id != user.pk:
-        raise DeskError("Solo quien presentó el trámite puede completarlo.")
+        raise DeskError(gettext("Solo quien presentó el trámite puede completarlo."))
     if case.state != Case.State.OBSERVED:
-        raise DeskError("Solo se completa un trámite observado.")
+        raise DeskError(gettext("Solo se completa un trámite observado."))
     for pdf in files:
         CaseFile.objects.create(
             case=case,
@@ -331,9 +331,9 @@ def case_route(
     case = Case.objects.select_for_update(of=("self",)).select_related("unit").get(pk=case.pk)
     refuse_own(officer, case)
     if not has_perm(officer, DESK_MANAGE, case.unit):
-        raise DeskError("Solo la mesa de partes deriva los trámites.")
+        raise DeskError(gettext("Solo la mesa de partes deriva los trámites."))
     if area not in (Case.Area.ESCALAFON, Case.Area.PLANILLAS, Case.Area.RRHH):
-        raise DeskError("Elija el área a la que deriva el trámite.")
+        raise DeskError(gettext("Elija el área a la que deriva el trámite."))
     if case.state not in (Case.State.RECEIVED, Case.State.ROUTED):
         raise DeskError(f"El trámite está «{case.get_state_display()}»: no se puede derivar.")
     case_move(
@@ -362,14 +362,14 @@ def case_answer(
     case = Case.objects.select_for_update(of=("self",)).select_related("unit").get(pk=case.pk)
     refuse_own(officer, case)
     if not _can_act(officer, case):
-        raise DeskError("Su función no puede atender este trámite.")
+        raise DeskError(gettext("Su función no puede atender este trámite."))
     if state not in (Case.State.DONE, Case.State.OBSERVED, Case.State.ARCHIVED):
-        raise DeskError("Respuesta no válida.")
+        raise DeskError(gettext("Respuesta no válida."))
     if case.state not in (Case.State.RECEIVED, Case.State.ROUTED):
         raise DeskError(f"El trámite está «{case.get_state_display()}».")
     comment = (comment or "").strip()
     if state != Case.State.DONE and not comment:
-        raise DeskError("Escriba el motivo para el administrado.")
+        raise DeskError(gettext("Escriba el motivo para el administrado."))
     fields: dict[str, Any] = {}
     if state == Case.State.OBSERVED:
         # An answer is never dated before the official reception: observed early (the

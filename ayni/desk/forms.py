@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ayni.accounts.validators import normalise_document
@@ -132,7 +133,7 @@ class AccessRequestForm(UgelChooserMixin, forms.Form):
             except forms.ValidationError as exc:
                 self.add_error("doc_number", exc)
         if data.get("website"):
-            raise forms.ValidationError("No pudimos procesar la solicitud.")
+            raise forms.ValidationError(gettext("No pudimos procesar la solicitud."))
         if not check_challenge(data.get("challenge", ""), data.get("answer", "")):
             self.add_error("answer", "La respuesta no es correcta. Intente con la nueva pregunta.")
         self.check_region(data)

@@ -16,6 +16,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from ayni.accounts.activation import mail_after_commit, set_password_link
 from ayni.accounts.contact import email_set, mask_email
@@ -60,9 +61,9 @@ def account_for_desk(
     user = User.objects.filter(login_id=login_id_for(doc_type, doc_number)).first()
     unit = home_unit(user) if user is not None else None
     if user is None or unit is None or not has_perm(officer, DESK_MANAGE, unit):
-        raise DeskError("No encontramos una cuenta con ese documento en su ámbito.")
+        raise DeskError(gettext("No encontramos una cuenta con ese documento en su ámbito."))
     if is_own(officer, user.pk):
-        raise DeskError("No puede recuperar su propia cuenta: lo hace otro servidor.")
+        raise DeskError(gettext("No puede recuperar su propia cuenta: lo hace otro servidor."))
     servant = Servant.objects.filter(user=user).first()
     audit_log(
         action="desk.account_looked_up",
@@ -90,11 +91,13 @@ def recovery_record(
     """The first officer's part: the identity check, written down, and the new address."""
     identity_check = identity_check.strip()
     if len(identity_check) < 10:
-        raise DeskError("Describa la verificación de identidad que hizo (documento visto).")
+        raise DeskError(
+            gettext("Describa la verificación de identidad que hizo (documento visto).")
+        )
     if is_own(officer, user.pk) or not has_perm(officer, DESK_MANAGE, unit):
-        raise DeskError("No puede registrar esta recuperación.")
+        raise DeskError(gettext("No puede registrar esta recuperación."))
     if AccountRecovery.objects.filter(user=user, state=R.PENDING).exists():
-        raise DeskError("Esta cuenta ya tiene una recuperación por aprobar.")
+        raise DeskError(gettext("Esta cuenta ya tiene una recuperación por aprobar."))
     recovery = AccountRecovery.objects.create(
         user=user,
         unit=unit,
@@ -142,12 +145,14 @@ def get_recovery_for_staff(officer: Any, ref: Any) -> AccountRecovery:
 def _check_second_officer(officer: Any, recovery: AccountRecovery) -> None:
     if getattr(officer, "pk", None) == recovery.checked_by_id:
         raise DeskError(
-            "Usted registró la verificación: la aprueba otro servidor de la mesa de partes."
+            gettext(
+                "Usted registró la verificación: la aprueba otro servidor de la mesa de partes."
+            )
         )
     if is_own(officer, recovery.user_id):
-        raise DeskError("No puede aprobar la recuperación de su propia cuenta.")
+        raise DeskError(gettext("No puede aprobar la recuperación de su propia cuenta."))
     if not has_perm(officer, DESK_MANAGE, recovery.unit):
-        raise DeskError("Solo la mesa de partes de la unidad aprueba esta recuperación.")
+        raise DeskError(gettext("Solo la mesa de partes de la unidad aprueba esta recuperación."))
 
 
 @transaction.atomic
@@ -200,12 +205,12 @@ def recovery_reject(
 ) -> AccountRecovery:
     reason = (reason or "").strip()
     if not reason:
-        raise DeskError("Escriba el motivo.")
+        raise DeskError(gettext("Escriba el motivo."))
     recovery = (
         AccountRecovery.objects.select_for_update().select_related("unit").get(pk=recovery.pk)
     )
     if not has_perm(officer, DESK_MANAGE, recovery.unit) or is_own(officer, recovery.user_id):
-        raise DeskError("No puede resolver esta recuperación.")
+        raise DeskError(gettext("No puede resolver esta recuperación."))
     GATE.move(
         recovery,
         R.REJECTED,

@@ -117,7 +117,7 @@ def recovery_detail(request: HttpRequest, ref: UUID) -> HttpResponse:
                     gettext("Recuperación rechazada: el correo de la cuenta no cambia."),
                 )
             else:
-                raise UserError("Acción no válida.")
+                raise UserError(gettext("Acción no válida."))
         except UserError as exc:
             messages.error(request, exc.message)
         return redirect("desk:recovery_detail", ref=recovery.uuid)

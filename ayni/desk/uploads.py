@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext
 
 from ayni.core.pdfcheck import PdfRejected, clean_name, inspect_pdf
 
@@ -50,7 +51,7 @@ def check_pdf(upload: UploadedFile) -> CheckedPdf:
 
 def check_pdfs(uploads: list[UploadedFile]) -> list[CheckedPdf]:
     if not uploads:
-        raise ValidationError("Adjunte al menos un PDF.")
+        raise ValidationError(gettext("Adjunte al menos un PDF."))
     if len(uploads) > settings.DESK_MAX_FILES:
         raise ValidationError(f"Puede adjuntar como máximo {settings.DESK_MAX_FILES} archivos.")
     return [check_pdf(u) for u in uploads]

@@ -331,7 +331,7 @@ def case_detail(request: HttpRequest, ref: UUID) -> HttpResponse:
                     officer=request.user, ar=case.access_request, request=request
                 )
             else:
-                raise DeskError("Acción no válida.")
+                raise DeskError(gettext("Acción no válida."))
         except UserError as exc:
             messages.error(request, exc.message)
         else:

@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ayni.org.models import OrgUnit
@@ -56,7 +57,7 @@ class UploadForm(forms.Form):
     def clean_rem(self) -> Any:
         rem = self.cleaned_data["rem"]
         if rem.size > MAX_UPLOAD:
-            raise forms.ValidationError("El archivo .rem supera los 100 MB.")
+            raise forms.ValidationError(gettext("El archivo .rem supera los 100 MB."))
         _, _, _, problems = parse_filename(rem.name)
         if problems:
             raise forms.ValidationError(" ".join(problems))
@@ -65,12 +66,14 @@ class UploadForm(forms.Form):
     def clean_master(self) -> Any:
         master = self.cleaned_data["master"]
         if master.size > MAX_UPLOAD:
-            raise forms.ValidationError("El archivo maestro supera los 100 MB.")
+            raise forms.ValidationError(gettext("El archivo maestro supera los 100 MB."))
         head = master.read(2048)
         master.seek(0)
         if b"\x00" in head or b"tipo_doc" not in head.lower():
             raise forms.ValidationError(
-                "El maestro debe ser un CSV con la cabecera documentada (tipo_doc, num_doc, …)."
+                gettext(
+                    "El maestro debe ser un CSV con la cabecera documentada (tipo_doc, num_doc, …)."
+                )
             )
         return master
 

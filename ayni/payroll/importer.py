@@ -24,6 +24,7 @@ from decimal import Decimal
 from typing import IO, Any
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from ayni.core.errors import StaleStateError, UserError
 from ayni.core.verification import new_code
@@ -351,7 +352,9 @@ def _servants_for(run: PayrollRun, rows: list[MasterRow]) -> tuple[dict[tuple[st
     found = _lookup_ids({r.key for r in rows})
     if any(not path.startswith(run.ugel.path) for _, path in found.values()):
         # registered elsewhere between the check and this transaction: refuse all
-        raise PayrollError("Otra unidad registró a uno de los servidores durante la carga.")
+        raise PayrollError(
+            gettext("Otra unidad registró a uno de los servidores durante la carga.")
+        )
     ids = {key: pk for key, (pk, _) in found.items()}
     missing = [r for r in rows if r.key not in ids]
     if missing:

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from ayni.core.audit import audit_log
 from ayni.core.formats import soles
@@ -73,8 +74,10 @@ def run_for_upload(
     closed = [r for r in runs if r.state in CLOSED_STATES]
     if closed and not additional:
         raise PayrollError(
-            "La planilla de ese periodo ya está publicada (o anulada) y no cambia. Si "
-            "necesita corregirla, marque «planilla adicional»."
+            gettext(
+                "La planilla de ese periodo ya está publicada (o anulada) y no cambia. Si "
+                "necesita corregirla, marque «planilla adicional»."
+            )
         )
     if open_runs:
         sequence = max(r.sequence for r in open_runs)

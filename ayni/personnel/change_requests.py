@@ -154,16 +154,18 @@ def change_request_submit(
 ) -> ChangeRequest:
     """The servant asks to add, correct or remove one entry of their own file."""
     if servant.user_id != getattr(user, "pk", None):
-        raise ChangeRequestError("Solo puede solicitar cambios en su propio legajo.")
+        raise ChangeRequestError(gettext("Solo puede solicitar cambios en su propio legajo."))
     if operation not in Operation.values:
-        raise ChangeRequestError("Operación no válida.")
+        raise ChangeRequestError(gettext("Operación no válida."))
     if operation != Operation.ADD and entry is None:
-        raise ChangeRequestError("Indique el registro que desea corregir o eliminar.")
+        raise ChangeRequestError(gettext("Indique el registro que desea corregir o eliminar."))
     proposed = None
     if operation != Operation.REMOVE:
         proposed = cleaned_values(kind, validate_values(kind, values or {}, instance=None))
         if operation == Operation.CORRECT and proposed == entry_values(kind, entry):
-            raise ChangeRequestError("Los valores propuestos son iguales a los registrados.")
+            raise ChangeRequestError(
+                gettext("Los valores propuestos son iguales a los registrados.")
+            )
     cr = ChangeRequest(
         servant=servant,
         section=SECTION_OF_KIND[kind.key].number,
@@ -182,8 +184,10 @@ def change_request_submit(
             cr.save()
     except IntegrityError as exc:
         raise ChangeRequestError(
-            "Ya tiene una solicitud en trámite para este registro. Espere su respuesta o "
-            "anúlela antes de enviar otra."
+            gettext(
+                "Ya tiene una solicitud en trámite para este registro. Espere su respuesta o "
+                "anúlela antes de enviar otra."
+            )
         ) from exc
     ChangeRequestEvent.objects.create(
         request=cr, from_state="", to_state=State.EN_SOLICITUD, actor=user, comment=comment[:500]
@@ -208,7 +212,7 @@ def change_request_withdraw(
 ) -> ChangeRequest:
     cr = _locked(cr)
     if cr.servant.user_id != user.pk:
-        raise ChangeRequestError("Solo quien la presentó puede anular la solicitud.")
+        raise ChangeRequestError(gettext("Solo quien la presentó puede anular la solicitud."))
     _move(cr, State.ANULADO, actor=user, comment="Anulada por el servidor", request=request)
     work_item_close(source_type=SOURCE, source_id=str(cr.pk))
     return cr
@@ -226,7 +230,7 @@ def change_request_resubmit(
     """The servant answers an observation: new values (or the same) and a comment."""
     cr = _locked(cr)
     if cr.servant.user_id != user.pk:
-        raise ChangeRequestError("Solo quien la presentó puede subsanar la solicitud.")
+        raise ChangeRequestError(gettext("Solo quien la presentó puede subsanar la solicitud."))
     if cr.state != State.OBSERVADO:
         raise TransitionError("Solo se puede subsanar una solicitud observada.")
     kind = KINDS[cr.kind]

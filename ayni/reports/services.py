@@ -21,6 +21,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from ayni.accounts.permissions import REPORTS_ISSUE, handling_path, require_perm_on_servant
 from ayni.core.audit import audit_log
@@ -278,7 +279,7 @@ def resume_current(
     not changed since it was issued; otherwise a new one, issued at once from the file
     as it stands (active or retired). Returns (resume, issued_now)."""
     if servant.user_id is None or servant.user_id != getattr(user, "pk", None):
-        raise ReportError("Solo puede obtener su propia hoja de vida.")
+        raise ReportError(gettext("Solo puede obtener su propia hoja de vida."))
     return _issue_resume(
         servant=servant,
         generated_by=None,  # the system, from the validated file: not a staff act
@@ -306,18 +307,22 @@ def resume_batch_start(*, officer: Any, unit: OrgUnit) -> ResumeBatch:
 def informe_check(*, servant: Servant, purpose: str) -> None:
     """Refuse a request that cannot be made (before anything is written)."""
     if purpose not in Purpose.values:
-        raise ReportError("Elija la finalidad del informe.")
+        raise ReportError(gettext("Elija la finalidad del informe."))
     if servant.is_retired and purpose in ACTIVE_ONLY_PURPOSES:
         raise ReportError(
-            "Esa finalidad corresponde al servicio activo. Como cesante puede pedir el "
-            "informe para su pensión, CTS, subsidios u otro trámite."
+            gettext(
+                "Esa finalidad corresponde al servicio activo. Como cesante puede pedir el "
+                "informe para su pensión, CTS, subsidios u otro trámite."
+            )
         )
     if ServiceReportRequest.objects.filter(
         servant=servant, purpose=purpose, state=ServiceReportRequest.State.PENDING
     ).exists():
         raise ReportError(
-            "Ya tiene un pedido de informe pendiente con esa finalidad. Espere a que su UGEL "
-            "lo emita; puede seguirlo en «Informes escalafonarios»."
+            gettext(
+                "Ya tiene un pedido de informe pendiente con esa finalidad. Espere a que su UGEL "
+                "lo emita; puede seguirlo en «Informes escalafonarios»."
+            )
         )
 
 
@@ -331,7 +336,7 @@ def informe_request(
     request: HttpRequest | None = None,
 ) -> ServiceReportRequest:
     if servant.user_id != getattr(user, "pk", None):
-        raise ReportError("Solo puede pedir informes de su propio legajo.")
+        raise ReportError(gettext("Solo puede pedir informes de su propio legajo."))
     informe_check(servant=servant, purpose=purpose)
     req = ServiceReportRequest.objects.create(
         servant=servant,
@@ -376,7 +381,7 @@ def informe_issue(
         servant = req.servant
         require_perm_on_servant(officer, REPORTS_ISSUE, servant)
         if req.state != ServiceReportRequest.State.PENDING:
-            raise ReportError("Ese pedido ya fue atendido.")
+            raise ReportError(gettext("Ese pedido ya fue atendido."))
         unit = issuing_unit(servant)
         now = timezone.now().replace(microsecond=0)
         today = lima_date(now)
@@ -439,7 +444,7 @@ def informe_annul(
 ) -> ServiceReport:
     reason = (reason or "").strip()
     if not reason:
-        raise ReportError("Escriba el motivo de la anulación.")
+        raise ReportError(gettext("Escriba el motivo de la anulación."))
     report = (
         ServiceReport.objects.select_for_update(of=("self",))
         .select_related("unit", "servant__employing_unit")
@@ -447,7 +452,7 @@ def informe_annul(
     )
     require_perm_on_servant(officer, REPORTS_ISSUE, report.servant)
     if report.state == ServiceReport.State.ANNULLED:
-        raise ReportError("El informe ya está anulado.")
+        raise ReportError(gettext("El informe ya está anulado."))
     REPORT_GATE.move(
         report,
         ServiceReport.State.ANNULLED,
