@@ -81,8 +81,10 @@ def email_change_request(
     if user.email:
         notify(
             recipient=user,
-            title="Se pidió cambiar el correo de su cuenta. Si no fue usted, cambie su "
-            "contraseña y avise a la mesa de partes de su UGEL",
+            title=gettext(
+                "Se pidió cambiar el correo de su cuenta. Si no fue usted, cambie su "
+                "contraseña y avise a la mesa de partes de su UGEL"
+            ),
             link=reverse("accounts:profile"),
         )
     audit_log(
@@ -131,7 +133,7 @@ def email_set(
     )
     notify(
         recipient=user,
-        title="El correo de su cuenta fue cambiado",
+        title=gettext("El correo de su cuenta fue cambiado"),
         link=reverse("accounts:profile"),
         email=False,
     )
@@ -155,7 +157,9 @@ def phone_change(request: HttpRequest, *, user: User, password: str, phone: str)
     audit_log(action="auth.phone_changed", actor=user, request=request, obj=user)
     notify(
         recipient=user,
-        title="Se cambió el teléfono de su cuenta. Si no fue usted, cambie su contraseña y "
-        "avise a la mesa de partes de su UGEL",
+        title=gettext(
+            "Se cambió el teléfono de su cuenta. Si no fue usted, cambie su contraseña y "
+            "avise a la mesa de partes de su UGEL"
+        ),
         link=reverse("accounts:profile"),
     )

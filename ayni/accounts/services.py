@@ -12,6 +12,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from ayni.accounts.activation import mail_after_commit
 from ayni.accounts.links import code_of, link_create, link_use
@@ -143,9 +144,11 @@ def _guard_started(request: HttpRequest, user: Any) -> None:
     if user is not None:
         notify(
             recipient=user,
-            title="Hubo muchos intentos fallidos de ingresar a su cuenta desde varias "
-            "conexiones. Por un tiempo, su ingreso se completa con un enlace en su correo. "
-            "Cambie su contraseña",
+            title=gettext(
+                "Hubo muchos intentos fallidos de ingresar a su cuenta desde varias "
+                "conexiones. Por un tiempo, su ingreso se completa con un enlace en su correo. "
+                "Cambie su contraseña"
+            ),
             link=reverse("accounts:password_change"),
         )
 
@@ -205,8 +208,10 @@ def password_reset_completed(request: HttpRequest, user: Any) -> None:
         audit_log(action="auth.password_reset", actor=user, request=request)
         notify(
             recipient=user,
-            title="La contraseña de su cuenta fue restablecida. Si no fue usted, avise a la "
-            "mesa de partes de su UGEL",
+            title=gettext(
+                "La contraseña de su cuenta fue restablecida. Si no fue usted, avise a la "
+                "mesa de partes de su UGEL"
+            ),
             link=reverse("accounts:profile"),
         )
 
@@ -216,8 +221,10 @@ def password_changed(request: HttpRequest, user: Any) -> None:
         audit_log(action="auth.password_changed", actor=user, request=request)
         notify(
             recipient=user,
-            title="La contraseña de su cuenta fue cambiada. Si no fue usted, avise a la mesa "
-            "de partes de su UGEL",
+            title=gettext(
+                "La contraseña de su cuenta fue cambiada. Si no fue usted, avise a la mesa "
+                "de partes de su UGEL"
+            ),
             link=reverse("accounts:profile"),
         )
 

@@ -167,8 +167,10 @@ def _tell_owner(owner: User) -> None:
 
     notify(
         recipient=owner,
-        title="Alguien pidió una cuenta de Ayni con su número de documento. Su cuenta no "
-        "cambió. Si no fue usted, avise a la mesa de partes de su UGEL",
+        title=gettext(
+            "Alguien pidió una cuenta de Ayni con su número de documento. Su cuenta no "
+            "cambió. Si no fue usted, avise a la mesa de partes de su UGEL"
+        ),
         link=reverse("accounts:profile"),
     )
 

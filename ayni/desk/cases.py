@@ -269,7 +269,7 @@ def case_file(
         )
     notify(
         recipient=user,
-        title=f"Recibimos su trámite {case.label}",
+        title=gettext("Recibimos su trámite %(case)s") % {"case": case.label},
         link=reverse("desk:my_case", args=[case.uuid]),
     )
     return case
@@ -335,7 +335,10 @@ def case_route(
     if area not in (Case.Area.ESCALAFON, Case.Area.PLANILLAS, Case.Area.RRHH):
         raise DeskError(gettext("Elija el área a la que deriva el trámite."))
     if case.state not in (Case.State.RECEIVED, Case.State.ROUTED):
-        raise DeskError(f"El trámite está «{case.get_state_display()}»: no se puede derivar.")
+        raise DeskError(
+            gettext("El trámite está «%(state)s»: no se puede derivar.")
+            % {"state": case.get_state_display()}
+        )
     case_move(
         case,
         Case.State.ROUTED,
@@ -366,7 +369,9 @@ def case_answer(
     if state not in (Case.State.DONE, Case.State.OBSERVED, Case.State.ARCHIVED):
         raise DeskError(gettext("Respuesta no válida."))
     if case.state not in (Case.State.RECEIVED, Case.State.ROUTED):
-        raise DeskError(f"El trámite está «{case.get_state_display()}».")
+        raise DeskError(
+            gettext("El trámite está «%(state)s».") % {"state": case.get_state_display()}
+        )
     comment = (comment or "").strip()
     if state != Case.State.DONE and not comment:
         raise DeskError(gettext("Escriba el motivo para el administrado."))

@@ -107,7 +107,7 @@ def recovery_record(
     )
     work_item_post(
         kind=WORK_KIND,
-        title="Aprobar una recuperación de acceso (la registró otro servidor)",
+        title=gettext("Aprobar una recuperación de acceso (la registró otro servidor)"),
         link=reverse("desk:recovery_detail", args=[recovery.uuid]),
         unit_path=handling_path(unit.path, DESK_MANAGE, user.pk),
         permission=DESK_MANAGE,

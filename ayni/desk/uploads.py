@@ -29,14 +29,21 @@ class CheckedPdf:
     active: tuple[str, ...] = ()  # actions found (JavaScript, launch...): kept inert
 
 
+def too_big(name: str) -> str:
+    return gettext("«%(name)s» pesa más de %(mb)d MB.") % {
+        "name": name,
+        "mb": settings.DESK_MAX_UPLOAD_MB,
+    }
+
+
 def check_pdf(upload: UploadedFile) -> CheckedPdf:
     limit = settings.DESK_MAX_UPLOAD_MB * 1024 * 1024
     name = clean_name(upload.name or "")
     if upload.size is not None and upload.size > limit:
-        raise ValidationError(f"«{name}» pesa más de {settings.DESK_MAX_UPLOAD_MB} MB.")
+        raise ValidationError(too_big(name))
     data = upload.read(limit + 1)
     if len(data) > limit:
-        raise ValidationError(f"«{name}» pesa más de {settings.DESK_MAX_UPLOAD_MB} MB.")
+        raise ValidationError(too_big(name))
     try:
         inspection = inspect_pdf(data)
     except PdfRejected as exc:
@@ -53,7 +60,9 @@ def check_pdfs(uploads: list[UploadedFile]) -> list[CheckedPdf]:
     if not uploads:
         raise ValidationError(gettext("Adjunte al menos un PDF."))
     if len(uploads) > settings.DESK_MAX_FILES:
-        raise ValidationError(f"Puede adjuntar como máximo {settings.DESK_MAX_FILES} archivos.")
+        raise ValidationError(
+            gettext("Puede adjuntar como máximo %(n)d archivos.") % {"n": settings.DESK_MAX_FILES}
+        )
     return [check_pdf(u) for u in uploads]
 
 

@@ -16,6 +16,7 @@ from datetime import date
 
 from django.db import transaction
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from ayni.accounts.permissions import PERSONNEL_EDIT
 from ayni.core.workqueue import work_item_post
@@ -62,7 +63,7 @@ def servant_create(*, person: NewServant, unit: OrgUnit) -> Servant:
     servant.save()
     work_item_post(
         kind="personnel.complete_record",
-        title=f"Completar la ficha del servidor {servant.full_name}",
+        title=gettext("Completar la ficha del servidor %(name)s") % {"name": servant.full_name},
         link=reverse("personnel:servant_detail", args=[servant.uuid]),
         unit_path=unit.path,
         permission=PERSONNEL_EDIT,

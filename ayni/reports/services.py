@@ -347,7 +347,8 @@ def informe_request(
     )
     work_item_post(
         kind=INFORME_WORK,
-        title=f"Emitir informe escalafonario ({req.get_purpose_display()}) de {servant.full_name}",
+        title=gettext("Emitir informe escalafonario (%(purpose)s) de %(name)s")
+        % {"purpose": req.get_purpose_display(), "name": servant.full_name},
         link=reverse("reports:informe_review", args=[req.uuid]),
         unit_path=handling_path(req.unit_path, REPORTS_ISSUE, servant.user_id),
         permission=REPORTS_ISSUE,
@@ -431,7 +432,7 @@ def informe_issue(
         if servant.user is not None:
             notify(
                 recipient=servant.user,
-                title="Su informe escalafonario está listo",
+                title=gettext("Su informe escalafonario está listo"),
                 link=reverse("reports:my_reports"),
             )
         _render_after_commit("report", report.pk)
