@@ -18,6 +18,7 @@ from typing import Any
 from django.db import models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ayni.core.audit import audit_log
 from ayni.core.errors import StaleStateError, UserError
@@ -38,7 +39,7 @@ class Gate:
 
     action_prefix: str
     allowed: Mapping[str, frozenset[str]]
-    what: str  # «La solicitud», «La planilla»: the subject of the Spanish messages
+    what: Any  # «La solicitud», «La planilla» (a lazy translation): subject of the messages
     history: HistoryWriter | None = None  # None: the generic core.StateChange history
     audit: bool = True
     labels: Mapping[str, str] = field(default_factory=dict)
@@ -74,7 +75,8 @@ class Gate:
         current: str = expected if expected is not None else obj.state  # type: ignore[attr-defined]
         if not self.can_move(current, to):
             raise TransitionError(
-                f"{self.what} está «{self.label(current)}» y no puede pasar a «{self.label(to)}»."
+                _("%(what)s está «%(current)s» y no puede pasar a «%(to)s».")
+                % {"what": self.what, "current": self.label(current), "to": self.label(to)}
             )
         if not transaction.get_connection().in_atomic_block:
             raise RuntimeError("Gate.move must run inside the caller's transaction")
@@ -85,10 +87,18 @@ class Gate:
         moved = model._default_manager.filter(pk=obj.pk, state=current).update(**values)
         if moved != 1:
             now = model._default_manager.filter(pk=obj.pk).values_list("state", flat=True).first()
+            words = {"what": self.what, "was": self.label(current), "now": self.label(now or "")}
             raise StaleStateError(
-                f"{self.what} ya no está «{self.label(current)}»"
-                + (f" (ahora: «{self.label(now)}»)" if now else "")
-                + ". Recargue la página para ver su estado actual."
+                _(
+                    "%(what)s ya no está «%(was)s» (ahora: «%(now)s»). Recargue la página para "
+                    "ver su estado actual."
+                )
+                % words
+                if now
+                else _(
+                    "%(what)s ya no está «%(was)s». Recargue la página para ver su estado actual."
+                )
+                % words
             )
         for name, value in values.items():
             setattr(obj, name, value)

@@ -17,7 +17,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from ayni.accounts.activation import AccountExistsError, account_activate, account_for_document
 from ayni.accounts.models import User
@@ -38,7 +38,7 @@ GATE = Gate(
         S.UNCONFIRMED: frozenset({S.RECEIVED}),
         S.RECEIVED: frozenset({S.ACCEPTED, S.REJECTED}),
     },
-    what="La solicitud de acceso",
+    what=gettext_lazy("La solicitud de acceso"),
     labels={value: str(label) for value, label in S.choices},
 )
 

@@ -19,7 +19,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.timesince import timesince
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from ayni.accounts.permissions import (
     AUDIT_VIEW,
@@ -90,7 +90,7 @@ CASE_GATE = Gate(
         _S.ROUTED: frozenset({_S.ROUTED}) | _ANSWERS,  # re-routed to another area
         _S.OBSERVED: frozenset({_S.RECEIVED, _S.NOT_FILED}),
     },
-    what="El trámite",
+    what=gettext_lazy("El trámite"),
     labels=dict(_S.choices),  # type: ignore[arg-type]
     history=_history,
 )

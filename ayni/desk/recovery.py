@@ -16,7 +16,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from ayni.accounts.activation import mail_after_commit, set_password_link
 from ayni.accounts.contact import email_set, mask_email
@@ -37,7 +37,7 @@ R = AccountRecovery.State
 GATE = Gate(
     action_prefix="desk.recovery",
     allowed={R.PENDING: frozenset({R.APPROVED, R.REJECTED})},
-    what="La recuperación de acceso",
+    what=gettext_lazy("La recuperación de acceso"),
     labels={value: str(label) for value, label in R.choices},
 )
 WORK_KIND = "desk.account_recovery"

@@ -19,6 +19,7 @@ from typing import Any
 
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy
 
 from ayni.core.errors import StaleStateError
 from ayni.core.states import Gate
@@ -35,7 +36,7 @@ RUN_GATE = Gate(
         State.DRAFT: frozenset({State.PUBLISHED, State.SUPERSEDED}),
         State.PUBLISHED: frozenset({State.ANNULLED}),
     },
-    what="La planilla",
+    what=gettext_lazy("La planilla"),
     labels=dict(State.choices),  # type: ignore[arg-type]
 )
 

@@ -21,7 +21,7 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from ayni.accounts.permissions import REQUESTS_REVIEW, handling_path, require_perm_on_servant
 from ayni.core.audit import audit_log
@@ -75,7 +75,7 @@ GATE = Gate(
         ),
         State.OBSERVADO: frozenset({State.EN_SOLICITUD, State.RECHAZADO, State.ANULADO}),
     },
-    what="La solicitud",
+    what=gettext_lazy("La solicitud"),
     labels=dict(State.choices),  # type: ignore[arg-type]
     history=_history,
 )

@@ -21,7 +21,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from ayni.accounts.permissions import REPORTS_ISSUE, handling_path, require_perm_on_servant
 from ayni.core.audit import audit_log
@@ -88,13 +88,13 @@ def _qr(code: str) -> str:
 REQUEST_GATE = Gate(
     action_prefix="reports.informe_request",
     allowed={ServiceReportRequest.State.PENDING: frozenset({ServiceReportRequest.State.ISSUED})},
-    what="El pedido de informe",
+    what=gettext_lazy("El pedido de informe"),
     labels=dict(ServiceReportRequest.State.choices),  # type: ignore[arg-type]
 )
 REPORT_GATE = Gate(
     action_prefix="reports.informe",
     allowed={ServiceReport.State.ISSUED: frozenset({ServiceReport.State.ANNULLED})},
-    what="El informe",
+    what=gettext_lazy("El informe"),
     labels=dict(ServiceReport.State.choices),  # type: ignore[arg-type]
 )
 _B = ResumeBatch.State
@@ -104,7 +104,7 @@ BATCH_GATE = Gate(
         _B.QUEUED: frozenset({_B.RUNNING, _B.FAILED}),
         _B.RUNNING: frozenset({_B.DONE, _B.FAILED}),
     },
-    what="La generación en lote",
+    what=gettext_lazy("La generación en lote"),
     labels=dict(_B.choices),  # type: ignore[arg-type]
 )
 
