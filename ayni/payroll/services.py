@@ -183,14 +183,20 @@ def payroll_annul(
     reason = " ".join(reason.split())
     if len(reason) < MIN_REASON:
         raise PayrollError(
-            f"Escriba el motivo de la anulación (al menos {MIN_REASON} caracteres): "
-            "queda en el historial de la planilla."
+            gettext(
+                "Escriba el motivo de la anulación (al menos %(n)s caracteres): queda en el "
+                "historial de la planilla."
+            )
+            % {"n": MIN_REASON}
         )
     run = PayrollRun.objects.select_related("ugel").get(pk=run.pk)
     if run.state not in (State.PUBLISHED, State.ANNULLED):
         raise PayrollError(
-            f"Solo se anula una planilla publicada; esta está «{run.get_state_display()}». "
-            "Un borrador se reemplaza cargando otro archivo."
+            gettext(
+                "Solo se anula una planilla publicada; esta está «%(state)s». Un borrador se "
+                "reemplaza cargando otro archivo."
+            )
+            % {"state": run.get_state_display()}
         )
     now = timezone.now()
     run_move(

@@ -252,7 +252,7 @@ def change_request_resubmit(
 def _require_comment(text: str, what: str) -> str:
     text = (text or "").strip()
     if not text:
-        raise ChangeRequestError(f"Escriba {what}.")
+        raise ChangeRequestError(gettext("Escriba %(what)s.") % {"what": what})
     return text
 
 
@@ -267,7 +267,7 @@ def change_request_observe(
 ) -> ChangeRequest:
     cr = _locked(cr)
     _check_reviewer(officer, cr)
-    note = _require_comment(note, "la observación para el servidor")
+    note = _require_comment(note, gettext("la observación para el servidor"))
     until = add_working_days(
         today or timezone.localdate(), settings.CHANGE_REQUEST_OBSERVATION_DAYS
     )
@@ -290,7 +290,7 @@ def change_request_reject(
 ) -> ChangeRequest:
     cr = _locked(cr)
     _check_reviewer(officer, cr)
-    reason = _require_comment(reason, "el motivo del rechazo")
+    reason = _require_comment(reason, gettext("el motivo del rechazo"))
     _move(
         cr,
         State.RECHAZADO,
@@ -328,7 +328,10 @@ def change_request_approve(
     cr = _locked(cr)
     _check_reviewer(officer, cr)
     if cr.state != State.EN_SOLICITUD:
-        raise TransitionError(f"La solicitud está «{cr.get_state_display()}»: no se puede atender.")
+        raise TransitionError(
+            gettext("La solicitud está «%(state)s»: no se puede atender.")
+            % {"state": cr.get_state_display()}
+        )
     conflict = conflict_of(cr)
     if conflict:
         raise ConflictError(conflict)
@@ -370,7 +373,9 @@ def change_request_approve(
                     change_request=cr,
                 )
     except EntryValidationError as exc:
-        raise ChangeRequestError(f"Los valores propuestos no son válidos: {exc}") from exc
+        raise ChangeRequestError(
+            gettext("Los valores propuestos no son válidos: %(error)s") % {"error": exc}
+        ) from exc
     _move(
         cr,
         State.ATENDIDO,
