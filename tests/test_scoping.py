@@ -322,9 +322,7 @@ def test_paging_keeps_the_search_without_putting_it_in_the_url(client_for, demo_
     assert rows and all("QUISPE" in row for row in rows)
     client.get("/servidores/")  # a fresh visit forgets the search
     unfiltered = client.get("/servidores/?pagina=2").content.decode()
-    rows = [
-        line for line in unfiltered.splitlines() if "/servidores/" in line and "<td" in line
-    ]
+    rows = [line for line in unfiltered.splitlines() if "/servidores/" in line and "<td" in line]
     assert any("QUISPE" not in row for row in rows)
 
 

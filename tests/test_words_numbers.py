@@ -96,3 +96,20 @@ def test_plurals_are_real(escalafon: Client) -> None:
     page = escalafon.get("/servidores/").content.decode()
     assert "(es)" not in page and "(s)" not in page
     assert re.search(r"\d+ servidores|1 servidor\b", page)
+
+
+def test_work_lists_never_say_hace_0_minutos(client_for, persona):
+    from ayni.core.workqueue import work_item_post
+
+    work_item_post(
+        kind="prueba",
+        title="Tarea recién llegada",
+        link="/",
+        unit_path="/000000/150101/150108/",
+        permission="personnel.edit",
+    )
+    home = client_for("escalafon").get("/").content.decode()
+    assert "Tarea recién llegada" in home and "hace un momento" in home
+    assert "hace 0" not in home
+    inbox = client_for("escalafon").get("/escalafon/solicitudes/").content.decode()
+    assert "hace 0" not in inbox

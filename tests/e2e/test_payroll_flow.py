@@ -147,7 +147,7 @@ def test_officer_publishes_a_month_and_the_teacher_downloads_and_verifies_her_pa
     expect(page).to_have_url(url("/"))
     _upload(page, url, year, month, _valid_rem_lines())
 
-    expect(page.get_by_role("heading", level=1)).to_have_text(f"Planilla activos · {period}")
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Planilla: Activos · {period}")
     status = page.locator("#run-status")
     expect(status.locator("#run-state")).to_have_text("En cola")
     expect(status.get_by_label("Avance de la carga")).to_be_visible()

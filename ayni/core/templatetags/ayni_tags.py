@@ -67,3 +67,18 @@ def audit_sentence(code: str) -> str:
 def with_labels(row: Any, columns: Any) -> list[tuple[Any, Any]]:
     """Pairs each cell with its column name, for the data-label of a table stacked on a phone."""
     return list(zip(columns, row, strict=False))
+
+
+@register.filter
+def ago(moment: Any) -> str:
+    """«hace 3 horas», or «hace un momento» under a minute; never a time in the future
+    (Django's `timesince` says «hace 0 minutos» for both)."""
+    from django.utils import timezone
+    from django.utils.timesince import timesince
+    from django.utils.translation import gettext
+
+    if moment is None:
+        return ""
+    if (timezone.now() - moment).total_seconds() < 60:
+        return gettext("hace un momento")
+    return gettext("hace %(age)s") % {"age": timesince(moment)}
