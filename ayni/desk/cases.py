@@ -531,7 +531,9 @@ def case_timeline(case: Case) -> list[dict[str, Any]]:
             title = gettext("Presentado") if late else gettext("Presentado y recibido")
             comment = "" if ev.comment == RECEPTION_NOTE else ev.comment
             if late:
-                note = gettext("Fuera del horario de atención: se recibe el día hábil siguiente.")
+                note = gettext(
+                    "Fuera del horario de atención: se recibe en el siguiente momento hábil."
+                )
         else:
             title = str(Case.State(ev.to_state).label)
             comment = ev.comment
@@ -556,10 +558,14 @@ def case_timeline(case: Case) -> list[dict[str, Any]]:
             }
         )
     if late:
+        pending = case.received_at > timezone.now()
         rows.append(
             {
                 "at": case.received_at,
-                "title": gettext("Recibido oficialmente"),
+                # a future moment is said as such, never as something that happened
+                "title": gettext("Se recibirá oficialmente")
+                if pending
+                else gettext("Recibido oficialmente"),
                 "when": f"{lima_dmy(case.received_at)} {lima_hm(case.received_at)}",
                 "area": str(Case.Area.DESK.label),
                 "actor": gettext("Sistema"),
