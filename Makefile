@@ -41,18 +41,19 @@ run: demo
 	$(BIN)/python manage.py db_worker --interval 2 & \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-# Unit and integration tests in parallel, then the end-to-end tests in Chromium.
+# Unit and integration tests in parallel, then the end-to-end tests in Chromium (two
+# workers, each with its own live server, database and browser).
 test: install
 	$(BIN)/python manage.py makemigrations --check --dry-run -v0
 	$(BIN)/python -m pytest -n 2 -q -m "not e2e"
-	$(BIN)/python -m pytest -q -m e2e
+	$(BIN)/python -m pytest -n 2 -q -m e2e
 
 # The same suite against PostgreSQL (CI): DATABASE_URL must point at it.
 test-pg: install
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} \
 	  $(BIN)/python -m pytest -n 2 -q -m "not e2e"
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} \
-	  $(BIN)/python -m pytest -q -m e2e
+	  $(BIN)/python -m pytest -n 2 -q -m e2e
 
 lint: install
 	$(BIN)/ruff check .
