@@ -133,3 +133,12 @@ def test_a_returned_filing_says_the_documents_must_be_attached_again(client_for,
     assert response.status_code == 400
     field = re.search(r'<div class="field[^"]*">\s*<label for="id_documents">.*?</div>', body, re.S)
     assert field and REATTACH in field[0]
+
+
+def test_a_name_after_a_number_keeps_its_article_capitalised():
+    from ayni.org.selectors import display_name
+
+    assert display_name("UGEL 01 EL PORVENIR") == "UGEL 01 El Porvenir"
+    assert display_name("UGEL 02 LA ESPERANZA") == "UGEL 02 La Esperanza"
+    assert display_name("UGEL SANTIAGO DE CHUCO") == "UGEL Santiago de Chuco"
+    assert display_name("UGEL LA UNIÓN") == "UGEL La Unión"

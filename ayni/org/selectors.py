@@ -50,11 +50,14 @@ def _word(word: str, first: bool) -> str:
 
 
 def display_name(name: str) -> str:
-    """«UGEL SANTIAGO DE CHUCO» → «UGEL Santiago de Chuco»; acronyms and numbers kept."""
+    """«UGEL SANTIAGO DE CHUCO» → «UGEL Santiago de Chuco», «UGEL 01 EL PORVENIR» →
+    «UGEL 01 El Porvenir»; acronyms and numbers kept."""
     words = name.split()
     out: list[str] = []
     for i, word in enumerate(words):
-        first = i == 0 or (i == 1 and words[0] in _ACRONYMS)
+        # a name starts after «UGEL» and after a number: «UGEL 01 El Porvenir»
+        before = words[i - 1] if i else ""
+        first = i == 0 or before in _ACRONYMS or before.isdigit()
         out.append(_word(word, first))
     return " ".join(out)
 
