@@ -90,7 +90,7 @@ def test_each_service_page_links_to_its_help(slug, client_for):
 
 
 def test_the_help_index_lists_every_page_and_the_payroll_guide(client_for):
-    html = client_for("servant").get("/ayuda/").content.decode()
+    html = client_for("planillas").get("/ayuda/").content.decode()
     for slug in PAGES:
         assert f'href="/ayuda/{slug}/"' in html
     assert 'href="/planillas/guia/"' in html
@@ -103,3 +103,10 @@ def test_favicon_is_linked_and_served(client_for):
     response = client_for("anonymous").get("/favicon.ico")
     assert response.status_code == 302
     assert re.match(r"/static/ayni/favicon[^/]*\.ico$", response["Location"])
+
+
+def test_the_help_index_lists_staff_guides_to_staff_only(client_for):
+    teacher = client_for("servant").get("/ayuda/").content.decode()
+    officer = client_for("escalafon").get("/ayuda/").content.decode()
+    assert "/ayuda/revision/" not in teacher and "/ayuda/mi-boleta/" in teacher
+    assert "/ayuda/revision/" in officer

@@ -18,6 +18,7 @@ from django.templatetags.static import static
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from ayni.accounts.permissions import is_staff_user
 from ayni.core.verification import Verdict
 from ayni.desk.models import AccessRequest, AccountRecovery, Case
 from ayni.payroll.models import PayrollRun
@@ -250,7 +251,10 @@ def help_index(request: HttpRequest) -> HttpResponse:
         "help/index.html",
         {
             "servant_pages": [p for p in PAGES.values() if p.audience in ("servant", "public")],
-            "staff_pages": [p for p in PAGES.values() if p.audience == "staff"],
+            # the staff guides are listed to staff only (their links open staff pages)
+            "staff_pages": [p for p in PAGES.values() if p.audience == "staff"]
+            if is_staff_user(request.user)
+            else [],
         },
     )
 
