@@ -86,6 +86,7 @@ def mask(text: str, *values: str) -> str:
     for value in values:
         text = text.replace(value, "…")
     text = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "csrf", text)
+    text = re.sub(r"\b\d{2}:\d{2}\b", "HH:MM", text)  # two filings may straddle a minute
     return re.sub(r"Exp\. N\.° \d+-\d+", "Exp", text)
 
 
