@@ -11,7 +11,6 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils.encoding import force_bytes
@@ -21,6 +20,7 @@ from django.utils.translation import gettext
 from ayni.accounts.models import User
 from ayni.core.audit import audit_log
 from ayni.core.errors import UserError
+from ayni.core.notifications import mail_after_commit
 from ayni.personnel.models import Servant
 
 
@@ -44,13 +44,6 @@ def set_password_link(user: User) -> str:
     return settings.SITE_URL + reverse(
         "accounts:password_reset_confirm",
         kwargs={"uidb64": uid, "token": default_token_generator.make_token(user)},
-    )
-
-
-def mail_after_commit(to: str, subject: str, body: str) -> None:
-    """Send after the transaction commits (a rollback sends nothing)."""
-    transaction.on_commit(
-        lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to], fail_silently=True)
     )
 
 

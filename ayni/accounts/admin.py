@@ -10,10 +10,10 @@ from django.contrib import admin
 from django.db import transaction
 from django.http import HttpRequest
 
-from ayni.accounts.activation import mail_after_commit
 from ayni.accounts.contact import mask_email
 from ayni.accounts.models import RoleGrant, User
 from ayni.core.audit import audit_log
+from ayni.core.notifications import mail_after_commit
 
 
 class RoleGrantInline(admin.TabularInline):

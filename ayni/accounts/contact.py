@@ -17,13 +17,12 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext
 
-from ayni.accounts.activation import mail_after_commit
 from ayni.accounts.links import link_create, link_use
 from ayni.accounts.models import AccountLink, User
 from ayni.core import throttle
 from ayni.core.audit import audit_log
 from ayni.core.errors import UserError
-from ayni.core.notifications import notify
+from ayni.core.notifications import mail_after_commit, notify
 
 EMAIL_LINK_MINUTES = 24 * 60
 SIGN_OFF = "\n\nEste es un mensaje automático de Ayni; no lo responda."

@@ -14,13 +14,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from ayni.accounts.activation import mail_after_commit
 from ayni.accounts.links import code_of, link_create, link_use
 from ayni.accounts.models import AccountLink, User, login_id_for
 from ayni.core import throttle
 from ayni.core.audit import audit_log
 from ayni.core.net import client_ip
-from ayni.core.notifications import notify
+from ayni.core.notifications import mail_after_commit, notify
 
 
 class LoginResult(Enum):

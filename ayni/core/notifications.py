@@ -40,6 +40,13 @@ def notify(*, recipient: Any, title: str, link: str = "", email: bool = True) ->
     return note
 
 
+def mail_after_commit(to: str, subject: str, body: str) -> None:
+    """Send an e-mail after the transaction commits (a rollback sends nothing)."""
+    transaction.on_commit(
+        lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to], fail_silently=True)
+    )
+
+
 def notifications_for(user: Any) -> models.QuerySet[Notification]:
     return Notification.objects.filter(recipient=user)
 

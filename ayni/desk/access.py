@@ -22,9 +22,10 @@ from django.utils.translation import gettext, gettext_lazy
 from ayni.accounts.activation import AccountExistsError, account_activate, account_for_document
 from ayni.accounts.models import User
 from ayni.accounts.permissions import DESK_MANAGE, has_perm
+from ayni.core.notifications import mail_after_commit
 from ayni.core.states import Gate
 from ayni.core.workqueue import work_item_close
-from ayni.desk.cases import DeskError, _hash, _mail, _open_case, case_move
+from ayni.desk.cases import DeskError, _hash, _open_case, case_move
 from ayni.desk.models import AccessRequest, Case
 from ayni.desk.uploads import CheckedPdf, store
 from ayni.personnel.models import Servant
@@ -84,7 +85,7 @@ def access_request_submit(*, data: dict[str, Any], pdf: CheckedPdf) -> tuple[Acc
         file_original_name=pdf.original_name,
         file_sha256=pdf.sha256,
     )
-    _mail(
+    mail_after_commit(
         ar.email,
         gettext("Ayni: confirme su solicitud de acceso"),
         gettext(
@@ -145,7 +146,7 @@ def access_request_confirm(token: str) -> tuple[AccessRequest, str]:
         unit_path=ar.unit.path,
         detail=case.label,
     )
-    _mail(
+    mail_after_commit(
         ar.email,
         gettext("Ayni: su solicitud es el %(case)s") % {"case": case.label},
         gettext(
@@ -320,7 +321,7 @@ def _reject(
         detail=f"{case.label}: {note}",
     )
     _close_case(case, Case.State.ARCHIVED, officer, f"Rechazada: {note}", request)
-    _mail(
+    mail_after_commit(
         ar.email,
         gettext("Ayni: su solicitud %(case)s fue rechazada") % {"case": case.label},
         gettext(

@@ -12,8 +12,6 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.http import HttpRequest
 from django.urls import reverse
@@ -34,7 +32,7 @@ from ayni.accounts.permissions import (
 )
 from ayni.core.audit import audit_log
 from ayni.core.errors import UserError
-from ayni.core.notifications import notify
+from ayni.core.notifications import mail_after_commit, notify
 from ayni.core.numbering import next_number
 from ayni.core.states import Gate
 from ayni.core.verification import new_code
@@ -62,12 +60,6 @@ class DeskError(UserError):
 
 def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
-
-
-def _mail(to: str, subject: str, body: str) -> None:
-    transaction.on_commit(
-        lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to], fail_silently=True)
-    )
 
 
 def _history(case: Any, from_state: str, to: str, actor: Any, comment: str) -> None:
@@ -409,7 +401,7 @@ def _notify_filer(case: Case, title: str) -> None:
         notify(recipient=case.filer, title=title, link=reverse("desk:my_case", args=[case.uuid]))
     elif hasattr(case, "access_request"):
         ar = case.access_request
-        _mail(
+        mail_after_commit(
             ar.email,
             gettext("Ayni: %(title)s") % {"title": title},
             gettext(

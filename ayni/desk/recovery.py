@@ -18,13 +18,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 
-from ayni.accounts.activation import mail_after_commit, set_password_link
+from ayni.accounts.activation import set_password_link
 from ayni.accounts.contact import email_set, mask_email
 from ayni.accounts.models import RoleGrant, User, login_id_for
 from ayni.accounts.permissions import DESK_MANAGE, handling_path, has_perm, is_own, perm_paths
 from ayni.accounts.services import account_group
 from ayni.core import throttle
 from ayni.core.audit import audit_log
+from ayni.core.notifications import mail_after_commit
 from ayni.core.states import Gate
 from ayni.core.workqueue import work_item_close, work_item_post
 from ayni.desk.cases import DeskError
