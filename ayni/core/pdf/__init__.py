@@ -58,7 +58,12 @@ def render_pdf(
     timestamp: datetime.datetime,
     qr_payload: str | None = None,
 ) -> bytes:
-    """Render `template` (a .typ file path) with `data` available as `sys.inputs.data`."""
+    """Render `template` (a .typ file path) with `data` available as `sys.inputs.data`.
+
+    The document's fixed words come from `labels.py` through gettext, as `data.t`."""
+    from ayni.core.pdf.labels import labels_for
+
+    data = {**data, "t": labels_for(template.stem)}
     inputs = {"data": json.dumps(data, default=_default, ensure_ascii=False)}
     if qr_payload:
         inputs["qr"] = qr_svg(qr_payload)
