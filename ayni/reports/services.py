@@ -146,7 +146,7 @@ def _render_report(report: ServiceReport) -> bytes:
         + (f" ({req.purpose_detail})" if req.purpose_detail else ""),
         "valid_until": report.valid_until.strftime("%d/%m/%Y"),
         "officer_name": report.issued_by.full_name,
-        "officer_post": report.officer_post or "Especialista de Escalafón",
+        "officer_post": report.officer_post or gettext("Especialista de Escalafón"),
     }
     return render_pdf(
         PDF_DIR / "informe.typ",
