@@ -28,6 +28,8 @@ EXPECTED = {
     "revision": [ChangeRequest.State],
     "planillas": [PayrollRun.State],
     "mesa": [Case.State, AccessRequest.State, AccountRecovery.State],
+    "servidores": [],
+    "auditoria": [],
 }
 
 #: the service page (as its persona) that links to its help
@@ -41,6 +43,8 @@ SERVICE_PAGES = {
     "revision": ("escalafon", "/escalafon/solicitudes/"),
     "planillas": ("planillas", "/planillas/"),
     "mesa": ("mesa_partes", "/mesa/"),
+    "servidores": ("escalafon", "/servidores/"),
+    "auditoria": ("dre_supervisor", "/auditoria/"),
 }
 
 
@@ -87,6 +91,24 @@ def test_each_service_page_links_to_its_help(slug, client_for):
     assert re.search(rf'<a [^>]*href="/ayuda/{slug}/"[^>]*>[^<]*Ayuda', html), (
         f"{path} has no «Ayuda» link to /ayuda/{slug}/"
     )
+
+
+def test_the_batch_page_links_to_its_part_of_the_staff_guide(client_for):
+    html = client_for("escalafon").get("/escalafon/hojas-de-vida/").content.decode()
+    assert 'href="/ayuda/servidores/#hojas-de-vida"' in html
+    guide = client_for("escalafon").get("/ayuda/servidores/").content.decode()
+    assert 'id="hojas-de-vida"' in guide
+
+
+@pytest.mark.parametrize("who", ["anonymous", "servant", "escalafon", "dre_supervisor"])
+def test_every_page_offers_help_in_its_footer_and_home(who, client_for):
+    client = client_for(who)
+    for path in ("/cuenta/ingresar/",) if who == "anonymous" else ("/", "/notificaciones/"):
+        html = client.get(path).content.decode()
+        assert re.search(r'<a href="/ayuda/" id="footer-help">Ayuda</a>', html), path
+    if who != "anonymous":
+        home = client.get("/").content.decode()
+        assert re.search(r'class="help-link"><a href="/ayuda/">Ayuda</a>', home)
 
 
 def test_the_help_index_lists_every_page_and_the_payroll_guide(client_for):

@@ -113,3 +113,39 @@ def test_work_lists_never_say_hace_0_minutos(client_for, persona):
     assert "hace 0" not in home
     inbox = client_for("escalafon").get("/escalafon/solicitudes/").content.decode()
     assert "hace 0" not in inbox
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_notice_with_advice_mails_a_short_subject_and_the_whole_notice_in_the_body(
+    client_for: Callable[[str], Client], mailoutbox: list
+) -> None:
+    client = client_for("servant")
+    mailoutbox.clear()
+    client.post(
+        "/cuenta/contrasena/cambiar/",
+        {
+            "old_password": "ayni-demo-2026",
+            "new_password1": "nueva-clave-larga-99",
+            "new_password2": "nueva-clave-larga-99",
+        },
+    )
+    (mail,) = mailoutbox
+    assert mail.subject == "Ayni: su contraseña fue cambiada"
+    assert "Si no fue usted, avise a la mesa de partes de su UGEL" in mail.body
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_long_notice_without_its_own_subject_mails_its_first_sentence(
+    persona: Callable[[str], object], mailoutbox: list
+) -> None:
+    from ayni.core.notifications import SUBJECT_MAX, notify
+
+    servant = persona("servant")
+    mailoutbox.clear()
+    notify(
+        recipient=servant,
+        title="Su trámite fue observado. Complete lo que falta dentro del plazo indicado",
+    )
+    (mail,) = mailoutbox
+    assert mail.subject == "Ayni: Su trámite fue observado"
+    assert len(mail.subject) <= SUBJECT_MAX

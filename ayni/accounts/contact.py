@@ -84,6 +84,7 @@ def email_change_request(
                 "Se pidió cambiar el correo de su cuenta. Si no fue usted, cambie su "
                 "contraseña y avise a la mesa de partes de su UGEL"
             ),
+            subject=gettext("pedido de cambio de correo"),
             link=reverse("accounts:profile"),
         )
     audit_log(
@@ -160,5 +161,6 @@ def phone_change(request: HttpRequest, *, user: User, password: str, phone: str)
             "Se cambió el teléfono de su cuenta. Si no fue usted, cambie su contraseña y "
             "avise a la mesa de partes de su UGEL"
         ),
+        subject=gettext("cambio de teléfono"),
         link=reverse("accounts:profile"),
     )

@@ -148,6 +148,7 @@ def _guard_started(request: HttpRequest, user: Any) -> None:
                 "conexiones. Por un tiempo, su ingreso se completa con un enlace en su correo. "
                 "Cambie su contraseña"
             ),
+            subject=gettext("intentos fallidos de ingreso a su cuenta"),
             link=reverse("accounts:password_change"),
         )
 
@@ -211,6 +212,7 @@ def password_reset_completed(request: HttpRequest, user: Any) -> None:
                 "La contraseña de su cuenta fue restablecida. Si no fue usted, avise a la "
                 "mesa de partes de su UGEL"
             ),
+            subject=gettext("su contraseña fue restablecida"),
             link=reverse("accounts:profile"),
         )
 
@@ -224,6 +226,7 @@ def password_changed(request: HttpRequest, user: Any) -> None:
                 "La contraseña de su cuenta fue cambiada. Si no fue usted, avise a la mesa "
                 "de partes de su UGEL"
             ),
+            subject=gettext("su contraseña fue cambiada"),
             link=reverse("accounts:profile"),
         )
 

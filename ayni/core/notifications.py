@@ -12,12 +12,28 @@ from django.utils.translation import gettext
 
 from ayni.core.models import Notification
 
+SUBJECT_MAX = 78  # RFC 5322's line length: a subject a phone's inbox shows whole
 
-def notify(*, recipient: Any, title: str, link: str = "", email: bool = True) -> Notification:
+
+def mail_subject(title: str, subject: str | None = None) -> str:
+    """«Ayni: » and a short subject: the one given, or the title's first sentence."""
+    text = subject or title.split(". ")[0].rstrip(".")
+    return gettext("Ayni: %(subject)s") % {"subject": text}
+
+
+def notify(
+    *,
+    recipient: Any,
+    title: str,
+    link: str = "",
+    email: bool = True,
+    subject: str | None = None,
+) -> Notification:
     """Record a notification; after commit, e-mail the recipient a pointer to it.
 
     `title` must not hold personal data (it is e-mailed): say «Su solicitud fue
-    atendida», not the values that changed.
+    atendida», not the values that changed. A long title (a notice with advice) gives a
+    short `subject` for the e-mail.
     """
     note = Notification.objects.create(recipient=recipient, title=title, link=link)
     if email and recipient.email:
@@ -27,10 +43,10 @@ def notify(*, recipient: Any, title: str, link: str = "", email: bool = True) ->
             "%(title)s\n\nIngrese a Ayni para ver el detalle:\n%(url)s\n\n"
             "Este es un mensaje automático; no lo responda."
         ) % {"title": title, "url": url}
-        subject = gettext("Ayni: %(title)s") % {"title": title}
+        line = mail_subject(title, subject)
         transaction.on_commit(
             lambda: send_mail(
-                subject=subject,
+                subject=line,
                 message=body,
                 from_email=settings.DEFAULT_FROM_EMAIL,
                 recipient_list=[address],

@@ -172,6 +172,7 @@ def _tell_owner(owner: User) -> None:
             "Alguien pidió una cuenta de Ayni con su número de documento. Su cuenta no "
             "cambió. Si no fue usted, avise a la mesa de partes de su UGEL"
         ),
+        subject=gettext("pidieron una cuenta con su documento"),
         link=reverse("accounts:profile"),
     )
 

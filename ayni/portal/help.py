@@ -215,6 +215,7 @@ def _pages() -> dict[str, HelpPage]:
                 )
             ],
         ),
+        HelpPage("servidores", _("Servidores y legajos (personal de la UGEL)"), "staff"),
         HelpPage("revision", _("Revisión de solicitudes de modificación"), "staff", [requests]),
         HelpPage(
             "planillas",
@@ -236,6 +237,7 @@ def _pages() -> dict[str, HelpPage]:
                 ),
             ],
         ),
+        HelpPage("auditoria", _("Auditoría"), "staff"),
     ]
     return {page.slug: page for page in pages}
 
