@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "ayni.reports",
     "ayni.desk",
     "ayni.portal",
+    "ayni.supervision",
     "ayni.benefits",
 ]
 

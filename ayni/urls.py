@@ -12,5 +12,6 @@ urlpatterns = [
     path("", include("ayni.payroll.urls")),
     path("", include("ayni.reports.urls")),
     path("", include("ayni.desk.urls")),
+    path("", include("ayni.supervision.urls")),
     path("admin/", admin.site.urls),
 ]

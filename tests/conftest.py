@@ -24,6 +24,7 @@ from ayni.payroll.demo import seed_payroll_demo
 from ayni.personnel.demo import seed_demo
 from ayni.personnel.models import Servant
 from ayni.reports.demo import seed_reports_demo
+from ayni.supervision.demo import ensure_minedu_supervisor
 
 PERSONAS = {
     "servant": "10000001",  # docente nombrado, UGEL 07 San Borja
@@ -40,6 +41,7 @@ PERSONAS = {
     "other_dre_supervisor": "20000007",  # supervisor, DRE Lima Provincias
     "dre_escalafon": "20000009",  # escalafón, DRE Lima Metropolitana (UGEL officers' own items)
     "mesa_partes_2": "20000011",  # mesa de partes, UGEL 07 (approves the first one's recoveries)
+    "minedu_supervisor": "20000008",  # supervisor, MINEDU (reads the whole sector, acts on nothing)
 }
 
 
@@ -50,6 +52,7 @@ def load_everything() -> None:
     seed_payroll_demo()
     seed_reports_demo()
     seed_desk_demo()
+    ensure_minedu_supervisor()
     User.objects.update(privacy_accepted_at=timezone.now())
 
 

@@ -20,6 +20,7 @@ DEMO_ACCOUNTS: list[tuple[str, StrOrPromise]] = [
     ("20000005", _("Supervisor, DRE Lima Metropolitana")),
     ("20000006", _("Administrador del sistema, MINEDU")),
     ("20000007", _("Supervisor, DRE Lima Provincias")),
+    ("20000008", _("Supervisora, MINEDU (todo el sector; solo lectura)")),
     ("20000009", _("Escalafón, DRE Lima Metropolitana (solicitudes propias del personal de UGEL)")),
     ("20000011", _("Mesa de partes, UGEL 07 San Borja (segundo servidor: aprueba recuperaciones)")),
 ]

@@ -35,6 +35,8 @@ AUDIT_VIEW = "audit.view"
 STATS_VIEW = "stats.view"
 CATALOG_MANAGE = "catalog.manage"
 ACCOUNTS_MANAGE = "accounts.manage"
+# Reading the sector's figures and the lists behind them, never acting (ayni.supervision).
+SUPERVISION_VIEW = "supervision.view"
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.ESCALAFON: frozenset(
@@ -42,8 +44,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     ),
     Role.PLANILLAS: frozenset({PAYROLL_MANAGE, STATS_VIEW}),
     Role.MESA_PARTES: frozenset({DESK_MANAGE, STATS_VIEW}),
-    Role.JEFE_RRHH: frozenset({PERSONNEL_VIEW, AUDIT_VIEW, STATS_VIEW}),
-    Role.SUPERVISOR: frozenset({PERSONNEL_VIEW, AUDIT_VIEW, STATS_VIEW}),
+    Role.JEFE_RRHH: frozenset({PERSONNEL_VIEW, AUDIT_VIEW, STATS_VIEW, SUPERVISION_VIEW}),
+    Role.SUPERVISOR: frozenset({PERSONNEL_VIEW, AUDIT_VIEW, STATS_VIEW, SUPERVISION_VIEW}),
     Role.ADMINISTRADOR: frozenset(
         {PERSONNEL_VIEW, AUDIT_VIEW, STATS_VIEW, CATALOG_MANAGE, ACCOUNTS_MANAGE}
     ),

@@ -7,6 +7,7 @@ from ayni.payroll.demo import seed_payroll_demo
 from ayni.payroll.synthetic import generate_payslips
 from ayni.personnel.demo import generate_servants, seed_demo
 from ayni.reports.demo import seed_reports_demo
+from ayni.supervision.demo import seed_supervision_demo
 
 
 class Command(BaseCommand):
@@ -44,6 +45,7 @@ class Command(BaseCommand):
             runs = seed_payroll_demo()
             seed_reports_demo()
             seed_desk_demo()
+            seed_supervision_demo()
             self.stdout.write(f"Planillas de demostración publicadas: {runs}.")
         count = options["servants"]
         if count > 0:
