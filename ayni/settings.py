@@ -303,6 +303,15 @@ OFFICE_HOURS_DEFAULT = (
 )
 VERIFY_RATE_LIMIT_PER_HOUR = env_int("VERIFY_RATE_LIMIT_PER_HOUR", 60)
 
+# Digital signatures of issued documents (docs/firma.md): the key store's TOML file
+# (paths and the names of the variables holding passphrases, never keys), an optional
+# RFC 3161 timestamp authority for B-T, and whether a unit without a certificate is
+# refused (on) or issues unsigned documents with a warning (off).
+SIGNING_CONFIG = os.environ.get("AYNI_SIGNING_CONFIG", "")
+SIGNING_TSA_URL = os.environ.get("AYNI_SIGNING_TSA_URL", "")
+SIGNING_REQUIRED = env_bool("AYNI_SIGNING_REQUIRED", False)
+SIGNING_EXPIRY_WARNING_DAYS = env_int("AYNI_SIGNING_EXPIRY_WARNING_DAYS", 45)
+
 # Tiempo de servicios (docs/legajo.md, DOMAIN.md): which leave and sanctions are
 # discounted, and the method. Change here, not in code.
 # Render every payslip PDF in a background task when a run is published, so that

@@ -108,3 +108,37 @@ def client_for(persona) -> Callable[[str], Client]:  # type: ignore[no-untyped-d
         return client
 
     return make
+
+
+# --- digital signatures (docs/firma.md) ------------------------------------------------
+# The demo PKI, made once per test session in a temporary folder: a CA, one PKCS#12 per
+# unit that issues documents in the demo (UGEL 07, UGEL Cusco, UGEL 08 Cañete) and a TSA
+# key. Signing is off unless a test asks for the `signing` fixture.
+SIGNING_TEST_PASSPHRASE = "prueba-sin-validez"
+SIGNING_UNITS = {"150108": "UGEL 07 SAN BORJA", "080001": "UGEL CUSCO", "150201": "UGEL 08 CAÑETE"}
+
+
+@pytest.fixture(scope="session")
+def signing_pki(tmp_path_factory):  # type: ignore[no-untyped-def]
+    """The TOML file of the test key store (its folder holds raiz.pem, tsa.pem/.key)."""
+    import os
+
+    from ayni.core.signing.demo import PASSPHRASE_ENV, DemoUnit, make_demo_pki
+
+    os.environ[PASSPHRASE_ENV] = SIGNING_TEST_PASSPHRASE
+    units = [DemoUnit(code, name) for code, name in SIGNING_UNITS.items()]
+    return make_demo_pki(
+        tmp_path_factory.mktemp("firma"), units, passphrase=SIGNING_TEST_PASSPHRASE
+    )
+
+
+@pytest.fixture
+def signing(signing_pki, settings):  # type: ignore[no-untyped-def]
+    """Documents issued in this test are signed with the test PKI (B-B: no TSA)."""
+    from ayni.core.signing import reset_store
+
+    settings.SIGNING_CONFIG = str(signing_pki)
+    settings.SIGNING_TSA_URL = ""
+    reset_store()
+    yield signing_pki
+    reset_store()

@@ -14,11 +14,14 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
 from ayni.core.models import VerificationRecord
+
+if TYPE_CHECKING:
+    from ayni.core.signing.check import SignatureCheck
 
 # Crockford-style alphabet: no I, L, O, U, easy to read aloud and to type.
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -138,6 +141,10 @@ class VerificationResult:
     pdf_checked: bool = False  # a PDF was uploaded and compared
     pdf_identical: bool = False
     newer_issued_at: datetime | None = None  # SUPERSEDED: when the newer one was issued
+    # The uploaded PDF's digital signature (ayni/core/signing/check.py), if one was checked.
+    # Shown beside the verdict, never instead of it: an annulled document stays annulled
+    # however intact its signature.
+    signature: SignatureCheck | None = None
 
     @property
     def code(self) -> str:
@@ -152,7 +159,11 @@ class VerificationResult:
 
 
 def verify_document(
-    raw_code: str, pdf_bytes: bytes | None = None, *, today: date | None = None
+    raw_code: str,
+    pdf_bytes: bytes | None = None,
+    *,
+    today: date | None = None,
+    signature: SignatureCheck | None = None,
 ) -> VerificationResult:
     """The single verdict for a code and, optionally, the bytes of an uploaded PDF.
 
@@ -166,7 +177,12 @@ def verify_document(
         return VerificationResult(Verdict.UNKNOWN)
     checked = pdf_bytes is not None
     identical = checked and pdf_matches(record, pdf_bytes or b"")
-    facts: dict[str, Any] = {"record": record, "pdf_checked": checked, "pdf_identical": identical}
+    facts: dict[str, Any] = {
+        "record": record,
+        "pdf_checked": checked,
+        "pdf_identical": identical,
+        "signature": signature,
+    }
     status = effective_status(record, today)
     Status = VerificationRecord.Status
     if status == Status.ANNULLED:

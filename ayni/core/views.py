@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 from ayni.core import throttle
 from ayni.core.forms import VerifyForm
 from ayni.core.pdfcheck import PdfRejected, clean_name, inspect_pdf
+from ayni.core.signing.check import check_signature
 from ayni.core.verification import find_record, pdf_matches, verify_document
 
 
@@ -30,6 +31,7 @@ def verify(request: HttpRequest) -> HttpResponse:
         code = form.cleaned_data["code"]
         pdf = form.cleaned_data.get("pdf")
         data: bytes | None = None
+        signature = None
         if pdf is not None:
             data = pdf.read()
             record = find_record(code)
@@ -41,5 +43,7 @@ def verify(request: HttpRequest) -> HttpResponse:
                 except PdfRejected as exc:
                     form.add_error("pdf", exc.message(clean_name(pdf.name or "")))
                     return render(request, "core/verify.html", context, status=400)
-        context["result"] = verify_document(code, data)
+            # Who signed it, and whether it changed since: checked in the sandboxed child.
+            signature = check_signature(data)
+        context["result"] = verify_document(code, data, signature=signature)
     return render(request, "core/verify.html", context)

@@ -19,6 +19,7 @@ from django.db import transaction
 
 from ayni.core.models import VerificationRecord
 from ayni.core.pdf import render_pdf
+from ayni.core.signing import Level, sign_document
 from ayni.core.verification import format_code
 from ayni.core.workdays import lima_dmy, lima_hm
 from ayni.desk.models import Case
@@ -102,6 +103,13 @@ def receipt_pdf(case: Case) -> bytes:
             _receipt_data(locked, _files_at_filing(locked, record)),
             timestamp=locked.submitted_at.replace(microsecond=0),
             qr_payload=f"{settings.SITE_URL}/verificar/?c={locked.verification_code}",
+        )
+        pdf = sign_document(
+            pdf,
+            locked.unit,
+            level=Level.B_T,
+            code=format_code(locked.verification_code),
+            signing_time=locked.submitted_at.replace(microsecond=0),
         )
         name = default_storage.save(f"desk/cargos/{locked.uuid}.pdf", ContentFile(pdf))
         digest = hashlib.sha256(pdf).hexdigest()

@@ -13,6 +13,7 @@ from django.db import transaction
 from ayni.core.formats import amount
 from ayni.core.models import VerificationRecord
 from ayni.core.pdf import render_pdf
+from ayni.core.signing import Level, sign_document
 from ayni.core.verification import format_code
 from ayni.payroll.models import Payslip
 
@@ -51,8 +52,16 @@ def render_payslip(payslip: Payslip) -> bytes:
     run = payslip.run
     assert run.published_at is not None
     url = f"{settings.SITE_URL}/verificar/?c={payslip.verification_code}"
-    return render_pdf(
+    pdf = render_pdf(
         TEMPLATE, payslip_document(payslip), timestamp=run.published_at, qr_payload=url
+    )
+    # B-B: no timestamp request per payslip (docs/firma.md); signed at publication time.
+    return sign_document(
+        pdf,
+        run.ugel,
+        level=Level.B_B,
+        code=format_code(payslip.verification_code),
+        signing_time=run.published_at,
     )
 
 

@@ -30,6 +30,7 @@ from ayni.core.models import VerificationRecord
 from ayni.core.notifications import notify
 from ayni.core.numbering import next_number
 from ayni.core.pdf import render_pdf
+from ayni.core.signing import Level, sign_document
 from ayni.core.states import Gate
 from ayni.core.verification import (
     format_code,
@@ -125,7 +126,7 @@ def purposes_for(servant: Servant) -> list[tuple[str, Any]]:
 
 
 def _render_resume(resume: Resume) -> bytes:
-    return render_pdf(
+    pdf = render_pdf(
         PDF_DIR / "hoja_de_vida.typ",
         {
             **_common(resume.unit, resume.verification_code, resume.created_at),
@@ -133,6 +134,14 @@ def _render_resume(resume: Resume) -> bytes:
         },
         timestamp=resume.created_at.replace(microsecond=0),
         qr_payload=_qr(resume.verification_code),
+    )
+    return _sign(pdf, resume.unit, resume.verification_code, resume.created_at)
+
+
+def _sign(pdf: bytes, unit: OrgUnit, code: str, at: Any) -> bytes:
+    """Reports at B-T when a timestamp authority is configured (docs/firma.md)."""
+    return sign_document(
+        pdf, unit, level=Level.B_T, code=format_code(code), signing_time=at.replace(microsecond=0)
     )
 
 
@@ -148,12 +157,13 @@ def _render_report(report: ServiceReport) -> bytes:
         "officer_name": report.issued_by.full_name,
         "officer_post": report.officer_post or gettext("Especialista de Escalafón"),
     }
-    return render_pdf(
+    pdf = render_pdf(
         PDF_DIR / "informe.typ",
         data,
         timestamp=report.issued_at,
         qr_payload=_qr(report.verification_code),
     )
+    return _sign(pdf, report.unit, report.verification_code, report.issued_at)
 
 
 def _ensure_pdf(model: Any, pk: int, folder: str, render: Any) -> bytes:
