@@ -85,8 +85,11 @@ class UploadForm(forms.Form):
             if (year, month) != (data["year"], data["month"]):
                 self.add_error(
                     "rem",
-                    f"El archivo es del periodo {month:02d}/{year}, no del "
-                    f"{data['month']:02d}/{data['year']}.",
+                    gettext("El archivo es del periodo %(file_period)s, no del %(period)s.")
+                    % {
+                        "file_period": f"{month:02d}/{year}",
+                        "period": f"{data['month']:02d}/{data['year']}",
+                    },
                 )
         return data
 
@@ -98,8 +101,8 @@ class AnnulForm(forms.Form):
         max_length=300,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={
-            "required": "Escriba el motivo de la anulación.",
-            "min_length": "Escriba el motivo de la anulación (al menos 10 caracteres).",
+            "required": _("Escriba el motivo de la anulación."),
+            "min_length": _("Escriba el motivo de la anulación (al menos 10 caracteres)."),
         },
         help_text=_("Queda en el historial de la planilla; no se publica."),
     )

@@ -24,7 +24,8 @@ from decimal import Decimal
 from typing import IO, Any
 
 from django.db import transaction
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from ayni.core.errors import StaleStateError, UserError
 from ayni.core.verification import new_code
@@ -52,13 +53,10 @@ State = PayrollRun.State
 Progress = Callable[[int, int], None]
 BATCH = 2000
 SPOOL_BYTES = 16 * 1024 * 1024  # beyond this the built rows go to a temporary file
-INTERNAL_ERROR = (
+# Stored in the run's errors: use str(INTERNAL_ERROR), the words of the moment.
+INTERNAL_ERROR = _(
     "La carga se detuvo por un error interno; no se cargó nada. Vuelva a cargar los "
     "archivos y, si se repite, avise a soporte indicando la fecha y la hora."
-)
-OTHER_UNIT = (
-    "el servidor con documento {number} pertenece a otra UGEL: su traslado se registra "
-    "primero en escalafón"
 )
 
 
@@ -111,9 +109,13 @@ def _moved_on(run: PayrollRun) -> ImportOutcome:
     """The run is no longer the one this import was for: say so, change nothing."""
     run.refresh_from_db(fields=["state", "superseded_by"])
     if run.state == State.SUPERSEDED:
-        message = "Esta carga fue reemplazada por una más nueva del mismo periodo; no se usó."
+        message = gettext(
+            "Esta carga fue reemplazada por una más nueva del mismo periodo; no se usó."
+        )
     else:
-        message = f"La planilla está «{run.get_state_display()}»: esta carga no cambió nada."
+        message = gettext("La planilla está «%(state)s»: esta carga no cambió nada.") % {
+            "state": run.get_state_display()
+        }
     logger.info("payroll run %s is %s: the import did nothing", run.pk, run.state)
     return ImportOutcome(ok=False, errors=[message], stale=True)
 
@@ -154,7 +156,7 @@ def payroll_import(
         return _moved_on(run)
     except Exception:
         logger.exception("payroll import of run %s failed", run.pk)
-        return _fail(run, [INTERNAL_ERROR], actor)
+        return _fail(run, [str(INTERNAL_ERROR)], actor)
 
 
 def _import(
@@ -172,8 +174,13 @@ def _import(
             LoadError(
                 "rem",
                 0,
-                f"el archivo es del periodo {month:02d}/{year} y la "
-                f"planilla del {run.month:02d}/{run.year}",
+                gettext(
+                    "el archivo es del periodo %(file_period)s y la planilla del %(run_period)s"
+                )
+                % {
+                    "file_period": f"{month:02d}/{year}",
+                    "run_period": f"{run.month:02d}/{run.year}",
+                },
             )
         )
     concepts = load_concepts()
@@ -192,12 +199,15 @@ def _import(
             LoadError(
                 "rem",
                 0,
-                f"no hay una tasa de EsSalud de pensionistas (0610) vigente en "
-                f"{run.month:02d}/{run.year}; pida a soporte que la registre",
+                gettext(
+                    "no hay una tasa de EsSalud de pensionistas (0610) vigente en "
+                    "%(period)s; pida a soporte que la registre"
+                )
+                % {"period": f"{run.month:02d}/{run.year}"},
             )
         )
     if not parsed.lines and not errors:
-        errors.append(LoadError("rem", 0, "el archivo no tiene líneas"))
+        errors.append(LoadError("rem", 0, gettext("el archivo no tiene líneas")))
     if errors:
         return _fail(run, errors, actor)
     known = _lookup_ids(set(parsed.lines))
@@ -277,7 +287,15 @@ def _outside(
     keys = sorted((k for k, (_, path) in known.items() if not path.startswith(base)),
                   key=lambda k: master[k].line)  # fmt: skip
     return [
-        LoadError("maestro", master[k].line, OTHER_UNIT.format(number=k[1]))
+        LoadError(
+            "maestro",
+            master[k].line,
+            gettext(
+                "el servidor con documento %(number)s pertenece a otra UGEL: su traslado se "
+                "registra primero en escalafón"
+            )
+            % {"number": k[1]},
+        )
         for k in keys[:MAX_ERRORS]
     ]
 
@@ -380,11 +398,12 @@ def _servants_for(run: PayrollRun, rows: list[MasterRow]) -> tuple[dict[tuple[st
                 for r in missing
             ],
             unit=run.ugel,
-            title=(
-                f"Completar la ficha de {len(missing)} "
-                + ("servidor nuevo" if len(missing) == 1 else "servidores nuevos")
-                + f" de la planilla {run.period_label}"
-            ),
+            title=ngettext(
+                "Completar la ficha de %(count)d servidor nuevo de la planilla %(period)s",
+                "Completar la ficha de %(count)d servidores nuevos de la planilla %(period)s",
+                len(missing),
+            )
+            % {"count": len(missing), "period": run.period_label},
             source_type="payroll_run",
             source_id=str(run.pk),
             batch_size=BATCH,

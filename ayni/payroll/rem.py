@@ -24,6 +24,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
 from ayni.accounts.validators import ruc_is_valid
 
 AMOUNT_RE = re.compile(r"^\d{1,7}(\.\d{1,2})?$", re.ASCII)
@@ -34,6 +38,7 @@ DOC_TYPES = {"01": "DNI", "04": "CE", "07": "PASAPORTE"}
 AFP_ONLY = {"0601", "0606", "0608", "0609"}
 MAX_ERRORS = 1000
 CHUNK = 1 << 20
+StrOrPromise = str | Promise
 
 
 @dataclass(frozen=True)
@@ -54,8 +59,10 @@ class LoadError:
     message: str
 
     def __str__(self) -> str:
-        where = f"línea {self.line}" if self.line else "archivo"
-        return f"{self.file}, {where}: {self.message}"
+        values = {"file": self.file, "line": self.line, "message": self.message}
+        if self.line:
+            return gettext("%(file)s, línea %(line)s: %(message)s") % values
+        return gettext("%(file)s, archivo: %(message)s") % values
 
 
 @dataclass(slots=True)
@@ -139,19 +146,23 @@ def text_problem(data: bytes, file: str) -> LoadError | None:
         return LoadError(
             file,
             0,
-            "el archivo está en UTF-16 («texto Unicode»); guárdelo como UTF-8 o "
-            "Windows-1252 (ANSI) y cárguelo otra vez",
+            gettext(
+                "el archivo está en UTF-16 («texto Unicode»); guárdelo como UTF-8 o "
+                "Windows-1252 (ANSI) y cárguelo otra vez"
+            ),
         )
     if data.startswith((b"PK\x03\x04", b"PK\x05\x06", b"Rar!", b"7z\xbc\xaf", b"\x1f\x8b")):
         return LoadError(
-            file, 0, "el archivo está comprimido (zip u otro); cargue el archivo sin comprimir"
+            file,
+            0,
+            gettext("el archivo está comprimido (zip u otro); cargue el archivo sin comprimir"),
         )
     nul = data.find(b"\x00")
     if nul >= 0:
         return LoadError(
             file,
             line_of(data, nul),
-            "el archivo no es de texto (tiene bytes nulos); cargue el archivo original",
+            gettext("el archivo no es de texto (tiene bytes nulos); cargue el archivo original"),
         )
     if not _is_utf8(data):
         found = [p for p in (data.find(b) for b in CP1252_UNDEFINED) if p >= 0]
@@ -160,8 +171,11 @@ def text_problem(data: bytes, file: str) -> LoadError | None:
             return LoadError(
                 file,
                 line_of(data, pos),
-                f"el byte 0x{data[pos]:02X} no es un carácter válido en UTF-8 ni en "
-                "Windows-1252; guarde el archivo como UTF-8 y cárguelo otra vez",
+                gettext(
+                    "el byte 0x%(byte)s no es un carácter válido en UTF-8 ni en "
+                    "Windows-1252; guarde el archivo como UTF-8 y cárguelo otra vez"
+                )
+                % {"byte": f"{data[pos]:02X}"},
             )
     return None
 
@@ -227,27 +241,37 @@ def parse_filename(name: str) -> tuple[int, int, str, list[str]]:
             0,
             "",
             [
-                "El nombre del archivo debe ser 0601AAAAMM<RUC>.rem "
-                "(por ejemplo 0601202610"
-                "20131370998.rem)."
+                gettext(
+                    "El nombre del archivo debe ser 0601AAAAMM<RUC>.rem "
+                    "(por ejemplo 060120261020131370998.rem)."
+                )
             ],
         )
     year, month, ruc = int(match[1]), int(match[2]), match[3]
     problems = []
     if not 1 <= month <= 12:
-        problems.append(f"El mes del nombre del archivo ({match[2]}) no es válido.")
+        problems.append(
+            gettext("El mes del nombre del archivo (%(month)s) no es válido.") % {"month": match[2]}
+        )
     if not ruc_is_valid(ruc):
-        problems.append(f"El RUC del nombre del archivo ({ruc}) no es válido (dígito verificador).")
+        problems.append(
+            gettext("El RUC del nombre del archivo (%(ruc)s) no es válido (dígito verificador).")
+            % {"ruc": ruc}
+        )
     return year, month, ruc, problems
 
 
 def check_document(doc_type: str, number: str) -> str:
     if doc_type not in DOC_TYPES:
-        return f"tipo de documento «{doc_type}» no válido (01 DNI, 04 CE, 07 pasaporte)"
+        return gettext("tipo de documento «%(type)s» no válido (01 DNI, 04 CE, 07 pasaporte)") % {
+            "type": doc_type
+        }
     if doc_type == "01" and not DNI_RE.match(number):
-        return f"el DNI «{number}» debe tener 8 dígitos"
+        return gettext("el DNI «%(number)s» debe tener 8 dígitos") % {"number": number}
     if doc_type != "01" and not FOREIGN_RE.match(number):
-        return f"el documento «{number}» debe tener de 4 a 15 letras o dígitos"
+        return gettext("el documento «%(number)s» debe tener de 4 a 15 letras o dígitos") % {
+            "number": number
+        }
     return ""
 
 
@@ -300,13 +324,22 @@ REQUIRED_MASTER = {
 }
 
 
-def _date_or_error(value: str, label: str) -> str:
+# Each date column with its whole sentence (lazy: translated only when a date is wrong).
+MASTER_DATES = (
+    ("fecha_nacimiento", _("fecha de nacimiento «%(value)s» debe tener el formato AAAA-MM-DD")),
+    ("fecha_afiliacion", _("fecha de afiliación «%(value)s» debe tener el formato AAAA-MM-DD")),
+    ("fecha_ingreso", _("fecha de ingreso «%(value)s» debe tener el formato AAAA-MM-DD")),
+    ("fecha_termino", _("fecha de término «%(value)s» debe tener el formato AAAA-MM-DD")),
+)
+
+
+def _date_or_error(value: str, message: StrOrPromise) -> str:
     if not value:
         return ""
     try:
         date.fromisoformat(value)
     except ValueError:
-        return f"{label} «{value}» debe tener el formato AAAA-MM-DD"
+        return str(message) % {"value": value}
     return ""
 
 
@@ -325,12 +358,11 @@ def _records(text: str, delimiter: str) -> Iterator[tuple[int, list[str] | str]]
             return
         except csv.Error as exc:
             if "field larger than field limit" in str(exc):
-                problem = (
-                    f"un campo supera el máximo de {csv.field_size_limit() // 1024} KiB "
-                    "(¿falta cerrar unas comillas?)"
-                )
+                problem = gettext(
+                    "un campo supera el máximo de %(size)s KiB (¿falta cerrar unas comillas?)"
+                ) % {"size": csv.field_size_limit() // 1024}
             else:
-                problem = "la fila no es CSV válido (revise las comillas)"
+                problem = gettext("la fila no es CSV válido (revise las comillas)")
             yield start, problem
             return  # the reader cannot go on reliably after a broken record
         yield start, fields
@@ -365,7 +397,8 @@ def parse_master(
             LoadError(
                 "maestro",
                 header_line,
-                "faltan columnas obligatorias en la cabecera: " + ", ".join(missing),
+                gettext("faltan columnas obligatorias en la cabecera: %(columns)s")
+                % {"columns": ", ".join(missing)},
             )
         ]
     width = len(header)
@@ -383,7 +416,8 @@ def parse_master(
                 LoadError(
                     "maestro",
                     lineno,
-                    f"la fila tiene {len(fields)} columnas y la cabecera {width}",
+                    gettext("la fila tiene %(fields)s columnas y la cabecera %(width)s")
+                    % {"fields": len(fields), "width": width},
                 )
             )
             continue
@@ -392,7 +426,11 @@ def parse_master(
             row.setdefault(column, "")
         for column in REPEATED_MASTER:
             row[column] = shared.setdefault(row[column], row[column])
-        problems = [f"falta «{c}»" for c in sorted(REQUIRED_MASTER) if not row.get(c)]
+        problems = [
+            gettext("falta «%(column)s»") % {"column": c}
+            for c in sorted(REQUIRED_MASTER)
+            if not row.get(c)
+        ]
         doc_type = row["tipo_doc"].zfill(2) if row["tipo_doc"] else ""
         number = row["num_doc"].upper()
         if doc_type and number:
@@ -401,21 +439,23 @@ def parse_master(
                 problems.append(problem)
         pension = row["regimen_pensionario"].zfill(2) if row["regimen_pensionario"] else ""
         if pension and pension not in pension_regimes:
-            problems.append(f"régimen pensionario «{pension}» no existe en la Tabla 11")
+            problems.append(
+                gettext("régimen pensionario «%(code)s» no existe en la Tabla 11")
+                % {"code": pension}
+            )
         system, pension_name = pension_regimes.get(pension, ("", ""))
         if system == "AFP" and not re.fullmatch(r"[A-Z0-9]{12}", row["cuspp"].upper()):
-            problems.append("los afiliados a una AFP deben tener un CUSPP de 12 caracteres")
-        for column, label in (
-            ("fecha_nacimiento", "fecha de nacimiento"),
-            ("fecha_afiliacion", "fecha de afiliación"),
-            ("fecha_ingreso", "fecha de ingreso"),
-            ("fecha_termino", "fecha de término"),
-        ):
-            problem = _date_or_error(row[column], label)
+            problems.append(
+                gettext("los afiliados a una AFP deben tener un CUSPP de 12 caracteres")
+            )
+        for column, message in MASTER_DATES:
+            problem = _date_or_error(row[column], message)
             if problem:
                 problems.append(problem)
         if (doc_type, number) in rows:
-            problems.append(f"el documento {number} se repite en el maestro")
+            problems.append(
+                gettext("el documento %(number)s se repite en el maestro") % {"number": number}
+            )
         if problems:
             errors.extend(LoadError("maestro", lineno, p) for p in problems)
             continue
@@ -467,7 +507,9 @@ def _fields(line: str) -> list[str] | str:
     if fields[-1] == "" and len(fields) == 6:
         fields.pop()
     if len(fields) != 5:
-        return f"se esperaban 5 campos separados por «|» y hay {len(fields)}"
+        return gettext("se esperaban 5 campos separados por «|» y hay %(count)s") % {
+            "count": len(fields)
+        }
     doc_type, number, code, accrued, paid = fields
     doc_type, number = doc_type.zfill(2), number.upper()
     return check_document(doc_type, number) or [doc_type, number, code, accrued, paid]
@@ -519,32 +561,44 @@ def parse_rem(
         concept = concepts.get(code)
         key = (doc_type, number)
         row = master.get(key)
+        # Every message below is on the error path only (gettext is never called for a
+        # valid line).
         if concept is None:
-            problem = f"el concepto «{code}» no existe en la Tabla 22"
+            problem = gettext("el concepto «%(code)s» no existe en la Tabla 22") % {"code": code}
         elif not concept.allowed_in_rem:
-            problem = f"el concepto {code} ({concept.name}) no puede declararse en un .rem"
+            problem = gettext("el concepto %(code)s (%(name)s) no puede declararse en un .rem") % {
+                "code": code,
+                "name": concept.name,
+            }
         elif bad:
-            problem = f"monto «{bad}» no válido: hasta 7 dígitos y 2 decimales, con punto"
+            problem = gettext(
+                "monto «%(amount)s» no válido: hasta 7 dígitos y 2 decimales, con punto"
+            ) % {"amount": bad}
         elif not paid and not accrued:
-            problem = "la línea no tiene monto"
+            problem = gettext("la línea no tiene monto")
         elif row is None:
-            problem = f"el servidor con documento {number} no está en el archivo maestro"
+            problem = gettext(
+                "el servidor con documento %(number)s no está en el archivo maestro"
+            ) % {"number": number}
         elif code in AFP_ONLY and pensioners:
-            problem = (
-                f"el concepto {code} es un aporte a una AFP y una planilla de cesantes y "
+            problem = gettext(
+                "el concepto %(code)s es un aporte a una AFP y una planilla de cesantes y "
                 "pensionistas no lleva aportes a una AFP"
-            )
+            ) % {"code": code}
         elif code in AFP_ONLY and row.pension_system != "AFP":
-            problem = (
-                f"el concepto {code} es solo para afiliados a una AFP y el servidor "
-                f"{number} no lo está"
-            )
+            problem = gettext(
+                "el concepto %(code)s es solo para afiliados a una AFP y el servidor "
+                "%(number)s no lo está"
+            ) % {"code": code, "number": number}
         else:
             amounts = groups.get(key)
             if amounts is None:
                 groups[key] = amounts = {}
             elif code in amounts:
-                problem = f"el concepto {code} se repite para el servidor {number}"
+                problem = gettext("el concepto %(code)s se repite para el servidor %(number)s") % {
+                    "code": code,
+                    "number": number,
+                }
             if not problem:
                 amounts[code] = cents(paid or accrued)
                 continue

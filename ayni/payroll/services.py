@@ -13,6 +13,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from ayni.core.audit import audit_log
 from ayni.core.formats import soles
@@ -25,11 +26,11 @@ from ayni.payroll.states import CLOSED_STATES, OPEN_STATES, run_move
 from ayni.payroll.tasks import render_run_pdfs_task
 
 State = PayrollRun.State
-SUPERSEDED_NOTE = "Se cargó un archivo más nuevo para el mismo periodo."
+SUPERSEDED_NOTE = _("Se cargó un archivo más nuevo para el mismo periodo.")
 MIN_REASON = 10
 # What the public verification page says of an annulled payslip (the officer's own
-# words stay inside Ayni: they may name people).
-ANNULLED_PUBLIC = (
+# words stay inside Ayni: they may name people). Both are stored: str() when writing.
+ANNULLED_PUBLIC = _(
     "La planilla de esta boleta fue anulada por la UGEL; la reemplaza una planilla "
     "adicional del mismo periodo."
 )
@@ -92,7 +93,7 @@ def run_for_upload(
             expected=old.state,
             actor=actor,
             request=request,
-            comment=SUPERSEDED_NOTE,
+            comment=str(SUPERSEDED_NOTE),
         )
     run = PayrollRun.objects.create(
         ugel=ugel,
@@ -212,6 +213,8 @@ def payroll_annul(
     VerificationRecord.objects.filter(
         code__in=Payslip.objects.filter(run=run).values("verification_code")
     ).update(
-        status=VerificationRecord.Status.ANNULLED, annulled_reason=ANNULLED_PUBLIC, updated_at=now
+        status=VerificationRecord.Status.ANNULLED,
+        annulled_reason=str(ANNULLED_PUBLIC),
+        updated_at=now,
     )
     return run

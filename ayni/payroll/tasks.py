@@ -45,7 +45,7 @@ def import_payroll_task(run_id: int, actor_id: int | None = None) -> int:
             State.FAILED,
             expected=State.QUEUED,
             actor=actor,
-            fields={"errors": [INTERNAL_ERROR], "progress": 100},
+            fields={"errors": [str(INTERNAL_ERROR)], "progress": 100},
         )
         return 0
 
