@@ -10,12 +10,14 @@ from html import unescape
 import pytest
 from django.test import Client
 
-from ayni.desk.forms import REATTACH, AccessRequestForm, FilingForm
+from ayni.desk.forms import REATTACH as REATTACH_LAZY
+from ayni.desk.forms import AccessRequestForm, FilingForm
 from ayni.org.models import OrgUnit
 from ayni.org.selectors import display_name, ugel_groups
 from tests.test_desk import access_form, upload
 
 pytestmark = pytest.mark.django_db
+REATTACH = str(REATTACH_LAZY)  # a lazy gettext: its Spanish words, for `in`
 
 
 @pytest.fixture

@@ -29,9 +29,11 @@ class AccountExistsError(UserError):
 
     def __init__(self) -> None:
         super().__init__(
-            "Este documento ya tiene una cuenta en Ayni. Una solicitud no crea ni cambia "
-            "una cuenta existente: el titular recupera el acceso con «Olvidé mi contraseña» "
-            "o, si perdió su correo, en la mesa de partes de su UGEL."
+            gettext(
+                "Este documento ya tiene una cuenta en Ayni. Una solicitud no crea ni cambia "
+                "una cuenta existente: el titular recupera el acceso con «Olvidé mi contraseña» "
+                "o, si perdió su correo, en la mesa de partes de su UGEL."
+            )
         )
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib import admin
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils.translation import gettext
 
 from ayni.accounts.contact import mask_email
 from ayni.accounts.models import RoleGrant, User
@@ -68,10 +69,12 @@ class UserAdmin(admin.ModelAdmin):
             if old.email:
                 mail_after_commit(
                     old.email,
-                    "Ayni: el correo de su cuenta fue cambiado",
-                    "Un administrador de Ayni cambió el correo de su cuenta. Si usted no lo "
-                    "pidió, acérquese a la mesa de partes de su UGEL.\n\n"
-                    "Este es un mensaje automático de Ayni; no lo responda.",
+                    gettext("Ayni: el correo de su cuenta fue cambiado"),
+                    gettext(
+                        "Un administrador de Ayni cambió el correo de su cuenta. Si usted no lo "
+                        "pidió, acérquese a la mesa de partes de su UGEL.\n\n"
+                        "Este es un mensaje automático de Ayni; no lo responda."
+                    ),
                 )
         flags = ("is_active", "is_staff", "doc_type", "doc_number", "full_name", "phone")
         changed = [f for f in flags if getattr(old, f) != getattr(obj, f)]

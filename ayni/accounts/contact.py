@@ -25,7 +25,6 @@ from ayni.core.errors import UserError
 from ayni.core.notifications import mail_after_commit, notify
 
 EMAIL_LINK_MINUTES = 24 * 60
-SIGN_OFF = "\n\nEste es un mensaje automático de Ayni; no lo responda."
 
 
 class ContactError(UserError):
@@ -71,11 +70,14 @@ def email_change_request(
     )
     mail_after_commit(
         new_email,
-        "Ayni: confirme su correo nuevo",
-        "Se pidió usar este correo para una cuenta de Ayni. Para confirmarlo abra este "
-        f"enlace (vale 24 horas y una sola vez):\n{link}\n\nSi la página le pide el código, "
-        f"es este:\n{link.rsplit('#', 1)[1]}\n\nSi usted no lo pidió, ignore este mensaje."
-        + SIGN_OFF,
+        gettext("Ayni: confirme su correo nuevo"),
+        gettext(
+            "Se pidió usar este correo para una cuenta de Ayni. Para confirmarlo abra este "
+            "enlace (vale 24 horas y una sola vez):\n%(link)s\n\nSi la página le pide el "
+            "código, es este:\n%(code)s\n\nSi usted no lo pidió, ignore este mensaje.\n\n"
+            "Este es un mensaje automático de Ayni; no lo responda."
+        )
+        % {"link": link, "code": link.rsplit("#", 1)[1]},
     )
     if user.email:
         notify(
@@ -140,10 +142,13 @@ def email_set(
     if old:
         mail_after_commit(
             old,
-            "Ayni: el correo de su cuenta fue cambiado",
-            "El correo de su cuenta de Ayni fue cambiado; desde ahora los avisos irán a la "
-            "dirección nueva. Si usted no lo hizo, acérquese a la mesa de partes de su UGEL "
-            "con su documento de identidad." + SIGN_OFF,
+            gettext("Ayni: el correo de su cuenta fue cambiado"),
+            gettext(
+                "El correo de su cuenta de Ayni fue cambiado; desde ahora los avisos irán a la "
+                "dirección nueva. Si usted no lo hizo, acérquese a la mesa de partes de su UGEL "
+                "con su documento de identidad.\n\n"
+                "Este es un mensaje automático de Ayni; no lo responda."
+            ),
         )
     if request is not None and getattr(request, "user", None) == user:
         update_session_auth_hash(request, user)  # keep this session, end the others

@@ -77,5 +77,5 @@ class PhoneChangeForm(PasswordConfirmMixin):
         label=_("Teléfono celular"),
         regex=r"^\+?[0-9 ]{6,20}$",
         max_length=20,
-        error_messages={"invalid": "Escriba solo números (puede empezar con +)."},
+        error_messages={"invalid": _("Escriba solo números (puede empezar con +).")},
     )

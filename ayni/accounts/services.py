@@ -161,13 +161,16 @@ def _send_sign_in_link(request: HttpRequest, user: Any) -> None:
     link = link_create(user=user, purpose=AccountLink.Purpose.SIGN_IN, minutes=SIGN_IN_LINK_MINUTES)
     mail_after_commit(
         user.email,
-        "Ayni: complete su ingreso",
-        "Alguien ingresó la contraseña correcta de su cuenta de Ayni mientras la cuenta "
-        "está protegida por muchos intentos fallidos. Si fue usted, complete el ingreso "
-        f"con este enlace (vale {SIGN_IN_LINK_MINUTES} minutos y una sola vez):\n{link}\n\n"
-        f"Si la página le pide el código, es este:\n{code_of(link)}\n\n"
-        "Si no fue usted, su contraseña es conocida por otra persona: cámbiela cuanto antes "
-        "(«Olvidé mi contraseña»).\n\nEste es un mensaje automático de Ayni; no lo responda.",
+        gettext("Ayni: complete su ingreso"),
+        gettext(
+            "Alguien ingresó la contraseña correcta de su cuenta de Ayni mientras la cuenta "
+            "está protegida por muchos intentos fallidos. Si fue usted, complete el ingreso "
+            "con este enlace (vale %(minutes)s minutos y una sola vez):\n%(link)s\n\n"
+            "Si la página le pide el código, es este:\n%(code)s\n\n"
+            "Si no fue usted, su contraseña es conocida por otra persona: cámbiela cuanto antes "
+            "(«Olvidé mi contraseña»).\n\nEste es un mensaje automático de Ayni; no lo responda."
+        )
+        % {"minutes": SIGN_IN_LINK_MINUTES, "link": link, "code": code_of(link)},
     )
     audit_log(action="auth.login_link_sent", actor=user, request=request)
 

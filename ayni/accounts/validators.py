@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 
 DNI_RE = re.compile(r"^\d{8}$")
 FOREIGN_DOC_RE = re.compile(r"^[A-Z0-9]{4,15}$")
@@ -15,14 +16,15 @@ def normalise_document(doc_type: str, doc_number: str) -> str:
     number = re.sub(r"[\s.-]", "", doc_number or "").upper()
     if doc_type == "01":
         if not DNI_RE.match(number):
-            raise ValidationError("El DNI debe tener exactamente 8 dígitos.", code="dni")
+            raise ValidationError(gettext("El DNI debe tener exactamente 8 dígitos."), code="dni")
     elif doc_type in {"04", "07"}:
         if not FOREIGN_DOC_RE.match(number):
             raise ValidationError(
-                "El número de documento debe tener entre 4 y 15 letras o dígitos.", code="document"
+                gettext("El número de documento debe tener entre 4 y 15 letras o dígitos."),
+                code="document",
             )
     else:
-        raise ValidationError("Elija un tipo de documento válido.", code="doc_type")
+        raise ValidationError(gettext("Elija un tipo de documento válido."), code="doc_type")
     return number
 
 

@@ -13,6 +13,7 @@ from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ayni.accounts.contact import email_change_confirm, email_change_request, phone_change
@@ -38,14 +39,14 @@ from ayni.core.audit import audit_log
 from ayni.core.errors import UserError
 from ayni.core.formtoken import one_time_form
 
-INVALID_MESSAGE = "Tipo de documento, número o contraseña incorrectos."
-GUARDED_MESSAGE = (
+INVALID_MESSAGE = _("Tipo de documento, número o contraseña incorrectos.")
+GUARDED_MESSAGE = _(
     "Por seguridad, esta cuenta recibió muchos intentos fallidos de ingreso desde varias "
     "conexiones. Si escribió la contraseña correcta, le enviamos al correo registrado un "
     "enlace para completar el ingreso; si no le llega, use «Olvidé mi contraseña»."
 )
-LOCKED_MESSAGE = (
-    "Hay demasiados intentos fallidos desde esta conexión. Espere {minutes} "
+LOCKED_MESSAGE = _(
+    "Hay demasiados intentos fallidos desde esta conexión. Espere %(minutes)s "
     "minutos antes de intentarlo de nuevo, o restablezca su contraseña."
 )
 
@@ -74,11 +75,11 @@ def login_view(request: HttpRequest) -> HttpResponse:
             return redirect(target)
         locked = result is LoginResult.LOCKED
         error = (
-            LOCKED_MESSAGE.format(minutes=settings.LOGIN_LOCKOUT_SECONDS // 60)
+            str(LOCKED_MESSAGE) % {"minutes": settings.LOGIN_LOCKOUT_SECONDS // 60}
             if locked
-            else GUARDED_MESSAGE
+            else str(GUARDED_MESSAGE)
             if result is LoginResult.GUARDED
-            else INVALID_MESSAGE
+            else str(INVALID_MESSAGE)
         )
     context = {
         "form": form,
@@ -162,12 +163,16 @@ def login_link_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         limit = throttle.hourly_for_address(request, "login-link", 30)
         if throttle.register_hit(limit):
-            error = "Demasiados intentos desde esta conexión. Espere una hora."
+            error = gettext("Demasiados intentos desde esta conexión. Espere una hora.")
         elif login_with_link(request, code=request.POST.get("code", "")[:100]):
             return redirect(settings.LOGIN_REDIRECT_URL)
         else:
-            error = "El enlace no es válido, ya se usó o venció. Ingrese de nuevo."
-    context = {"title": "Completar el ingreso", "button": "Ingresar a Ayni", "error": error}
+            error = gettext("El enlace no es válido, ya se usó o venció. Ingrese de nuevo.")
+    context = {
+        "title": gettext("Completar el ingreso"),
+        "button": gettext("Ingresar a Ayni"),
+        "error": error,
+    }
     return render(request, "accounts/code_form.html", context, status=400 if error else 200)
 
 
@@ -206,7 +211,7 @@ def email_change_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/contact_form.html",
-        {"form": form, "title": "Cambiar mi correo"},
+        {"form": form, "title": gettext("Cambiar mi correo")},
         status=400 if request.method == "POST" else 200,
     )
 
@@ -219,7 +224,7 @@ def email_confirm_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         limit = throttle.hourly_for_address(request, "email-confirm", 30)
         if throttle.register_hit(limit):
-            error = "Demasiados intentos desde esta conexión. Espere una hora."
+            error = gettext("Demasiados intentos desde esta conexión. Espere una hora.")
         else:
             try:
                 email_change_confirm(request, code=request.POST.get("code", "")[:100])
@@ -236,7 +241,11 @@ def email_confirm_view(request: HttpRequest) -> HttpResponse:
                 return redirect(
                     "accounts:profile" if request.user.is_authenticated else "accounts:login"
                 )
-    context = {"title": "Confirmar mi correo nuevo", "button": "Confirmar", "error": error}
+    context = {
+        "title": gettext("Confirmar mi correo nuevo"),
+        "button": gettext("Confirmar"),
+        "error": error,
+    }
     return render(request, "accounts/code_form.html", context, status=400 if error else 200)
 
 
@@ -260,6 +269,6 @@ def phone_change_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/contact_form.html",
-        {"form": form, "title": "Cambiar mi teléfono"},
+        {"form": form, "title": gettext("Cambiar mi teléfono")},
         status=400 if request.method == "POST" else 200,
     )

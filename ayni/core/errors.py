@@ -13,6 +13,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 
 
 class UserError(Exception):
@@ -22,7 +23,7 @@ class UserError(Exception):
 
     @property
     def message(self) -> str:
-        return str(self.args[0]) if self.args else "No se pudo completar la operación."
+        return str(self.args[0]) if self.args else gettext("No se pudo completar la operación.")
 
 
 class StaleStateError(UserError):

@@ -23,13 +23,14 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from ayni.core.errors import UserError
 from ayni.core.models import FormSubmission
 
 FIELD = "form_token"
 _VALID = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
-REPLAYED = "Este formulario ya se había enviado: le mostramos el resultado del primer envío."
+REPLAYED = _("Este formulario ya se había enviado: le mostramos el resultado del primer envío.")
 
 
 def new_token() -> str:

@@ -44,8 +44,8 @@ GATE = Gate(
 )
 
 # What the applicant reads when the document already had an account: the same
-# words a person without one could get, naming no account.
-EXISTING_ACCOUNT_ANSWER = (
+# words a person without one could get, naming no account. Stored: str() when writing.
+EXISTING_ACCOUNT_ANSWER = gettext_lazy(
     "La UGEL no creó una cuenta con esta solicitud. Si usted es el titular del documento "
     "y no puede ingresar, use «Olvidé mi contraseña» en la página de ingreso o acérquese a "
     "la mesa de partes de su UGEL con su documento de identidad."
@@ -125,8 +125,11 @@ def access_request_confirm(token: str) -> tuple[AccessRequest, str]:
     case = _open_case(
         unit=ar.unit,
         kind=Case.Kind.ACCESS,
-        subject=f"Solicitud de acceso: {ar.get_staff_kind_display()} "
-        f"{ar.get_condition_display().lower()}",
+        subject=gettext("Solicitud de acceso: %(kind)s %(condition)s")
+        % {
+            "kind": ar.get_staff_kind_display(),
+            "condition": ar.get_condition_display().lower(),
+        },
         filer=None,
         name=ar.full_name,
         doc_type=ar.doc_type,
@@ -185,15 +188,19 @@ def matching_servant(ar: AccessRequest) -> tuple[Servant | None, list[str]]:
     mismatches = []
     if servant.paternal_surname != ar.paternal_surname:
         mismatches.append(
-            f"Apellido paterno: registro «{servant.paternal_surname}», "
-            f"solicitud «{ar.paternal_surname}»"
+            gettext("Apellido paterno: registro «%(record)s», solicitud «%(request)s»")
+            % {"record": servant.paternal_surname, "request": ar.paternal_surname}
         )
     if servant.given_names != ar.given_names:
         mismatches.append(
-            f"Nombres: registro «{servant.given_names}», solicitud «{ar.given_names}»"
+            gettext("Nombres: registro «%(record)s», solicitud «%(request)s»")
+            % {"record": servant.given_names, "request": ar.given_names}
         )
     if servant.employing_unit_id != ar.unit_id:
-        mismatches.append(f"Unidad: registro «{servant.employing_unit}», solicitud «{ar.unit}»")
+        mismatches.append(
+            gettext("Unidad: registro «%(record)s», solicitud «%(request)s»")
+            % {"record": servant.employing_unit, "request": ar.unit}
+        )
     return servant, mismatches
 
 
@@ -257,7 +264,7 @@ def access_request_accept(*, officer: Any, ar: AccessRequest, request: Any = Non
         phone=ar.phone,
         actor=officer,
         request=request,
-        reason=f"Su solicitud {case.label} fue aceptada",
+        reason=gettext("Su solicitud %(case)s fue aceptada") % {"case": case.label},
     )
     GATE.move(
         ar,
@@ -270,7 +277,9 @@ def access_request_accept(*, officer: Any, ar: AccessRequest, request: Any = Non
         subject_id=servant.pk,
         detail=case.label,
     )
-    _close_case(case, Case.State.DONE, officer, "Solicitud aceptada: cuenta creada", request)
+    _close_case(
+        case, Case.State.DONE, officer, gettext("Solicitud aceptada: cuenta creada"), request
+    )
     return user
 
 
@@ -300,8 +309,8 @@ def access_request_close_existing(
     return _reject(
         ar,
         officer=officer,
-        public_reason=EXISTING_ACCOUNT_ANSWER,
-        note="El documento ya tiene una cuenta: no se creó ni cambió ninguna cuenta",
+        public_reason=str(EXISTING_ACCOUNT_ANSWER),
+        note=gettext("El documento ya tiene una cuenta: no se creó ni cambió ninguna cuenta"),
         request=request,
     )
 
@@ -321,7 +330,13 @@ def _reject(
         comment=note,
         detail=f"{case.label}: {note}",
     )
-    _close_case(case, Case.State.ARCHIVED, officer, f"Rechazada: {note}", request)
+    _close_case(
+        case,
+        Case.State.ARCHIVED,
+        officer,
+        gettext("Rechazada: %(reason)s") % {"reason": note},
+        request,
+    )
     mail_after_commit(
         ar.email,
         gettext("Ayni: su solicitud %(case)s fue rechazada") % {"case": case.label},

@@ -256,7 +256,7 @@ def case_file(
             user=user,
             servant=servant,
             purpose=informe_purpose or "otro",
-            detail=f"Presentado por mesa de partes, {case.label}",
+            detail=gettext("Presentado por mesa de partes, %(case)s") % {"case": case.label},
             request=request,
         )
     notify(
@@ -294,7 +294,7 @@ def case_complete(
         case,
         Case.State.RECEIVED,
         actor=user,
-        comment=comment or "Subsanado por el administrado",
+        comment=comment or gettext("Subsanado por el administrado"),
         request=request,
         fields={"area": Case.Area.DESK, "observed_until": None},
     )
@@ -335,12 +335,12 @@ def case_route(
         case,
         Case.State.ROUTED,
         actor=officer,
-        comment=comment or "Derivado",
+        comment=comment or gettext("Derivado"),
         request=request,
         fields={"area": area},
     )
     _post_work(case)
-    _notify_filer(case, f"Su trámite {case.label} fue derivado")
+    _notify_filer(case, gettext("Su trámite %(case)s fue derivado") % {"case": case.label})
     return case
 
 
@@ -374,10 +374,19 @@ def case_answer(
         start = max(lima_date(timezone.now()), lima_date(case.received_at))
         fields["observed_until"] = add_working_days(start, INTAKE_OBSERVATION_DAYS)
     case_move(
-        case, state, actor=officer, comment=comment or "Atendido", request=request, fields=fields
+        case,
+        state,
+        actor=officer,
+        comment=comment or gettext("Atendido"),
+        request=request,
+        fields=fields,
     )
     work_item_close(source_type="case", source_id=str(case.pk))
-    _notify_filer(case, f"Su trámite {case.label} está «{case.get_state_display()}»")
+    _notify_filer(
+        case,
+        gettext("Su trámite %(case)s está «%(state)s»")
+        % {"case": case.label, "state": case.get_state_display()},
+    )
     return case
 
 
@@ -425,7 +434,7 @@ def expire_observed_cases(today: Any = None) -> int:
                 Case.State.NOT_FILED,
                 actor=None,
                 expected=Case.State.OBSERVED,
-                comment="Plazo vencido (Ley 27444)",
+                comment=gettext("Plazo vencido (Ley 27444)"),
                 unit_path=case.unit.path,
                 detail=case.label,
             )

@@ -28,7 +28,7 @@ class MultiplePdfField(forms.FileField):
         return [super().clean(data, initial)] if data else []
 
 
-REATTACH = (
+REATTACH = _(
     "Vuelva a adjuntar el archivo: por seguridad, el navegador no conserva el archivo "
     "elegido cuando el formulario se devuelve con observaciones."
 )
@@ -91,7 +91,7 @@ class UgelChooserMixin(forms.Form):
     def check_region(self, data: dict[str, Any]) -> None:
         region, unit = data.get("region"), data.get("unit")
         if region and unit and unit.parent_id != region.pk:
-            self.add_error("unit", "Esa UGEL no pertenece a la región elegida.")
+            self.add_error("unit", gettext("Esa UGEL no pertenece a la región elegida."))
         elif unit and not region:
             data["region"] = unit.parent
 
@@ -99,7 +99,7 @@ class UgelChooserMixin(forms.Form):
 class AccessRequestForm(UgelChooserMixin, forms.Form):
     doc_type = forms.ChoiceField(
         label=_("Tipo de documento"),
-        choices=[("01", "DNI"), ("04", "Carné de extranjería"), ("07", "Pasaporte")],
+        choices=[("01", "DNI"), ("04", _("Carné de extranjería")), ("07", _("Pasaporte"))],
     )
     doc_number = forms.CharField(label=_("Número de documento"), max_length=15)
     paternal_surname = forms.CharField(label=_("Apellido paterno"), max_length=80)
@@ -135,7 +135,9 @@ class AccessRequestForm(UgelChooserMixin, forms.Form):
         if data.get("website"):
             raise forms.ValidationError(gettext("No pudimos procesar la solicitud."))
         if not check_challenge(data.get("challenge", ""), data.get("answer", "")):
-            self.add_error("answer", "La respuesta no es correcta. Intente con la nueva pregunta.")
+            self.add_error(
+                "answer", gettext("La respuesta no es correcta. Intente con la nueva pregunta.")
+            )
         self.check_region(data)
         return data
 

@@ -190,11 +190,14 @@ def recovery_approve(
     link = set_password_link(user)  # after the e-mail and password change: the token covers it
     mail_after_commit(
         recovery.new_email,
-        "Ayni: recupere el acceso a su cuenta",
-        "La mesa de partes de su UGEL verificó su identidad y registró este correo para su "
-        f"cuenta de Ayni. Para crear una contraseña nueva abra este enlace:\n{link}\n\n"
-        "Luego ingrese con su tipo y número de documento.\n\n"
-        "Este es un mensaje automático de Ayni; no lo responda.",
+        gettext("Ayni: recupere el acceso a su cuenta"),
+        gettext(
+            "La mesa de partes de su UGEL verificó su identidad y registró este correo para su "
+            "cuenta de Ayni. Para crear una contraseña nueva abra este enlace:\n%(link)s\n\n"
+            "Luego ingrese con su tipo y número de documento.\n\n"
+            "Este es un mensaje automático de Ayni; no lo responda."
+        )
+        % {"link": link},
     )
     work_item_close(source_type="account_recovery", source_id=str(recovery.pk))
     return recovery

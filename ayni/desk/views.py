@@ -73,7 +73,9 @@ def access_request(request: HttpRequest) -> HttpResponse:
         if _limited(request, "access-request", settings.DESK_ACCESS_REQUESTS_PER_HOUR):
             form.add_error(
                 None,
-                "Hizo demasiadas solicitudes desde esta conexión. Inténtelo dentro de una hora.",
+                gettext(
+                    "Hizo demasiadas solicitudes desde esta conexión. Inténtelo dentro de una hora."
+                ),
             )
         elif form.is_valid():
             try:
@@ -112,7 +114,7 @@ def access_confirm(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         return render(request, "desk/access_confirm.html")
     if _limited(request, "access-confirm", 30):
-        error = "Demasiados intentos desde esta conexión. Espere una hora."
+        error = gettext("Demasiados intentos desde esta conexión. Espere una hora.")
         return render(request, "desk/access_confirm.html", {"error": error}, status=429)
     try:
         ar, follow = access_request_confirm(request.POST.get("code", "")[:100])
@@ -131,7 +133,7 @@ def access_follow(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {}
     if request.method == "POST":
         if _limited(request, "access-follow", 30):
-            context["error"] = "Demasiadas consultas desde esta conexión. Espere una hora."
+            context["error"] = gettext("Demasiadas consultas desde esta conexión. Espere una hora.")
         else:
             token = request.POST.get("token", "")[:100]
             ar = (
@@ -143,7 +145,7 @@ def access_follow(request: HttpRequest) -> HttpResponse:
                 )
             )
             if ar is None:
-                context["error"] = (
+                context["error"] = gettext(
                     "No encontramos una solicitud con ese número de expediente y ese documento."
                 )
             else:
@@ -175,7 +177,7 @@ def new_case(request: HttpRequest) -> HttpResponse:
         initial.update(
             kind=Case.Kind.SUPPORT,
             change_request=request.GET["solicitud"],
-            subject="Sustento de mi solicitud de modificación",
+            subject=gettext("Sustento de mi solicitud de modificación"),
         )
     form = FilingForm(
         request.POST or None, request.FILES or None, requests=open_requests, initial=initial
@@ -290,8 +292,10 @@ CASE_DONE_MESSAGES = {
         "crear su contraseña."
     ),
     "reject": _("Solicitud rechazada; se avisó al solicitante con el motivo."),
-    "close_existing": "Solicitud cerrada: el documento ya tiene cuenta y no se creó ni cambió "
-    "ninguna. Se avisó al solicitante.",
+    "close_existing": _(
+        "Solicitud cerrada: el documento ya tiene cuenta y no se creó ni cambió "
+        "ninguna. Se avisó al solicitante."
+    ),
 }
 
 

@@ -46,7 +46,7 @@ Operation = ChangeRequest.Operation
 WORK_KIND = "personnel.change_request"
 SOURCE = "change_request"
 
-EXPIRED_NOTE = "plazo vencido"
+EXPIRED_NOTE = gettext_lazy("plazo vencido")  # stored: str() when writing
 
 
 class ChangeRequestError(UserError):
@@ -213,7 +213,9 @@ def change_request_withdraw(
     cr = _locked(cr)
     if cr.servant.user_id != user.pk:
         raise ChangeRequestError(gettext("Solo quien la presentó puede anular la solicitud."))
-    _move(cr, State.ANULADO, actor=user, comment="Anulada por el servidor", request=request)
+    _move(
+        cr, State.ANULADO, actor=user, comment=gettext("Anulada por el servidor"), request=request
+    )
     work_item_close(source_type=SOURCE, source_id=str(cr.pk))
     return cr
 
@@ -232,7 +234,7 @@ def change_request_resubmit(
     if cr.servant.user_id != user.pk:
         raise ChangeRequestError(gettext("Solo quien la presentó puede subsanar la solicitud."))
     if cr.state != State.OBSERVADO:
-        raise TransitionError("Solo se puede subsanar una solicitud observada.")
+        raise TransitionError(gettext("Solo se puede subsanar una solicitud observada."))
     kind = KINDS[cr.kind]
     proposed = cr.proposed
     if cr.operation != Operation.REMOVE and values is not None:
@@ -280,7 +282,7 @@ def change_request_observe(
         fields={"observation": note[:500], "observed_until": until},
     )
     work_item_close(source_type=SOURCE, source_id=str(cr.pk))
-    _notify_servant(cr, "Su solicitud de modificación fue observada")
+    _notify_servant(cr, gettext("Su solicitud de modificación fue observada"))
     return cr
 
 
@@ -300,7 +302,7 @@ def change_request_reject(
         fields={"resolution_note": reason[:500]},
     )
     work_item_close(source_type=SOURCE, source_id=str(cr.pk))
-    _notify_servant(cr, "Su solicitud de modificación fue rechazada")
+    _notify_servant(cr, gettext("Su solicitud de modificación fue rechazada"))
     return cr
 
 
@@ -311,9 +313,11 @@ def conflict_of(cr: ChangeRequest) -> str:
     kind = KINDS[cr.kind]
     entry = get_entry(cr.servant, kind, cr.entry_uuid)
     if entry is None:
-        return "El registro ya no existe en el legajo: fue eliminado después de la solicitud."
+        return gettext(
+            "El registro ya no existe en el legajo: fue eliminado después de la solicitud."
+        )
     if entry.version != cr.base_version:
-        return (
+        return gettext(
             "El registro cambió después de presentada la solicitud. Revise los valores "
             "actuales; observe la solicitud o recházala."
         )
@@ -336,7 +340,7 @@ def change_request_approve(
     if conflict:
         raise ConflictError(conflict)
     kind = KINDS[cr.kind]
-    why = f"Solicitud de modificación atendida. {note}".strip()
+    why = (gettext("Solicitud de modificación atendida. %(note)s") % {"note": note}).strip()
     entry_uuid = cr.entry_uuid
     try:
         if cr.operation == Operation.ADD:
@@ -380,12 +384,12 @@ def change_request_approve(
         cr,
         State.ATENDIDO,
         actor=officer,
-        comment=note or "Cambio aplicado",
+        comment=note or gettext("Cambio aplicado"),
         request=request,
         fields={"resolution_note": note[:500], "entry_uuid": entry_uuid},
     )
     work_item_close(source_type=SOURCE, source_id=str(cr.pk))
-    _notify_servant(cr, "Su solicitud de modificación fue atendida")
+    _notify_servant(cr, gettext("Su solicitud de modificación fue atendida"))
     return cr
 
 
@@ -402,9 +406,11 @@ def expire_observed_requests(today: date | None = None) -> int:
                 locked,
                 State.RECHAZADO,
                 actor=None,
-                comment=EXPIRED_NOTE,
-                fields={"resolution_note": EXPIRED_NOTE},
+                comment=str(EXPIRED_NOTE),
+                fields={"resolution_note": str(EXPIRED_NOTE)},
             )
-            _notify_servant(locked, "Su solicitud de modificación venció sin ser subsanada")
+            _notify_servant(
+                locked, gettext("Su solicitud de modificación venció sin ser subsanada")
+            )
             closed += 1
     return closed

@@ -133,9 +133,11 @@ def _approve_confirmation(request: HttpRequest, cr: ChangeRequest, note: str) ->
     if is_own(request.user, cr.servant.user_id):
         refusal = SELF_ACTION_MESSAGE
     elif not has_perm_on_servant(request.user, REQUESTS_REVIEW, cr.servant):
-        refusal = "No tiene permiso para atender esta solicitud."
+        refusal = gettext("No tiene permiso para atender esta solicitud.")
     elif cr.state != State.EN_SOLICITUD:
-        refusal = f"La solicitud está «{cr.get_state_display()}»: no se puede atender."
+        refusal = gettext("La solicitud está «%(state)s»: no se puede atender.") % {
+            "state": cr.get_state_display()
+        }
     elif conflict := conflict_of(cr):
         refusal = conflict
     if refusal:

@@ -32,7 +32,7 @@ class SupportForm(forms.Form):
         label=_("Resolución o documento que sustenta el cambio"),
         max_length=300,
         help_text=_("Por ejemplo: RD N.° 04512-2026-UGEL07 del 12/03/2026."),
-        error_messages={"required": "Cite la resolución o el documento que sustenta el cambio."},
+        error_messages={"required": _("Cite la resolución o el documento que sustenta el cambio.")},
     )
 
 
