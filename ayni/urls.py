@@ -12,6 +12,8 @@ urlpatterns = [
     path("", include("ayni.payroll.urls")),
     path("", include("ayni.reports.urls")),
     path("", include("ayni.desk.urls")),
+    path("", include("ayni.benefits.urls")),
     path("", include("ayni.supervision.urls")),
+    path("", include("ayni.dataprotection.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -8,3 +8,7 @@ class BenefitsConfig(AppConfig):
 
     def ready(self) -> None:
         from ayni.benefits import actions  # noqa: F401  (registers the audit actions)
+        from ayni.benefits.labels import constancia_labels
+        from ayni.core.pdf.labels import LABELS
+
+        LABELS["constancia_pagos"] = constancia_labels  # the PDF's fixed words (d.t)

@@ -66,6 +66,10 @@ def base_label(base: str) -> str:
     }.get(base, base)
 
 
+def _upper_first(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def base_value(facts: Facts, base: str) -> Decimal | None:
     return facts.total_pay if base == "remuneracion_total" else facts.rim
 
@@ -176,7 +180,7 @@ def _ats(
     if value is not None:
         facts_shown.append(
             (
-                base_label(base).capitalize(),
+                _upper_first(base_label(base)),
                 _("%(amount)s (boleta de %(period)s)")
                 % {"amount": soles(value), "period": facts.pay_period},
             )
@@ -233,7 +237,7 @@ def _cts(rules: list[BenefitRule], facts: Facts, servant: Servant, today: date) 
     if value is not None:
         facts_shown.append(
             (
-                base_label(base).capitalize(),
+                _upper_first(base_label(base)),
                 _("%(amount)s (boleta de %(period)s)")
                 % {"amount": soles(value), "period": facts.pay_period},
             )
