@@ -399,3 +399,136 @@ def test_rotation_picks_the_certificate_valid_at_the_signing_time(
         assert check_signature(old, roots).organisation == "UGEL 07 ANTIGUO"
     finally:
         reset_store()
+
+
+# --- B-T: a real RFC 3161 service on loopback ------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def tsa_url(signing_pki):
+    from ayni.core.signing.tsa import serve
+
+    server, url = serve(signing_pki.parent)
+    yield url
+    server.shutdown()
+    server.server_close()
+
+
+def test_reports_are_b_t_with_a_timestamp_and_payslips_stay_b_b(
+    signing, tsa_url, settings, persona, servant_of, payslip, nss_db, tmp_path
+):
+    settings.SIGNING_TSA_URL = tsa_url
+    reset_store()
+    req = ServiceReportRequest.objects.get(servant=servant_of("cesante"), state="pendiente")
+    informe = report_pdf(informe_issue(officer=persona("escalafon"), req=req))
+    check = check_signature(informe)
+    assert check.state == SignatureState.VALID
+    assert check.timestamp is not None and check.timestamp_ok
+    assert abs((check.timestamp - dt.datetime.now(dt.UTC)).total_seconds()) < 120
+    assert_pdfsig_trusted(informe, nss_db, tmp_path, "UGEL 07 SAN BORJA")
+    verdict, signature, text = verify_page(
+        ServiceReport.objects.latest("pk").verification_code, informe
+    )
+    assert (verdict, signature) == ("genuine", "valid")
+    assert "certificada por un sello de tiempo" in text
+    # the payslip is B-B even with a TSA configured: no request per payslip
+    assert check_signature(payslip_pdf(payslip)).timestamp is None
+
+
+def test_a_silent_timestamp_authority_falls_back_to_b_b(signing, settings, demo_data, caplog):
+    import socket
+
+    with socket.socket() as probe:  # a loopback port with nobody listening
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    settings.SIGNING_TSA_URL = f"http://127.0.0.1:{port}/"
+    reset_store()
+    ugel = OrgUnit.objects.get(code="150108")
+    pdf = sign_document(demo_pdf("x").data, ugel, level=Level.B_T, code="X")
+    check = check_signature(pdf)
+    assert check.state == SignatureState.VALID and check.timestamp is None
+    assert "sello de tiempo no disponible" in caplog.text
+
+
+# --- PKCS#11: the key in a token (SoftHSM2), as an IOFE certificate on an HSM would be ---
+
+SOFTHSM_MODULE = Path("/usr/lib/softhsm/libsofthsm2.so")
+
+
+def test_a_key_in_a_pkcs11_token_signs(tmp_path, monkeypatch, demo_data, settings):
+    util = shutil.which("softhsm2-util")
+    if not util or not SOFTHSM_MODULE.exists():
+        pytest.skip("softhsm2 not installed")
+    from cryptography.hazmat.primitives import serialization
+
+    from ayni.core.signing.demo import issue, make_ca
+
+    (tmp_path / "tokens").mkdir()
+    conf = tmp_path / "softhsm2.conf"
+    conf.write_text(f"directories.tokendir = {tmp_path / 'tokens'}\nobjectstore.backend = file\n")
+    monkeypatch.setenv("SOFTHSM2_CONF", str(conf))
+    now = dt.datetime.now(dt.UTC)
+    ca_key, ca_cert = make_ca(tmp_path, now=now)
+    key, cert = issue(
+        ca_key,
+        ca_cert,
+        common="UGEL 07 SAN BORJA (DEMOSTRACIÓN — sin validez legal)",
+        org="UGEL 07 SAN BORJA",
+        not_before=now - dt.timedelta(days=1),
+        not_after=now + dt.timedelta(days=30),
+    )
+    pem = tmp_path / "key.pem"
+    pem.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    run = {"check": True, "capture_output": True}
+    subprocess.run(  # noqa: S603
+        [util, "--init-token", "--free", "--label", "ayni", "--pin", "1234", "--so-pin", "5678"],
+        **run,  # type: ignore[call-overload]
+    )
+    imported = [util, "--import", str(pem), "--token", "ayni", "--label", "firma"]
+    subprocess.run(  # noqa: S603
+        [*imported, "--id", "01", "--pin", "1234"],
+        **run,  # type: ignore[call-overload]
+    )
+    pem.unlink()
+    import pkcs11
+    from pkcs11 import Attribute, CertificateType, ObjectClass
+
+    token = pkcs11.lib(str(SOFTHSM_MODULE)).get_token(token_label="ayni")
+    with token.open(rw=True, user_pin="1234") as session:
+        session.create_object(
+            {
+                Attribute.CLASS: ObjectClass.CERTIFICATE,
+                Attribute.CERTIFICATE_TYPE: CertificateType.X_509,
+                Attribute.TOKEN: True,
+                Attribute.LABEL: "firma",
+                Attribute.ID: b"\x01",
+                Attribute.SUBJECT: cert.subject.public_bytes(),
+                Attribute.VALUE: cert.public_bytes(serialization.Encoding.DER),
+            }
+        )
+    toml = tmp_path / "firma.toml"
+    toml.write_text(
+        'trust_roots = ["raiz.pem"]\n\n[[key]]\nunit = "150108"\n'
+        f'pkcs11_module = "{SOFTHSM_MODULE}"\ntoken_label = "ayni"\nkey_label = "firma"\n'
+        'pin_env = "AYNI_TEST_PIN"\n'
+    )
+    monkeypatch.setenv("AYNI_TEST_PIN", "0000")
+    with pytest.raises(SigningConfigError, match="no se pudo abrir el token «ayni»"):
+        load_store(toml)
+    monkeypatch.setenv("AYNI_TEST_PIN", "1234")
+    settings.SIGNING_CONFIG = str(toml)
+    reset_store()
+    try:
+        ugel = OrgUnit.objects.get(code="150108")
+        pdf = sign_document(demo_pdf("x").data, ugel, level=Level.B_B, code="X")
+        check = check_signature(pdf, [str(tmp_path / "raiz.pem")])
+        assert check.state == SignatureState.VALID
+        assert check.organisation == "UGEL 07 SAN BORJA"
+    finally:
+        reset_store()
