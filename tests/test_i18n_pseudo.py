@@ -337,3 +337,73 @@ def test_staff_forms_and_reviews(
 
 def test_more_anonymous_pages(check_pages: Callable[[str, list[str]], None]) -> None:
     check_pages("anonymous", ["/cuenta/contrasena/olvide/", "/ayuda/verificar/"])
+
+
+@pytest.fixture
+def check_html(pseudo_locale: None) -> Callable[[str, str], None]:
+    """The same check on a page already fetched (a POST's answer, an error page)."""
+    allowed: list[str] = []
+
+    def check(where: str, html: str) -> None:
+        if not allowed:
+            allowed.extend(stored_strings())
+        assert OPEN in html, f"{where}: the pseudo-locale is not active"
+        found = unmarked(html, allowed)
+        assert not found, f"{where}: text not passed through gettext: {found}"
+
+    return check
+
+
+def test_the_confirmations_of_irreversible_acts(
+    check_pages: Callable[[str, list[str]], None],
+    client_for: Callable[[str], Client],
+    demo_data: None,
+) -> None:
+    from tests.test_payroll_documents import AUX_ROW, DRAFT_REM, HEADER, TEACHER_ROW, _import
+
+    from ayni.org.models import OrgUnit
+
+    ugel07 = OrgUnit.objects.get(code="150108")
+    draft, outcome = _import(
+        ugel07, "activos", DRAFT_REM, f"{HEADER}\n{TEACHER_ROW}\n{AUX_ROW}\n", month=4
+    )
+    assert outcome.ok, outcome.errors
+    check_pages("planillas", [f"/planillas/{draft.uuid}/publicar/"])
+    informe = first_link(
+        client_for("escalafon"), "/escalafon/informes/", rf"/escalafon/informes/{UUID}/"
+    )
+    check_pages("escalafon", [informe])
+
+
+def test_the_access_request_pages_and_answers(
+    check_pages: Callable[[str, list[str]], None],
+    check_html: Callable[[str, str], None],
+    demo_data: None,
+) -> None:
+    from ayni.desk.models import AccessRequest
+
+    check_pages("anonymous", ["/acceso/enviada/", "/acceso/confirmar/"])
+    request = AccessRequest.objects.select_related("case").get(doc_number="10000010")
+    client = Client()
+    found = client.post(
+        "/acceso/seguimiento/",
+        {"number": request.case.label, "doc_number": request.doc_number},
+    )
+    check_html("seguimiento (encontrada)", found.content.decode())
+    missing = client.post("/acceso/seguimiento/", {"number": "X", "doc_number": "99999999"})
+    check_html("seguimiento (no encontrada)", missing.content.decode())
+
+
+def test_the_error_pages(
+    check_html: Callable[[str, str], None], client_for: Callable[[str], Client]
+) -> None:
+    servant = client_for("servant")
+    forbidden = servant.get("/planillas/")
+    assert forbidden.status_code == 403
+    check_html("403", forbidden.content.decode())
+    missing = servant.get("/no-existe/")
+    assert missing.status_code == 404
+    check_html("404", missing.content.decode())
+    csrf = Client(enforce_csrf_checks=True).post("/cuenta/ingresar/", {})
+    assert csrf.status_code == 403
+    check_html("CSRF", csrf.content.decode())
