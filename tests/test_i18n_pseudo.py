@@ -359,9 +359,8 @@ def test_the_confirmations_of_irreversible_acts(
     client_for: Callable[[str], Client],
     demo_data: None,
 ) -> None:
-    from tests.test_payroll_documents import AUX_ROW, DRAFT_REM, HEADER, TEACHER_ROW, _import
-
     from ayni.org.models import OrgUnit
+    from tests.test_payroll_documents import AUX_ROW, DRAFT_REM, HEADER, TEACHER_ROW, _import
 
     ugel07 = OrgUnit.objects.get(code="150108")
     draft, outcome = _import(
