@@ -30,9 +30,15 @@ migrate: install
 	mkdir -p var
 	$(BIN)/python manage.py migrate --no-input -v0
 
+# The demo signs its documents with a demo CA made once under var/firma-demo/
+# («DEMOSTRACIÓN — sin validez legal», docs/firma.md); only for demo and run.
+demo run: export AYNI_SIGNING_CONFIG ?= $(CURDIR)/var/firma-demo/firma.toml
+demo run: export AYNI_DEMO_SIGNING_PASSPHRASE ?= demostracion-sin-validez
+
 demo: migrate
 	$(BIN)/python manage.py load_reference_data
 	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py signing_demo
 
 # Serves the portal and runs one background-task worker beside it; Ctrl-C stops both.
 run: demo

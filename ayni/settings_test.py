@@ -16,6 +16,8 @@ PASSWORD_HASHERS = [
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 PAYROLL_PRERENDER_PDF = False  # tests that need it switch it on
+SIGNING_CONFIG = ""  # unsigned, whatever .env says; the `signing` fixture turns it on
+SIGNING_TSA_URL = ""
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},

@@ -2,11 +2,13 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from ayni.core.signing.tasks import signing_expiry_task
 from ayni.core.tasks import purge_form_tokens_task
 from ayni.desk.tasks import expire_observed_cases_task
 from ayni.personnel.tasks import expire_observed_requests_task
 
 DAILY = [expire_observed_requests_task, expire_observed_cases_task, purge_form_tokens_task]
+DAILY.append(signing_expiry_task)  # certificates about to expire (ayni.core.signing)
 
 
 class Command(BaseCommand):
