@@ -129,7 +129,7 @@ def _fail(run: PayrollRun, errors: list[LoadError] | list[str], actor: Any) -> I
         actor=actor,
         fields={"errors": messages, "progress": 100},
         after={"errors": len(messages)},
-        comment=f"{len(messages)} errores",
+        comment=ngettext("%(n)s error", "%(n)s errores", len(messages)) % {"n": len(messages)},
     )
     if not moved:
         return _moved_on(run)
