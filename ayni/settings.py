@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "ayni.portal",
     "ayni.supervision",
     "ayni.benefits",
+    "ayni.dataprotection",
 ]
 
 MIDDLEWARE = [
@@ -333,3 +334,16 @@ DESK_MAX_FILES = env_int("DESK_MAX_FILES", 5)
 DESK_ACCESS_REQUESTS_PER_HOUR = env_int("DESK_ACCESS_REQUESTS_PER_HOUR", 5)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Personal data (ayni.dataprotection, Ley 29733): the «Mis datos» link lives this many
+# hours; the national authority must hear of a security incident within 48 hours; and how
+# long each removable kind of data is kept (days) before the daily retention task removes
+# it. Personal files, payslips, issued documents and the audit trail are never removed.
+DATAPROTECTION_EXPORT_HOURS = env_int("DATAPROTECTION_EXPORT_HOURS", 24)
+DATAPROTECTION_INCIDENT_NOTICE_HOURS = 48
+DATAPROTECTION_RETENTION_DAYS = {
+    "access_request_unconfirmed": env_int("RETENTION_ACCESS_UNCONFIRMED_DAYS", 30),
+    "access_request_rejected_upload": env_int("RETENTION_ACCESS_REJECTED_UPLOAD_DAYS", 180),
+    "account_link": env_int("RETENTION_ACCOUNT_LINK_DAYS", 30),
+    "data_export": env_int("RETENTION_DATA_EXPORT_DAYS", 0),
+}

@@ -14,5 +14,6 @@ urlpatterns = [
     path("", include("ayni.desk.urls")),
     path("", include("ayni.benefits.urls")),
     path("", include("ayni.supervision.urls")),
+    path("", include("ayni.dataprotection.urls")),
     path("admin/", admin.site.urls),
 ]

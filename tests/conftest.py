@@ -17,6 +17,7 @@ from django.utils import timezone
 from ayni.accounts.models import User
 from ayni.core.formtoken import FIELD as FORM_TOKEN
 from ayni.core.formtoken import new_token
+from ayni.dataprotection.demo import seed_dataprotection_demo
 from ayni.desk.demo import seed_desk_demo
 from ayni.org.loaders import load_catalogues, load_org_tree
 from ayni.org.models import OrgUnit
@@ -40,6 +41,7 @@ PERSONAS = {
     "admin": "20000006",  # administrador, MINEDU
     "other_dre_supervisor": "20000007",  # supervisor, DRE Lima Provincias
     "dre_escalafon": "20000009",  # escalafón, DRE Lima Metropolitana (UGEL officers' own items)
+    "dp_officer": "20000010",  # oficial de protección de datos personales, MINEDU
     "mesa_partes_2": "20000011",  # mesa de partes, UGEL 07 (approves the first one's recoveries)
     "minedu_supervisor": "20000008",  # supervisor, MINEDU (reads the whole sector, acts on nothing)
 }
@@ -52,6 +54,7 @@ def load_everything() -> None:
     seed_payroll_demo()
     seed_reports_demo()
     seed_desk_demo()
+    seed_dataprotection_demo()
     ensure_minedu_supervisor()
     User.objects.update(privacy_accepted_at=timezone.now())
 

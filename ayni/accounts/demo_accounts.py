@@ -22,5 +22,6 @@ DEMO_ACCOUNTS: list[tuple[str, StrOrPromise]] = [
     ("20000007", _("Supervisor, DRE Lima Provincias")),
     ("20000008", _("Supervisora, MINEDU (todo el sector; solo lectura)")),
     ("20000009", _("Escalafón, DRE Lima Metropolitana (solicitudes propias del personal de UGEL)")),
+    ("20000010", _("Oficial de protección de datos personales, MINEDU")),
     ("20000011", _("Mesa de partes, UGEL 07 San Borja (segundo servidor: aprueba recuperaciones)")),
 ]

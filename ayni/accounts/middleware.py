@@ -55,6 +55,7 @@ class PrivacyNoticeMiddleware:
         user = request.user
         if user.is_authenticated and user.privacy_accepted_at is None:
             allowed = {reverse("accounts:privacy"), reverse("accounts:logout")}
+            allowed.add(reverse("dataprotection:uses"))  # read before accepting
             if request.path not in allowed and not request.path.startswith(settings.STATIC_URL):
                 return redirect("accounts:privacy")
         return self.get_response(request)

@@ -102,6 +102,7 @@ class Role(models.TextChoices):
     JEFE_RRHH = "jefe_rrhh", _("Jefe de Recursos Humanos")
     SUPERVISOR = "supervisor", _("Supervisor")
     ADMINISTRADOR = "administrador", _("Administrador del sistema")
+    PROTECCION_DATOS = "proteccion_datos", _("Oficial de protección de datos personales")
 
 
 class RoleGrant(models.Model):

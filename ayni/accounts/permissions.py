@@ -35,6 +35,8 @@ AUDIT_VIEW = "audit.view"
 STATS_VIEW = "stats.view"
 CATALOG_MANAGE = "catalog.manage"
 ACCOUNTS_MANAGE = "accounts.manage"
+# The data-protection officer's desk: ARCO requests, incidents, inventory (ayni.dataprotection).
+DATAPROTECTION_MANAGE = "dataprotection.manage"
 # Reading the sector's figures and the lists behind them, never acting (ayni.supervision).
 SUPERVISION_VIEW = "supervision.view"
 
@@ -49,6 +51,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.ADMINISTRADOR: frozenset(
         {PERSONNEL_VIEW, AUDIT_VIEW, STATS_VIEW, CATALOG_MANAGE, ACCOUNTS_MANAGE}
     ),
+    Role.PROTECCION_DATOS: frozenset({DATAPROTECTION_MANAGE}),
 }
 
 ALL_PERMISSIONS = frozenset().union(*ROLE_PERMISSIONS.values())

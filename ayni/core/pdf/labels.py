@@ -6,6 +6,7 @@ typst's `str.replace`, so that a translator sees the whole sentence."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from importlib import import_module
 
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -157,6 +158,7 @@ LABELS: dict[str, Callable[[], dict[str, str]]] = {
     "hoja_de_vida": _resume,
     "informe": _informe,
     "cargo": _receipt,
+    "mis_datos": lambda: import_module("ayni.dataprotection.labels").mis_datos_labels(),
 }
 
 
