@@ -81,3 +81,15 @@ def test_signing_demo_makes_the_pki_once(tmp_path, settings, monkeypatch, demo_d
     call_command("signing_demo", stdout=out)
     assert (toml.parent / "raiz.pem").read_bytes() == first  # made once
     assert "ya existe" in out.getvalue()
+
+
+def test_start_up_check_names_the_failing_key(short_lived, monkeypatch):
+    from ayni.core.signing.checks import key_store_loads
+
+    assert key_store_loads() == []
+    monkeypatch.delenv(PASSPHRASE_ENV)
+    reset_store()
+    errors = key_store_loads()
+    assert [e.id for e in errors] == ["ayni.signing.E001"]
+    assert f"{PASSPHRASE_ENV} no está definida" in errors[0].msg
+    assert "unidad 150108" in errors[0].msg
