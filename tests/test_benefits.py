@@ -18,6 +18,7 @@ from ayni.core.verification import Verdict, format_code, verify_document
 from ayni.desk.demo import demo_pdf
 from ayni.desk.models import Case
 from ayni.payroll.models import Payslip
+from ayni.personnel.models import Servant
 
 pytestmark = pytest.mark.django_db
 
@@ -280,3 +281,25 @@ def test_officer_corrects_with_a_note_and_the_servant_is_told(client_for, servan
     assert (
         client_for("other_ugel_officer").get(f"/beneficios/pedidos/{req.uuid}/").status_code == 404
     )
+
+
+# --- the demo --------------------------------------------------------------------------
+
+
+def test_demo_teacher_has_her_constancia_and_luto_request(servant_of) -> None:
+    from ayni.benefits.demo import seed_benefits_demo
+
+    seed_benefits_demo()
+    seed_benefits_demo()  # idempotent
+    teacher = servant_of("servant")
+    cert = PaymentCertificate.objects.get(servant=teacher)
+    assert cert.state == "done" and cert.total == 24
+    assert verify_document(cert.verification_code).verdict == Verdict.GENUINE
+    req = BenefitRequest.objects.get(servant=teacher, benefit="luto")
+    assert req.amount == Decimal("3000.00")
+    assert req.computation["source"].startswith("Ley N.° 29944, art. 62")
+    near = Servant.objects.get(doc_number="10000006")
+    from ayni.personnel.file_selectors import compute_service_time
+
+    total = compute_service_time(near).total
+    assert (total.years, total.months) == (24, 11)

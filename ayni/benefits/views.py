@@ -184,7 +184,7 @@ def officer_constancias(request: HttpRequest) -> HttpResponse:
             servants_in_scope(request.user, PAYROLL_MANAGE)
             .select_related("employing_unit")
             .filter(doc_number=values["doc"].upper())
-            .exclude(user_id=request.user.pk)
+            .exclude(user_id=request.user.pk or 0)
             .first()
         )
         try:

@@ -3,6 +3,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from ayni.dataprotection.demo import seed_dataprotection_demo
+from ayni.benefits.demo import seed_benefits_demo
 from ayni.desk.demo import seed_desk_demo
 from ayni.payroll.demo import seed_payroll_demo
 from ayni.payroll.synthetic import generate_payslips
@@ -46,6 +47,7 @@ class Command(BaseCommand):
             runs = seed_payroll_demo()
             seed_reports_demo()
             seed_desk_demo()
+            seed_benefits_demo()
             seed_dataprotection_demo()
             seed_supervision_demo()
             self.stdout.write(f"Planillas de demostración publicadas: {runs}.")
