@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime, time
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django import forms
@@ -16,6 +17,7 @@ from ayni.accounts.permissions import (
     PERSONNEL_VIEW,
     REPORTS_ISSUE,
     REQUESTS_REVIEW,
+    SUPERVISION_VIEW,
     has_perm,
     is_staff_user,
     perm_paths,
@@ -42,7 +44,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "servant": servant,
             "grants": grants_of(request.user),
             "work_items": work_queue_for(request.user)[:50],
-            "figures": figures_for(request.user),
+            "figures": _with_own_rows(figures_for(request.user)),
+            "can_supervise": has_perm(request.user, SUPERVISION_VIEW),
             "can_view_servants": has_perm(request.user, PERSONNEL_VIEW),
             "can_audit": has_perm(request.user, AUDIT_VIEW),
             "can_review": has_perm(request.user, REQUESTS_REVIEW),
@@ -63,6 +66,19 @@ def home(request: HttpRequest) -> HttpResponse:
             .first(),
         },
     )
+
+
+def _with_own_rows(figures: list[Any]) -> list[Any]:
+    """Each unit's servants attached to the unit itself (a DRE's own staff), so that the
+    rows of «Servidores por unidad» add up to the unit's total (issue 12)."""
+    for fig in figures:
+        own = {
+            status: count - sum(row["counts"].get(status, 0) for row in fig.children)
+            for status, count in fig.counts.items()
+        }
+        fig.own = own
+        fig.own_total = sum(own.values())
+    return figures
 
 
 AUDIT_AREAS = [

@@ -20,7 +20,7 @@ MUTED = "#5b6673"
 INK = "#1b1f24"
 GRID = "#d6dbe1"
 MAX_BARS = 12
-LABEL_CHARS = 46  # a longer label is cut in the picture; the table and <desc> have it whole
+LABEL_CHARS = 50  # a longer label is squeezed to the chart's width (never cut)
 
 
 def _describe(title: str, items: Sequence[tuple[str, float]], fmt: str) -> str:
@@ -63,9 +63,13 @@ def bars(
         y = index * (row + gap)
         length = 0 if value <= 0 else max(2, value / peak * (width - 90))
         colour = ALERT if alert and alert[index] else BAR
-        short = label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1] + "…"
+        fit = (
+            f' textLength="{width - 2}" lengthAdjust="spacingAndGlyphs"'
+            if len(label) > LABEL_CHARS
+            else ""
+        )
         out.append(
-            f'<text x="0" y="{y + 12}" font-size="12" fill="{INK}">{escape(short)}</text>'
+            f'<text x="0" y="{y + 12}" font-size="12" fill="{INK}"{fit}>{escape(label)}</text>'
             f'<rect x="0" y="{y + 17}" width="{length:.1f}" height="14" rx="2" fill="{colour}"/>'
             f'<text x="{length + 6:.1f}" y="{y + 29}" font-size="12" fill="{INK}" '
             f'font-weight="600">{escape(_fmt(value, fmt))}</text>'

@@ -21,11 +21,18 @@ from ayni.accounts.permissions import SUPERVISION_VIEW, has_perm, perm_paths
 from ayni.core.workdays import lima_date
 from ayni.desk.models import Case
 from ayni.org.models import OrgUnit
+from ayni.org.selectors import display_name
 from ayni.payroll.models import PayrollRun
 from ayni.personnel.models import ChangeRequest
 from ayni.reports.models import ServiceReportRequest
 from ayni.supervision.aggregates import OLDEST_KEPT, last_months, last_weeks, term_days
 from ayni.supervision.models import Refresh, UnitFigures
+
+
+def unit_title(name: str) -> str:
+    """A DRE's or UGEL's name as the chooser writes it («UGEL 03 Breña»); other units'
+    names (the ministry) as stored."""
+    return display_name(name) if name.startswith(("DRE ", "GRE ", "UGEL ")) else name
 
 
 def supervised_units(user: Any) -> list[OrgUnit]:

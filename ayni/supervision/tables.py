@@ -16,16 +16,16 @@ from typing import Any
 from django.urls import reverse
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ayni.core import formats
 from ayni.desk.models import Case
 from ayni.org.models import Escala, LaborRegime, OrgUnit, PensionRegime
-from ayni.org.selectors import display_name
 from ayni.payroll.models import MONTHS
 from ayni.personnel.models import ChangeRequest, Servant
 from ayni.supervision import charts
 from ayni.supervision.aggregates import AGE_BANDS, month_key
-from ayni.supervision.selectors import Dashboard, Row
+from ayni.supervision.selectors import Dashboard, Row, unit_title
 
 Cell = tuple[str, Any]
 
@@ -75,9 +75,26 @@ class Table:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+MONTH_ABBR = [
+    gettext_lazy("ene"),
+    gettext_lazy("feb"),
+    gettext_lazy("mar"),
+    gettext_lazy("abr"),
+    gettext_lazy("may"),
+    gettext_lazy("jun"),
+    gettext_lazy("jul"),
+    gettext_lazy("ago"),
+    gettext_lazy("set"),
+    gettext_lazy("oct"),
+    gettext_lazy("nov"),
+    gettext_lazy("dic"),
+]
+
+
 def month_label(key: str) -> str:
+    """«2026-09» → «set 26» (a chart's axis)."""
     year, month = key.split("-")
-    return f"{str(MONTHS[int(month) - 1])[:3].capitalize()} {year[2:]}"
+    return f"{MONTH_ABBR[int(month) - 1]} {year[2:]}"
 
 
 def month_long(key: str) -> str:
@@ -87,8 +104,8 @@ def month_long(key: str) -> str:
 
 def unit_label(row: Row) -> str:
     if row.own:
-        return _("%(unit)s (la propia unidad)") % {"unit": display_name(row.unit.name)}
-    return display_name(row.unit.name)
+        return _("%(unit)s (la propia unidad)") % {"unit": unit_title(row.unit.name)}
+    return unit_title(row.unit.name)
 
 
 def _link(row: Row) -> str:
@@ -301,8 +318,8 @@ def requests_age(d: Dashboard) -> Table:
 
 
 def requests_oldest(d: Dashboard) -> Table:
-    names = {u.path: display_name(u.name) for u in [d.unit, *d.ugels]}
-    names.update({row.unit.path: display_name(row.unit.name) for row in d.rows})
+    names = {u.path: unit_title(u.name) for u in [d.unit, *d.ugels]}
+    names.update({row.unit.path: unit_title(row.unit.name) for row in d.rows})
     states = dict(ChangeRequest.State.choices)
     lines = []
     for days, filed, _uuid, state, paused, path in d.total.get("requests", {}).get("oldest", []):
@@ -483,7 +500,7 @@ def payroll_missing(d: Dashboard, figures_by_path: dict[str, dict[str, Any]]) ->
         state = _("Cargada, sin publicar") if _get(cell, "loaded") else _("Sin planilla")
         lines.append(
             Line(
-                head=text(display_name(ugel.name)),
+                head=text(unit_title(ugel.name)),
                 cells=[text(state)],
                 link=reverse("supervision:unit", args=[ugel.code]),
                 alert=True,

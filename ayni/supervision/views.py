@@ -21,13 +21,13 @@ from ayni.accounts.permissions import SUPERVISION_VIEW, require_perm
 from ayni.core.workdays import lima_date
 from ayni.desk.models import Case
 from ayni.org.models import OrgUnit
-from ayni.org.selectors import display_name
 from ayni.payroll.models import PayrollRun
 from ayni.personnel.models import ChangeRequest
 from ayni.reports.models import ServiceReportRequest
 from ayni.supervision import exports, selectors, services
 from ayni.supervision.aggregates import refresh
 from ayni.supervision.models import UnitFigures
+from ayni.supervision.selectors import unit_title
 from ayni.supervision.tables import all_tables
 
 FRESH_MINUTES = 10
@@ -63,7 +63,7 @@ def unit_dashboard(request: HttpRequest, code: str) -> HttpResponse:
         "supervision/dashboard.html",
         {
             "unit": unit,
-            "unit_name": display_name(unit.name),
+            "unit_name": unit_title(unit.name),
             "board": board,
             "crumbs": selectors.breadcrumbs(request.user, unit),
             "sections": all_tables(board),
@@ -100,7 +100,7 @@ def _request_row(cr: ChangeRequest) -> list[Any]:
     return [
         lima_date(cr.created_at),
         cr.servant.full_name,
-        display_name(cr.servant.employing_unit.name),
+        unit_title(cr.servant.employing_unit.name),
         cr.kind_label,
         cr.get_operation_display(),
         cr.get_state_display(),
@@ -109,7 +109,7 @@ def _request_row(cr: ChangeRequest) -> list[Any]:
 
 def _run_row(run: PayrollRun) -> list[Any]:
     return [
-        display_name(run.ugel.name),
+        unit_title(run.ugel.name),
         run.period_label,
         run.get_kind_display(),
         run.sequence,
@@ -123,7 +123,7 @@ def _run_row(run: PayrollRun) -> list[Any]:
 def _case_row(case: Case) -> list[Any]:
     return [
         case.label,
-        display_name(case.unit.name),
+        unit_title(case.unit.name),
         case.get_kind_display(),
         case.get_area_display(),
         case.get_state_display(),
@@ -136,7 +136,7 @@ def _informe_row(req: ServiceReportRequest) -> list[Any]:
     return [
         lima_date(req.created_at),
         req.servant.full_name,
-        display_name(req.servant.employing_unit.name),
+        unit_title(req.servant.employing_unit.name),
         req.get_purpose_display(),
         req.get_state_display(),
         lima_date(report.issued_at) if report else "",
@@ -241,7 +241,7 @@ def unit_list(request: HttpRequest, code: str, kind: str) -> HttpResponse:
         "supervision/list.html",
         {
             "unit": unit,
-            "unit_name": display_name(unit.name),
+            "unit_name": unit_title(unit.name),
             "crumbs": selectors.breadcrumbs(request.user, unit),
             "kind": kind,
             "title": spec["title"](),

@@ -33,6 +33,6 @@ def sv_cell(value: Any) -> str:
 @register.filter
 def unit_name(unit: Any) -> str:
     """«DRE LIMA METROPOLITANA» → «DRE Lima Metropolitana» (ayni.org.selectors)."""
-    from ayni.org.selectors import display_name
+    from ayni.supervision.selectors import unit_title
 
-    return display_name(str(getattr(unit, "name", unit)))
+    return unit_title(str(getattr(unit, "name", unit)))
