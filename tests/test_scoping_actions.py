@@ -359,6 +359,92 @@ ACTIONS |= {
     ),
 }
 
+
+# Benefits (issue 16): the constancia de pagos and the benefit requests.
+def _teacher_constancia(ctx: Any) -> Any:
+    from ayni.benefits.constancia import MonthRange
+    from ayni.benefits.services import constancia_request
+
+    teacher = _teacher(ctx)
+    today = timezone.localdate().replace(day=1)
+    first = today.replace(year=today.year - 1)
+    return constancia_request(user=teacher.user, servant=teacher, span=MonthRange(first, today))
+
+
+def _constancia_download(kind: str) -> Act:
+    def prepare(ctx: Any) -> tuple[str, dict[str, str]]:
+        ctx.target = _teacher_constancia(ctx)
+        return f"/constancias/{ctx.target.uuid}/{kind}/", {}
+
+    def happened(ctx: Any) -> bool:
+        response = ctx.response
+        return response.status_code == 200 and "attachment" in response["Content-Disposition"]
+
+    return Act(prepare, happened, method="get")
+
+
+def _constancia_issue(doc: str) -> Act:
+    from ayni.benefits.models import PaymentCertificate
+
+    def prepare(ctx: Any) -> tuple[str, dict[str, str]]:
+        today = timezone.localdate()
+        return "/planillas/constancias/", {
+            "doc": doc,
+            "first": f"{today.year - 1:04d}-{today.month:02d}",
+            "last": f"{today.year:04d}-{today.month:02d}",
+        }
+
+    return Act(
+        prepare, lambda ctx: PaymentCertificate.objects.filter(servant__doc_number=doc).exists()
+    )
+
+
+def _benefit_confirm() -> Act:
+    from ayni.benefits.models import BenefitRequest
+    from ayni.benefits.services import benefit_request_file
+    from ayni.desk.demo import demo_pdf
+
+    def prepare(ctx: Any) -> tuple[str, dict[str, str]]:
+        teacher = _teacher(ctx)
+        ctx.target = benefit_request_file(
+            user=teacher.user,
+            servant=teacher,
+            benefit="luto",
+            files={"acta": demo_pdf("Acta"), "parentesco": demo_pdf("Partida")},
+            relationship="padre_madre",
+            deceased_name="JUAN QUISPE",
+        )
+        return f"/beneficios/pedidos/{ctx.target.uuid}/", {"amount": "3000.00"}
+
+    return Act(
+        prepare,
+        lambda ctx: BenefitRequest.objects.get(pk=ctx.target.pk).state == "confirmado",
+    )
+
+
+OWN_ONLY = dict.fromkeys(PERSONAS, 404) | {"anonymous": 302, "servant": "done"}
+ACTIONS |= {
+    "download the teacher's constancia de pagos (PDF)": (
+        _constancia_download("pdf"),
+        OWN_ONLY | {"planillas": "done"},
+    ),
+    "download the teacher's constancia de pagos (XLSX)": (
+        _constancia_download("xlsx"),
+        OWN_ONLY | {"planillas": "done"},
+    ),
+    "issue the teacher's constancia de pagos as staff": (_constancia_issue("10000001"), PAYROLL),
+    "issue one's own constancia de pagos as staff": (
+        _constancia_issue("20000002"),
+        PAYROLL | {"planillas": "self"},
+    ),
+    "confirm a benefit request's computation": (
+        _benefit_confirm(),
+        dict.fromkeys(PERSONAS, 404) | {"anonymous": 302, "planillas": "done"},
+    ),
+}
+
+
+
 CASES = [(act, who) for act in ACTIONS for who in PERSONAS]
 
 

@@ -14,7 +14,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods
 
-from ayni.accounts.permissions import PAYROLL_MANAGE, require_perm
+from ayni.accounts.permissions import (
+    PAYROLL_MANAGE,
+    SELF_ACTION_MESSAGE,
+    SelfActionError,
+    require_perm,
+)
 from ayni.benefits.constancia import first_paid_month, month_range
 from ayni.benefits.documents import REQUESTABLE, REQUIRED_DOCUMENTS
 from ayni.benefits.facts import facts_of
@@ -187,7 +192,10 @@ def officer_constancias(request: HttpRequest) -> HttpResponse:
             .exclude(user_id=request.user.pk or 0)
             .first()
         )
+        own = own_servant(request.user)
         try:
+            if own is not None and own.doc_number == values["doc"].upper():
+                raise SelfActionError(SELF_ACTION_MESSAGE)
             if servant is None:
                 raise UserError(
                     gettext("No hay un servidor con ese documento en las UGEL a su cargo.")
