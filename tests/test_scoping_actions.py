@@ -444,7 +444,6 @@ ACTIONS |= {
 }
 
 
-
 CASES = [(act, who) for act in ACTIONS for who in PERSONAS]
 
 
