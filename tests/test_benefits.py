@@ -294,6 +294,7 @@ def test_demo_teacher_has_her_constancia_and_luto_request(servant_of) -> None:
     teacher = servant_of("servant")
     cert = PaymentCertificate.objects.get(servant=teacher)
     assert cert.state == "done" and cert.total == 24
+    assert cert.snapshot["paid_months"] == 24  # the 24 months up to the latest paid
     assert verify_document(cert.verification_code).verdict == Verdict.GENUINE
     req = BenefitRequest.objects.get(servant=teacher, benefit="luto")
     assert req.amount == Decimal("3000.00")

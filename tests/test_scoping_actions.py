@@ -40,6 +40,7 @@ PERSONAS = [
     "dre_supervisor",
     "dre_escalafon",
     "admin",
+    "dp_officer",
     "minedu_supervisor",
 ]
 SELF_REFUSAL = "No puede actuar como personal sobre su propio"
@@ -443,6 +444,125 @@ ACTIONS |= {
     ),
 }
 
+
+
+# Personal data rights (issue 17): «Mis datos» and the data-protection officer's desk.
+def _dp_export_request() -> Act:
+    from ayni.dataprotection.models import DataExport
+
+    return Act(
+        lambda ctx: ("/mis-datos-personales/descarga/", {}),
+        lambda ctx: DataExport.objects.exists(),
+    )
+
+
+def _dp_teacher_download() -> Act:
+    def prepare(ctx: Any) -> tuple[str, dict[str, str]]:
+        from datetime import timedelta
+
+        from django.core.files.base import ContentFile
+        from django.core.files.storage import default_storage
+
+        from ayni.dataprotection.models import DataExport
+
+        name = default_storage.save("dataprotection/exports/t.zip", ContentFile(b"PK zip"))
+        export = DataExport.objects.create(
+            user=_teacher(ctx).user,
+            state="listo",
+            file_name=name,
+            size=6,
+            sha256="0" * 64,
+            expires_at=timezone.now() + timedelta(hours=1),
+        )
+        return f"/mis-datos-personales/descarga/{export.uuid}/", {}
+
+    def happened(ctx: Any) -> bool:
+        response = ctx.response
+        return response.status_code == 200 and "attachment" in response["Content-Disposition"]
+
+    return Act(prepare, happened, method="get")
+
+
+def _dp_arco_file() -> Act:
+    from ayni.dataprotection.models import ArcoRequest
+
+    def prepare(ctx: Any) -> tuple[str, dict[str, str]]:
+        ctx.before = ArcoRequest.objects.count()
+        return "/mis-datos-personales/arco/", {
+            "right": "acceso",
+            "detail": "Quiero saber qué datos míos guarda Ayni.",
+        }
+
+    return Act(prepare, lambda ctx: ArcoRequest.objects.count() == ctx.before + 1)
+
+
+def _dp_arco_answer(whose: str) -> Act:
+    from ayni.dataprotection.models import ArcoRequest
+    from ayni.dataprotection.services import file_arco
+
+    def prepare(ctx: Any) -> tuple[str, dict[str, str]]:
+        if whose == "servant":
+            ctx.target = ArcoRequest.objects.get(requester=_teacher(ctx).user)
+        else:
+            ctx.target = file_arco(
+                ctx.persona(whose), right="oposicion", detail="Me opongo a un tratamiento."
+            )
+        data = {"decision": "atendida", "answer": "Se atiende lo que pide."}
+        return f"/proteccion-de-datos/arco/{ctx.target.uuid}/", data
+
+    return Act(prepare, lambda ctx: ArcoRequest.objects.get(pk=ctx.target.pk).state == "atendida")
+
+
+def _dp_incident() -> Act:
+    from ayni.dataprotection.models import SecurityIncident
+
+    def prepare(ctx: Any) -> tuple[str, dict[str, str]]:
+        from ayni.org.models import OrgUnit
+
+        return "/proteccion-de-datos/incidentes/nuevo/", {
+            "unit_path": OrgUnit.objects.get(kind="MINEDU").path,
+            "title": "Pérdida de una laptop",
+            "description": "Se perdió una laptop con datos.",
+            "detected_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+            "data_categories": "Legajos",
+            "people_affected": "3",
+        }
+
+    return Act(
+        prepare, lambda ctx: SecurityIncident.objects.filter(title__startswith="Pérdida").exists()
+    )
+
+
+def _dp_inventory() -> Act:
+    def happened(ctx: Any) -> bool:
+        response = ctx.response
+        return response.status_code == 200 and "attachment" in response["Content-Disposition"]
+
+    return Act(
+        lambda ctx: ("/proteccion-de-datos/inventario/?formato=csv", {}), happened, method="get"
+    )
+
+
+ANYONE = dict.fromkeys(PERSONAS, "done") | {"anonymous": 302}
+DP_OFFICER = STAFF_NONE | {"dp_officer": "done"}
+ACTIONS |= {
+    "ask for one's «Mis datos»": (_dp_export_request(), ANYONE),
+    "download the teacher's «Mis datos»": (
+        _dp_teacher_download(),
+        dict.fromkeys(PERSONAS, 404) | {"anonymous": 302, "servant": "done"},
+    ),
+    "file an ARCO request": (_dp_arco_file(), ANYONE),
+    "answer the teacher's ARCO request": (_dp_arco_answer("servant"), DP_OFFICER),
+    "answer one's own ARCO request": (
+        _dp_arco_answer("dp_officer"),
+        DP_OFFICER | {"dp_officer": "self"},
+    ),
+    "register a security incident": (_dp_incident(), DP_OFFICER),
+    "download the processing inventory": (_dp_inventory(), DP_OFFICER),
+}
+# The desk's pages refuse staff without a desk role (403) rather than hide the case (404).
+for _act in ("route a filing", "accept an access request", "download a filing's attachment"):
+    ACTIONS[_act][1]["dp_officer"] = 403
 
 CASES = [(act, who) for act in ACTIONS for who in PERSONAS]
 

@@ -98,7 +98,8 @@ def paid_payslips(servant: Servant, span: MonthRange, today: date) -> Any:
     )
 
 
-def first_paid_month(servant: Servant, today: date) -> date | None:
+def _paid_month(servant: Servant, today: date, *, latest: bool) -> date | None:
+    order = ("-year", "-month") if latest else ("year", "month")
     row = (
         Payslip.objects.filter(
             servant=servant,
@@ -106,11 +107,19 @@ def first_paid_month(servant: Servant, today: date) -> date | None:
             payment_date__lte=today,
             run__state=PayrollRun.State.PUBLISHED,
         )
-        .order_by("year", "month")
+        .order_by(*order)
         .values_list("year", "month")
         .first()
     )
     return date(row[0], row[1], 1) if row else None
+
+
+def first_paid_month(servant: Servant, today: date) -> date | None:
+    return _paid_month(servant, today, latest=False)
+
+
+def last_paid_month(servant: Servant, today: date) -> date | None:
+    return _paid_month(servant, today, latest=True)
 
 
 def _in_span(p: Payslip, span: MonthRange) -> bool:

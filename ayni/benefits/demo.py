@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from ayni.accounts.demo_accounts import DEMO_PASSWORD
 from ayni.accounts.models import User
-from ayni.benefits.constancia import MonthRange
+from ayni.benefits.constancia import MonthRange, last_paid_month
 from ayni.benefits.models import BenefitRequest, PaymentCertificate
 from ayni.benefits.rules_data import ensure_rules
 from ayni.desk.demo import demo_pdf
@@ -81,8 +81,8 @@ def seed_teacher(today: date | None = None) -> None:
     today = today or timezone.localdate()
     teacher = Servant.objects.select_related("user", "employing_unit").get(doc_number="10000001")
     if not PaymentCertificate.objects.filter(servant=teacher).exists():
-        this_month = today.replace(day=1)
-        span = MonthRange(add_months(this_month, -23), this_month)  # 24 months
+        last = last_paid_month(teacher, today) or today.replace(day=1)
+        span = MonthRange(add_months(last, -23), last)  # the last 24 months paid
         constancia_request(user=teacher.user, servant=teacher, span=span)
     if not BenefitRequest.objects.filter(servant=teacher, benefit="luto").exists():
         benefit_request_file(

@@ -20,7 +20,7 @@ from ayni.accounts.permissions import (
     SelfActionError,
     require_perm,
 )
-from ayni.benefits.constancia import first_paid_month, month_range
+from ayni.benefits.constancia import first_paid_month, last_paid_month, month_range
 from ayni.benefits.documents import REQUESTABLE, REQUIRED_DOCUMENTS
 from ayni.benefits.facts import facts_of
 from ayni.benefits.models import Benefit, BenefitRequest, PaymentCertificate
@@ -81,12 +81,13 @@ def requirements(request: HttpRequest) -> HttpResponse:
 
 
 def _range_defaults(servant: Any, today: Any) -> dict[str, str]:
+    """The 24 months ending with the latest month paid (or the current month)."""
     first = first_paid_month(servant, today)
-    last = f"{today.year:04d}-{today.month:02d}"
-    start = today.year * 12 + today.month - 1 - 23  # the last 24 months
+    latest = last_paid_month(servant, today) or today.replace(day=1)
+    start = latest.year * 12 + latest.month - 1 - 23
     return {
         "first": f"{start // 12:04d}-{start % 12 + 1:02d}",
-        "last": last,
+        "last": f"{latest.year:04d}-{latest.month:02d}",
         "history_first": f"{first.year:04d}-{first.month:02d}" if first else "",
     }
 
