@@ -107,6 +107,8 @@ def test_teacher_gets_a_verifiable_constancia_for_24_months(client_for, servant_
     assert record.summary["Titular"].startswith("Q*****")
     # the same figures as a spreadsheet, as numbers
     xlsx = client.get(f"/constancias/{cert.uuid}/xlsx/")
+    assert xlsx["Content-Disposition"].endswith('.xlsx"')
+    assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
     book = load_workbook(io.BytesIO(xlsx.content))
     sheet = book["Meses"]
     values = [row for row in sheet.iter_rows(values_only=True)]

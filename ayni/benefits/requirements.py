@@ -50,7 +50,7 @@ class Answer:
     day: date | None = None
     amount: Decimal | None = None
     facts: list[tuple[str, str]] = field(default_factory=list)
-    missing: list[tuple[str, str]] = field(default_factory=list)  # (what, link)
+    missing: list[tuple[str, ...]] = field(default_factory=list)  # (what, link[, label])
     can_request: bool = False
 
 
@@ -85,8 +85,8 @@ def _link_entry() -> str:
     return reverse("personnel:request_add", args=["ingreso", "entry", "add"])
 
 
-def _common_missing(facts: Facts, servant: Servant) -> list[tuple[str, str]]:
-    missing: list[tuple[str, str]] = []
+def _common_missing(facts: Facts, servant: Servant) -> list[tuple[str, ...]]:
+    missing: list[tuple[str, ...]] = []
     if not facts.entries:
         missing.append(
             (
@@ -120,12 +120,13 @@ def _common_missing(facts: Facts, servant: Servant) -> list[tuple[str, str]]:
                     "resultado puede cambiar."
                 ),
                 reverse("personnel:my_requests"),
+                _("Ver sus solicitudes"),
             )
         )
     return missing
 
 
-def _pay_missing(facts: Facts, base: str) -> list[tuple[str, str]]:
+def _pay_missing(facts: Facts, base: str) -> list[tuple[str, ...]]:
     if base_value(facts, base) is None:
         return [
             (
@@ -135,6 +136,7 @@ def _pay_missing(facts: Facts, base: str) -> list[tuple[str, str]]:
                 )
                 % {"base": base_label(base)},
                 reverse("payroll:my_payslips"),
+                _("Ver sus boletas"),
             )
         ]
     return []

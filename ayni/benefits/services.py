@@ -356,7 +356,7 @@ def benefit_request_file(
                 "rule_text": answer.rule_text,
                 "source": answer.source,
                 "facts": [[k, v] for k, v in answer.facts],
-                "missing": [m for m, _link in answer.missing],
+                "missing": [m[0] for m in answer.missing],
                 "amount": str(amount),
                 "computed_on": today.isoformat(),
             },

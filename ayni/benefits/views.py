@@ -43,7 +43,7 @@ from ayni.benefits.services import (
 )
 from ayni.core.errors import UserError
 from ayni.core.formtoken import one_time_form
-from ayni.core.responses import content_disposition, pdf_response
+from ayni.core.responses import pdf_response
 from ayni.core.verification import format_code
 from ayni.desk.cases import case_timeline
 from ayni.desk.uploads import CheckedPdf, check_pdf
@@ -167,7 +167,8 @@ def constancia_xlsx(request: HttpRequest, ref: UUID) -> HttpResponse:
     if staff:
         constancia_read_record(request, cert, "XLSX")
     response = HttpResponse(data, content_type=XLSX)
-    response["Content-Disposition"] = content_disposition(_filename(cert, "xlsx"))
+    # our own ASCII name (dates only): core.responses.content_disposition is for PDFs
+    response["Content-Disposition"] = f'attachment; filename="{_filename(cert, "xlsx")}"'
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
