@@ -15,13 +15,14 @@ request is «Observado»: the paused days come from the request's history rows.
 from __future__ import annotations
 
 import bisect
+import logging
 import time
 from collections import defaultdict
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Min, Q
 from django.db.models.functions import TruncMonth, TruncWeek
 from django.utils import timezone
@@ -34,6 +35,7 @@ from ayni.personnel.models import ChangeRequest, ChangeRequestEvent, Servant
 from ayni.reports.models import ServiceReport, ServiceReportRequest
 from ayni.supervision.models import Refresh, UnitFigures
 
+logger = logging.getLogger(__name__)
 OLDEST_KEPT = 5  # the oldest open requests each unit keeps; a dashboard shows the top ones
 AGE_BANDS = ("0-10", "11-20", "21-30", "31+")
 MONTHS = 12
@@ -351,17 +353,29 @@ def refresh(now: datetime | None = None) -> Refresh:
     clock = time.monotonic()
     figures = compute(now)
     finished = timezone.now()
-    with transaction.atomic():
-        UnitFigures.objects.all().delete()
-        UnitFigures.objects.bulk_create(
-            [UnitFigures(unit_path=p, data=d, computed_at=finished) for p, d in figures.items()],
-            batch_size=500,
-        )
-        done = Refresh.objects.create(
-            started_at=started,
-            finished_at=finished,
-            units=len(figures),
-            duration_ms=int((time.monotonic() - clock) * 1000),
-        )
-        Refresh.objects.filter(finished_at__lt=finished - timedelta(days=2)).delete()
+    try:
+        with transaction.atomic():
+            UnitFigures.objects.all().delete()
+            UnitFigures.objects.bulk_create(
+                [
+                    UnitFigures(unit_path=p, data=d, computed_at=finished)
+                    for p, d in figures.items()
+                ],
+                batch_size=500,
+            )
+            done = Refresh.objects.create(
+                started_at=started,
+                finished_at=finished,
+                units=len(figures),
+                duration_ms=int((time.monotonic() - clock) * 1000),
+            )
+            Refresh.objects.filter(finished_at__lt=finished - timedelta(days=2)).delete()
+    except IntegrityError:
+        # Two workers refreshed at once: the other one's rows were committed first and
+        # are as fresh as these; keep them.
+        logger.info("supervision refresh: another refresh committed first")
+        latest = Refresh.objects.first()
+        if latest is None:
+            raise
+        return latest
     return done

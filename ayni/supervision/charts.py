@@ -89,7 +89,8 @@ def columns(
     """Vertical columns over time (months or weeks), labelled below, the peak marked."""
     width, height, bottom, top = 320, 150, 22, 16
     n = max(1, len(items))
-    slot = width / n
+    pad = 8  # the first and last labels stay inside the box
+    slot = (width - 2 * pad) / n
     peak = max((value for _, value in items), default=0) or 1
     out = [
         f'<svg class="chart" viewBox="0 0 {width} {height}" width="100%" role="img" '
@@ -101,7 +102,7 @@ def columns(
     ]
     usable = height - bottom - top
     for index, (label, value) in enumerate(items):
-        x = index * slot
+        x = pad + index * slot
         h = 0 if value <= 0 else max(1.5, value / peak * usable)
         colour = ALERT if alert and alert[index] else BAR
         out.append(
