@@ -106,3 +106,35 @@ def test_observed_benefit_filing_near_its_term(persona, servant_of) -> None:
     assert send_benefit_alerts(term)["observados"] == 0  # once
     [note] = notes(teacher.user, "está observado")
     assert req.case.label in note.title and "complételo" in note.title
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_at_once_send_one_notice(demo_data) -> None:
+    import threading
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent transactions need PostgreSQL")
+    servant = seed_near_25(SEEDED)
+    start = threading.Barrier(2)
+    results: list[dict[str, int]] = []
+    errors: list[BaseException] = []
+
+    def worker() -> None:
+        try:
+            start.wait()
+            results.append(send_benefit_alerts(date(2027, 1, 2)))
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert len(notes(servant.user, "Cumplió 25 años")) == 1
+    assert BenefitAlert.objects.filter(servant=servant, key="ats25").count() == 1
