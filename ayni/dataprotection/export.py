@@ -73,7 +73,7 @@ def _event(event: AuditEvent, roles: dict[int, list[str]]) -> dict[str, Any]:
     return {
         "id": event.pk,
         "cuando": _when(event.occurred_at),
-        "quien": _actor(event.actor),
+        "quien": _actor(event.actor) if event.actor_id else _("Sistema Ayni (proceso automático)"),
         "funciones": roles.get(event.actor_id or 0, []),
         "que": audit_actions.sentence(event.action),
         "accion": event.action,
@@ -377,7 +377,7 @@ def summary_pdf(user: Any, data: dict[str, Any], export: DataExport) -> bytes:
 
     now = timezone.now()
     document = {
-        "issuer": _("Ministerio de Educación"),
+        "issuer": _("Protección de datos personales"),
         "issued_on": lima_dmy(now),
         "code": str(export.uuid)[:8].upper(),
         "verify_url": f"{settings.SITE_URL}/",

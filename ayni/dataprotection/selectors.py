@@ -94,4 +94,7 @@ def privacy_acceptances(user: Any) -> list[tuple[Any, PrivacyNoticeVersion | Non
             if version.published_at <= at:
                 in_force = version
         out.append((at, in_force))
+    if not out and user.privacy_accepted_at is not None:  # accepted before events were kept
+        at = user.privacy_accepted_at
+        out.append((at, next((v for v in reversed(versions) if v.published_at <= at), None)))
     return out
