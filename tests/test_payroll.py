@@ -556,6 +556,12 @@ def test_upload_page_refuses_a_misnamed_file_and_keeps_the_form(client_for, ugel
     assert response.status_code == 400
     assert "0601AAAAMM&lt;RUC&gt;.rem" in body
     assert 'value="2030-01-20"' in body
+    # the name to copy: UGEL 07's RUC and the period chosen
+    ruc = PayrollRun.objects.filter(ugel=ugel07).exclude(ruc="").latest("created_at").ruc
+    assert f"el nombre es 0601203001{ruc}.rem" in body
+    # both files come back empty: each says it must be attached again
+    assert body.count("Vuelva a adjuntar el archivo") == 2
+    assert PayrollRun.objects.filter(year=2030, month=1).count() == 0
 
 
 def test_failed_upload_shows_every_error(client_for, ugel07, django_capture_on_commit_callbacks):

@@ -394,28 +394,37 @@ def test_the_sample_files_download_under_their_names(client_for):
 
 
 @pytest.mark.parametrize("master", [samples.sample_master, samples.sample_minimal_master])
-def test_the_sample_files_import_cleanly(ugel07, master):
-    year, month = samples.SAMPLE_YEAR, samples.SAMPLE_MONTH
+def test_the_sample_files_are_in_the_formats_the_importer_reads(master):
+    from ayni.payroll.importer import load_concepts, load_pension_regimes
+    from ayni.payroll.rem import parse_master, parse_rem
+
+    rows, errors = parse_master(master(), load_pension_regimes())
+    assert errors == [] and len(rows) == 3
+    parsed = parse_rem(samples.sample_rem(), load_concepts(), rows)
+    assert parsed.errors == []
+    assert (len(parsed.lines), parsed.line_count) == (3, len(samples.REM_LINES))
+    establishment = rows[("01", "09990003")].school_name
+    assert establishment == ("SEDE DE LA UGEL, PISO 2" if master is samples.sample_master else "")
+
+
+def test_uploading_the_guides_sample_is_refused_and_registers_no_one(ugel07):
+    """An officer trying the guide's files must not leave fictitious servants behind."""
+    year, month = 2030, 1
     run = run_for_upload(
-        ugel=ugel07,
-        year=year,
-        month=month,
-        kind="activos",
-        payment_date=date(year, month, 20),
-        additional=PayrollRun.objects.filter(
-            ugel=ugel07, year=year, month=month, kind="activos", state="published"
-        ).exists(),
-        actor=None,
-    )
+        ugel=ugel07, year=year, month=month, kind="activos",
+        payment_date=date(year, month, 20), additional=False, actor=None,
+    )  # fmt: skip
+    name = f"0601{year}{month:02d}{samples.SAMPLE_RUC}.rem"
     outcome = payroll_import(
-        run=run, rem_name=samples.REM_NAME, rem_bytes=samples.sample_rem(), master_bytes=master()
+        run=run, rem_name=name, rem_bytes=samples.sample_rem(), master_bytes=samples.sample_master()
     )
-    assert outcome.ok, outcome.errors
-    assert (outcome.payslips, outcome.lines) == (3, len(samples.REM_LINES))
-    slip = Payslip.objects.get(run=run, servant__doc_number="09990003")
-    assert slip.header["establecimiento"] == (
-        "SEDE DE LA UGEL, PISO 2" if master is samples.sample_master else ""
-    )
+    assert not outcome.ok
+    assert outcome.errors == [
+        "maestro, línea 2: este es el archivo de ejemplo de la guía de planillas (documento "
+        "09990001): sirve para ver el formato; cargue los archivos de su UGEL"
+    ]
+    assert not Servant.objects.filter(doc_number__in=["09990001", "09990002", "09990003"]).exists()
+    assert not Payslip.objects.filter(run=run).exists()
 
 
 def test_a_master_with_only_the_required_columns_loads(ugel07):

@@ -10,7 +10,7 @@ from html import unescape
 import pytest
 from django.test import Client
 
-from ayni.desk.forms import REATTACH as REATTACH_LAZY
+from ayni.core.forms import REATTACH as REATTACH_LAZY
 from ayni.desk.forms import AccessRequestForm, FilingForm
 from ayni.org.models import OrgUnit
 from ayni.org.selectors import display_name, ugel_groups

@@ -46,3 +46,25 @@ class ChoosePromptMixin:
                 choices = list(field.choices)  # type: ignore[arg-type]
                 if choices and choices[0] == ("", DASHES):
                     field.choices = [("", CHOOSE), *choices[1:]]
+
+
+REATTACH = _(
+    "Vuelva a adjuntar el archivo: por seguridad, el navegador no conserva el archivo "
+    "elegido cuando el formulario se devuelve con observaciones."
+)
+
+
+class ReattachFilesMixin(forms.Form):
+    """A form with file fields, shown again with errors, says under each file field that
+    the file must be attached again (a browser never keeps a chosen file)."""
+
+    #: the file fields that a browser empties when the form comes back with errors
+    file_fields: tuple[str, ...] = ()
+
+    def add_error(self, field: str | None, error: Any) -> None:
+        super().add_error(field, error)  # type: ignore[arg-type]
+        for name in self.file_fields:  # a bound field copies help_text when first made
+            self.fields[name].help_text = REATTACH
+            cached: Any = getattr(self, "_bound_fields_cache", {}).get(name)
+            if cached is not None:
+                cached.help_text = REATTACH

@@ -8,6 +8,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ayni.accounts.validators import normalise_document
+from ayni.core.forms import ReattachFilesMixin
 from ayni.desk.challenge import check_challenge
 from ayni.desk.models import AccessRequest, Case
 from ayni.org.models import OrgUnit
@@ -28,12 +29,6 @@ class MultiplePdfField(forms.FileField):
         return [super().clean(data, initial)] if data else []
 
 
-REATTACH = _(
-    "Vuelva a adjuntar el archivo: por seguridad, el navegador no conserva el archivo "
-    "elegido cuando el formulario se devuelve con observaciones."
-)
-
-
 def region_field(*, required: bool = True) -> forms.ModelChoiceField:
     return forms.ModelChoiceField(
         label=_("Región (DRE/GRE)"),
@@ -52,15 +47,12 @@ def unit_field() -> forms.ModelChoiceField:
     )
 
 
-class UgelChooserMixin(forms.Form):
+class UgelChooserMixin(ReattachFilesMixin):
     """Region (DRE/GRE) first, then its UGELs. The UGEL list is grouped by region
     (<optgroup>), each UGEL named so that it is unique; without JavaScript both lists
     work as they are, with it (static/ayni/ugel-chooser.js) the region narrows the list.
     The form declares `region = region_field()` and `unit = unit_field()` where it wants them.
     """
-
-    #: the file fields that a browser empties when the form comes back with errors
-    file_fields: tuple[str, ...] = ()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -79,14 +71,6 @@ class UgelChooserMixin(forms.Form):
                 .values_list("parent_id", flat=True)
                 .first()
             )
-
-    def add_error(self, field: str | None, error: Any) -> None:
-        super().add_error(field, error)  # type: ignore[arg-type]
-        for name in self.file_fields:  # a bound field copies help_text when first made
-            self.fields[name].help_text = REATTACH
-            cached: Any = getattr(self, "_bound_fields_cache", {}).get(name)
-            if cached is not None:
-                cached.help_text = REATTACH
 
     def check_region(self, data: dict[str, Any]) -> None:
         region, unit = data.get("region"), data.get("unit")

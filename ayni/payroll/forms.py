@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from ayni.core.forms import ReattachFilesMixin
 from ayni.org.models import OrgUnit
 from ayni.payroll.models import PayrollRun
 from ayni.payroll.rem import parse_filename
@@ -14,7 +15,7 @@ from ayni.payroll.rem import parse_filename
 MAX_UPLOAD = 100 * 1024 * 1024
 
 
-class UploadForm(forms.Form):
+class UploadForm(ReattachFilesMixin):
     ugel: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         label=_("UGEL"), queryset=OrgUnit.objects.none(), empty_label=None
     )
@@ -46,6 +47,8 @@ class UploadForm(forms.Form):
     )
     rem = forms.FileField(label=_("Archivo PLAME de ingresos y descuentos (0601AAAAMM<RUC>.rem)"))
     master = forms.FileField(label=_("Archivo maestro de servidores (CSV)"))
+
+    file_fields = ("rem", "master")
 
     def __init__(self, *args: Any, ugels: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -79,6 +82,26 @@ class UploadForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        ugel = data.get("ugel")
+        if "rem" in self.errors and ugel is not None and data.get("year") and data.get("month"):
+            # The example the officer can copy: the chosen period and their UGEL's RUC (the
+            # unit's, or the one its last loaded file declared).
+            ruc = ugel.ruc or (
+                PayrollRun.objects.filter(ugel=ugel)
+                .exclude(ruc="")
+                .order_by("-created_at")
+                .values_list("ruc", flat=True)
+                .first()
+            )
+            self.add_error(
+                "rem",
+                gettext("Para la UGEL y el periodo elegidos, el nombre es %(name)s.")
+                % {
+                    "name": f"0601{data['year']}{data['month']:02d}"
+                    + (ruc or gettext("<RUC de su UGEL>"))
+                    + ".rem"
+                },
+            )
         rem = data.get("rem")
         if rem is not None and data.get("year") and data.get("month"):
             year, month = parse_filename(rem.name)[:2]

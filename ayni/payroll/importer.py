@@ -42,6 +42,7 @@ from ayni.payroll.rem import (
     parse_master,
     parse_rem,
 )
+from ayni.payroll.samples import SAMPLE_KEYS
 from ayni.payroll.service_times import service_times
 from ayni.payroll.states import run_move, run_try_move
 from ayni.payroll.writer import payslip_row, write_payslips
@@ -186,6 +187,23 @@ def _import(
     concepts = load_concepts()
     master, master_errors = parse_master(master_bytes, load_pension_regimes())
     errors.extend(master_errors)
+    sample = next((row for key, row in master.items() if key in SAMPLE_KEYS), None)
+    if sample is not None:
+        return _fail(
+            run,
+            [
+                LoadError(
+                    "maestro",
+                    sample.line,
+                    gettext(
+                        "este es el archivo de ejemplo de la guía de planillas (documento "
+                        "%(number)s): sirve para ver el formato; cargue los archivos de su UGEL"
+                    )
+                    % {"number": sample.doc_number},
+                )
+            ],
+            actor,
+        )
     pensioners = run.kind == PayrollRun.Kind.CESANTES
     if master_errors and not master:
         # an unreadable master (its header, its encoding): checking every .rem line

@@ -92,6 +92,10 @@ PEOPLE = [
 ]
 
 # (document, concept, accrued, paid): the amount used is «pagado», or «devengado» when empty
+#: The guide's people: a file that names one of them is the guide's sample, which the
+#: importer refuses (loading it would register fictitious servants).
+SAMPLE_KEYS = frozenset((p["tipo_doc"], p["num_doc"]) for p in PEOPLE)
+
 REM_LINES = [
     ("09990001", "2001", "3612.60", "3612.60"),
     ("09990001", "2005", "150.00", "150.00"),
