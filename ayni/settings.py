@@ -91,6 +91,10 @@ INSTALLED_APPS = [
     "ayni.supervision",
     "ayni.benefits",
     "ayni.dataprotection",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "ayni.identity",
 ]
 
 MIDDLEWARE = [
@@ -103,12 +107,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "ayni.core.errors.UserErrorMiddleware",
     "ayni.core.errors.DemoNotFoundMiddleware",
     "ayni.accounts.middleware.IdleTimeoutMiddleware",
     "ayni.accounts.middleware.PrivacyNoticeMiddleware",
+    "ayni.identity.middleware.SessionRecordMiddleware",
+    "ayni.identity.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -196,6 +203,17 @@ SESSION_COOKIE_AGE = env_int("SESSION_MAX_HOURS", 10) * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+
+# Second factor (ayni.identity, django-otp): staff must enrol; a sensitive act needs a
+# check younger than STEP_UP_MINUTES; wrong codes are throttled per account (ours, in
+# core.throttle, so django-otp's own per-device delay is off).
+STEP_UP_SECONDS = env_int("STEP_UP_MINUTES", 15) * 60
+OTP_MAX_FAILURES = env_int("OTP_MAX_FAILURES", 5)
+OTP_FAILURE_WINDOW_SECONDS = env_int("OTP_FAILURE_WINDOW_MINUTES", 15) * 60
+OTP_LOCKOUT_SECONDS = env_int("OTP_LOCKOUT_MINUTES", 15) * 60
+OTP_TOTP_ISSUER = "Ayni"
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
 
 # Login throttling: per account and client address, and a ceiling per address.
 LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5)

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("ayni.core.urls")),
     path("", include("ayni.portal.urls")),
     path("cuenta/", include("ayni.accounts.urls")),
+    path("cuenta/", include("ayni.identity.urls")),
     path("", include("ayni.personnel.urls")),
     path("", include("ayni.payroll.urls")),
     path("", include("ayni.reports.urls")),

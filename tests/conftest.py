@@ -19,6 +19,8 @@ from ayni.core.formtoken import FIELD as FORM_TOKEN
 from ayni.core.formtoken import new_token
 from ayni.dataprotection.demo import seed_dataprotection_demo
 from ayni.desk.demo import seed_desk_demo
+from ayni.identity.demo import seed_identity_demo
+from ayni.identity.testing import sign_in_verified
 from ayni.org.loaders import load_catalogues, load_org_tree
 from ayni.org.models import OrgUnit
 from ayni.payroll.demo import seed_payroll_demo
@@ -56,6 +58,7 @@ def load_everything() -> None:
     seed_desk_demo()
     seed_dataprotection_demo()
     ensure_minedu_supervisor()
+    seed_identity_demo()
     User.objects.update(privacy_accepted_at=timezone.now())
 
 
@@ -102,12 +105,13 @@ class FormClient(Client):
 
 @pytest.fixture
 def client_for(persona) -> Callable[[str], Client]:  # type: ignore[no-untyped-def]
-    """A test client logged in as the persona (or anonymous for "anonymous")."""
+    """A test client logged in as the persona (or anonymous for "anonymous"); a staff
+    persona's session has passed the second factor, as after a real verification."""
 
     def make(name: str) -> Client:
         client = FormClient()
         if name != "anonymous":
-            client.force_login(persona(name))
+            sign_in_verified(client, persona(name))
         return client
 
     return make

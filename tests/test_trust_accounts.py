@@ -29,6 +29,7 @@ from ayni.core.models import AuditEvent, Notification, StateChange
 from ayni.desk.challenge import check_challenge, new_challenge
 from ayni.desk.demo import demo_pdf
 from ayni.desk.models import AccessRequest, AccountRecovery, Challenge
+from ayni.identity.testing import sign_in_verified
 from ayni.org.models import OrgUnit
 
 pytestmark = pytest.mark.django_db
@@ -492,7 +493,7 @@ def test_recovery_needs_a_second_officer(
     assert recovery.state == "por_aprobar"
     # a second officer approves: link to the new address, the old one told
     second = Client()
-    second.force_login(second_desk_officer)
+    sign_in_verified(second, second_desk_officer)  # staff: second factor passed
     page = second.get(response["Location"]).content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         second.post(response["Location"], {"action": "approve", "form_token": form_token(page)})

@@ -25,6 +25,7 @@ from ayni.core.models import AuditEvent, VerificationRecord, WorkItem
 from ayni.desk.cases import case_answer, case_file, case_route
 from ayni.desk.demo import demo_pdf
 from ayni.desk.models import Case, CaseEvent
+from ayni.identity.testing import sign_in_verified
 from ayni.org.models import OrgUnit
 from ayni.personnel.change_requests import (
     change_request_approve,
@@ -479,7 +480,7 @@ def test_two_officers_approving_at_once_apply_the_change_once(demo_data, persona
     def approve(who: str) -> None:
         try:
             client = Client()
-            client.force_login(persona(who))
+            sign_in_verified(client, persona(who))  # staff: second factor passed
             barrier.wait()
             response = client.post(
                 f"/escalafon/solicitudes/{cr.uuid}/",

@@ -15,6 +15,7 @@ from ayni.accounts.contact import mask_email
 from ayni.accounts.models import RoleGrant, User
 from ayni.core.audit import audit_log
 from ayni.core.notifications import mail_after_commit
+from ayni.identity.stepup import step_up_refusal
 
 
 class RoleGrantInline(admin.TabularInline):
@@ -45,6 +46,12 @@ class UserAdmin(admin.ModelAdmin):
     )
     readonly_fields = ("privacy_accepted_at",)
     inlines = [RoleGrantInline]
+
+    def changeform_view(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        """Saving an account (its roles among it): second factor again when stale."""
+        if request.method == "POST" and (refusal := step_up_refusal(request)):
+            return refusal
+        return super().changeform_view(request, *args, **kwargs)
 
     @transaction.atomic
     def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:

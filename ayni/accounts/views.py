@@ -38,6 +38,8 @@ from ayni.core import throttle
 from ayni.core.audit import audit_log
 from ayni.core.errors import UserError
 from ayni.core.formtoken import one_time_form
+from ayni.identity.demo import DEMO_TOTP_SECRET
+from ayni.identity.sessions import end_current, signed_in
 
 INVALID_MESSAGE = _("Tipo de documento, número o contraseña incorrectos.")
 GUARDED_MESSAGE = _(
@@ -72,7 +74,9 @@ def login_view(request: HttpRequest) -> HttpResponse:
                 target, {request.get_host()}, require_https=request.is_secure()
             ):
                 target = settings.LOGIN_REDIRECT_URL
-            return redirect(target)
+            response = redirect(target)
+            signed_in(request, response)  # «Mis sesiones»; a new device is notified
+            return response
         locked = result is LoginResult.LOCKED
         error = (
             str(LOCKED_MESSAGE) % {"minutes": settings.LOGIN_LOCKOUT_SECONDS // 60}
@@ -88,6 +92,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
         "next": request.GET.get("next", ""),
         "demo_accounts": DEMO_ACCOUNTS if settings.DEMO_MODE else [],
         "demo_password": DEMO_PASSWORD if settings.DEMO_MODE else "",
+        "demo_totp_secret": DEMO_TOTP_SECRET if settings.DEMO_MODE else "",
     }
     return render(request, "accounts/login.html", context, status=429 if locked else 200)
 
@@ -95,6 +100,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
     logout_record(request)
+    end_current(request)
     logout(request)
     messages.success(request, gettext("Cerró su sesión. ¡Hasta pronto!"))
     return redirect("accounts:login")
@@ -165,7 +171,9 @@ def login_link_view(request: HttpRequest) -> HttpResponse:
         if throttle.register_hit(limit):
             error = gettext("Demasiados intentos desde esta conexión. Espere una hora.")
         elif login_with_link(request, code=request.POST.get("code", "")[:100]):
-            return redirect(settings.LOGIN_REDIRECT_URL)
+            response = redirect(settings.LOGIN_REDIRECT_URL)
+            signed_in(request, response)
+            return response
         else:
             error = gettext("El enlace no es válido, ya se usó o venció. Ingrese de nuevo.")
     context = {

@@ -49,6 +49,7 @@ from ayni.desk.selectors import (
     my_cases,
 )
 from ayni.desk.uploads import check_pdf, check_pdfs
+from ayni.identity.stepup import step_up_refusal
 from ayni.personnel.models import ChangeRequest
 from ayni.personnel.selectors import own_servant
 from ayni.reports.services import purposes_for
@@ -307,6 +308,8 @@ def case_detail(request: HttpRequest, ref: UUID) -> HttpResponse:
     if request.method == "POST":
         action = request.POST.get("action", "")
         comment = request.POST.get("comment", "")[:500]
+        if action == "accept" and (refusal := step_up_refusal(request, return_to=request.path)):
+            return refusal  # accepting an access request: second factor again when stale
         try:
             if action == "route":
                 case_route(

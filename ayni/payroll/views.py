@@ -19,6 +19,7 @@ from ayni.core.audit import audit_log
 from ayni.core.errors import UserError
 from ayni.core.formtoken import one_time_form
 from ayni.core.responses import pdf_response
+from ayni.identity.stepup import step_up
 from ayni.payroll import samples
 from ayni.payroll.forms import AnnulForm, UploadForm
 from ayni.payroll.models import MONTHS, PayrollRun
@@ -249,6 +250,7 @@ CONFIRM = "confirmar"
 
 
 @require_perm(PAYROLL_MANAGE)
+@step_up  # second factor again when the last check is older than STEP_UP_MINUTES
 @require_http_methods(["GET", "POST"])
 @one_time_form
 def run_publish(request: HttpRequest, ref: UUID) -> HttpResponse:

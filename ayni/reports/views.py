@@ -18,6 +18,7 @@ from ayni.core.formtoken import one_time_form
 from ayni.core.responses import pdf_response
 from ayni.core.verification import format_code
 from ayni.core.workdays import lima_date, lima_dmy
+from ayni.identity.stepup import step_up_refusal
 from ayni.org.models import OrgUnit
 from ayni.org.selectors import under_any
 from ayni.personnel.models import ChangeRequest
@@ -194,6 +195,8 @@ def informe_inbox(request: HttpRequest) -> HttpResponse:
 def informe_review(request: HttpRequest, ref: UUID) -> HttpResponse:
     req = get_request_to_issue(request.user, ref)
     if request.method == "POST":
+        if refusal := step_up_refusal(request, return_to=request.path):
+            return refusal  # issuing an informe: second factor again when stale
         try:
             report = informe_issue(officer=request.user, req=req, request=request)
         except UserError as exc:

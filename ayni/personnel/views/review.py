@@ -22,6 +22,7 @@ from ayni.accounts.permissions import (
 )
 from ayni.core.errors import UserError
 from ayni.core.formtoken import one_time_form
+from ayni.identity.stepup import step_up_refusal
 from ayni.personnel.change_requests import (
     change_request_approve,
     change_request_observe,
@@ -87,6 +88,8 @@ def review_detail(request: HttpRequest, ref: UUID) -> HttpResponse:
     if request.method == "POST":
         action = request.POST.get("action")
         note = request.POST.get("note", "")[:500]
+        if action == "approve" and (refusal := step_up_refusal(request, return_to=request.path)):
+            return refusal  # approving changes a file: second factor again when stale
         if action == "approve" and request.POST.get(CONFIRMED) != "1":
             return _approve_confirmation(request, cr, note)
         try:

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 from ayni.accounts.permissions import PERSONNEL_EDIT, require_perm
 from ayni.core.errors import UserError
 from ayni.core.formtoken import one_time_form
+from ayni.identity.stepup import step_up
 from ayni.personnel.file_selectors import get_entry
 from ayni.personnel.file_services import (
     entry_create,
@@ -44,6 +45,7 @@ def _context(servant: Any, kind_key: str) -> Any:
 
 
 @require_perm(PERSONNEL_EDIT)
+@step_up  # second factor again when the last check is older than STEP_UP_MINUTES
 @require_http_methods(["GET", "POST"])
 @one_time_form
 def entry_edit(
@@ -104,6 +106,7 @@ def entry_edit(
 
 
 @require_perm(PERSONNEL_EDIT)
+@step_up  # second factor again when the last check is older than STEP_UP_MINUTES
 @require_http_methods(["GET", "POST"])
 @one_time_form
 def entry_remove(request: HttpRequest, ref: UUID, kind_key: str, entry_ref: UUID) -> HttpResponse:

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from ayni.identity import views
+
+app_name = "identity"
+
+urlpatterns = [
+    path("segundo-factor/configurar/", views.enrol, name="enrol"),
+    path("segundo-factor/verificar/", views.verify, name="verify"),
+    path("segundo-factor/codigos/", views.recovery_codes, name="recovery_codes"),
+    path("segundo-factor/restablecer/", views.admin_reset, name="admin_reset"),
+    path("seguridad/", views.security, name="security"),
+    path("sesiones/", views.session_list, name="sessions"),
+    path("sesiones/<int:record_id>/cerrar/", views.session_close, name="session_close"),
+    path("sesiones/cerrar-otras/", views.sessions_close_others, name="sessions_close_others"),
+]

@@ -1,0 +1,218 @@
+"""Second factor, step-up and «Mis sesiones» pages (thin: the services do the work)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from ayni.accounts.forms import DocumentFieldsMixin
+from ayni.accounts.models import User, login_id_for
+from ayni.accounts.permissions import ACCOUNTS_MANAGE, is_staff_user, require_perm
+from ayni.core.errors import UserError
+from ayni.core.formtoken import one_time_form
+from ayni.core.pdf import qr_svg
+from ayni.identity import sessions, twofactor
+from ayni.identity.demo import DEMO_TOTP_KEY
+from ayni.identity.stepup import step_up
+
+NEW_CODES = "ayni_2fa_new_codes"
+
+
+def _next(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(
+        target, {request.get_host()}, require_https=request.is_secure()
+    ):
+        return str(settings.LOGIN_REDIRECT_URL)
+    return target
+
+
+def _demo_code(device: Any) -> str:
+    """Demo mode only, demo secret only: the code the authenticator shows now."""
+    if settings.DEMO_MODE and device is not None and device.key == DEMO_TOTP_KEY:
+        return twofactor.current_code(device)
+    return ""
+
+
+@require_http_methods(["GET", "POST"])
+def enrol(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    if twofactor.has_second_factor(user) and not user.is_verified():
+        return redirect(twofactor_verify_url(request))
+    device = twofactor.pending_device(user)
+    error = ""
+    status = 200
+    if request.method == "POST":
+        try:
+            codes = twofactor.confirm_enrolment(request, code=request.POST.get("code", ""))
+        except twofactor.ThrottledError as exc:
+            error, status = exc.message, 429
+        except UserError as exc:
+            error, status = exc.message, 400
+        else:
+            request.session[NEW_CODES] = codes
+            return redirect(_with_next("identity:recovery_codes", _next(request)))
+    secret = twofactor.secret_base32(device)
+    context = {
+        "qr": mark_safe(qr_svg(device.config_url)),  # noqa: S308 - segno's own SVG
+        "secret": secret,
+        "secret_groups": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
+        "error": error,
+        "next": _next(request),
+        "staff": is_staff_user(user),
+        "demo_code": _demo_code(device),
+    }
+    return render(request, "identity/enrol.html", context, status=status)
+
+
+def _with_next(name: str, target: str) -> str:
+    from django.urls import reverse
+    from django.utils.http import urlencode
+
+    return reverse(name) + "?" + urlencode({"next": target})
+
+
+def twofactor_verify_url(request: HttpRequest) -> str:
+    return _with_next("identity:verify", _next(request))
+
+
+@require_http_methods(["GET", "POST"])
+def verify(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    if not twofactor.has_second_factor(user):
+        return redirect(_with_next("identity:enrol", _next(request)))
+    error = ""
+    status = 200
+    if request.method == "POST":
+        try:
+            device = twofactor.verify(request, code=request.POST.get("code", ""))
+        except twofactor.ThrottledError as exc:
+            error, status = exc.message, 429
+        except UserError as exc:
+            error, status = exc.message, 400
+        else:
+            left = twofactor.recovery_left(user)
+            if device.persistent_id.startswith("otp_static"):
+                messages.warning(
+                    request,
+                    gettext(
+                        "Usó un código de recuperación; le quedan %(n)s. Si perdió su teléfono, "
+                        "configure de nuevo su aplicación en «Seguridad»."
+                    )
+                    % {"n": left},
+                )
+            return redirect(_next(request))
+    step_up_mode = bool(request.GET.get("paso") or user.is_verified())
+    context = {
+        "error": error,
+        "next": _next(request),
+        "step_up": step_up_mode,
+        "demo_code": _demo_code(twofactor.app_device(user)),
+        "minutes": settings.STEP_UP_SECONDS // 60,
+    }
+    return render(request, "identity/verify.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def recovery_codes(request: HttpRequest) -> HttpResponse:
+    """The recovery codes, shown once: just after enrolment, or renewed (step-up)."""
+    if request.method == "POST":
+        refusal = step_up_check(request)
+        if refusal is not None:
+            return refusal
+        request.session[NEW_CODES] = twofactor.renew_recovery_codes(request)
+        return redirect("identity:recovery_codes")
+    codes = request.session.pop(NEW_CODES, None)
+    if not codes:
+        return redirect("identity:security")
+    return render(request, "identity/recovery_codes.html", {"codes": codes, "next": _next(request)})
+
+
+def step_up_check(request: HttpRequest) -> HttpResponse | None:
+    from ayni.identity.stepup import step_up_refusal
+
+    return step_up_refusal(request, return_to="/cuenta/seguridad/")
+
+
+@require_GET
+def security(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    device = twofactor.app_device(user)
+    context = {
+        "device": device,
+        "recovery_left": twofactor.recovery_left(user),
+        "staff": is_staff_user(user),
+        "sessions_count": sessions.active_sessions(user).count(),
+    }
+    return render(request, "identity/security.html", context)
+
+
+@require_GET
+def session_list(request: HttpRequest) -> HttpResponse:
+    records = list(sessions.active_sessions(request.user))
+    current = sessions.current_record_id(request)
+    return render(
+        request,
+        "identity/sessions.html",
+        {"records": records, "current": current, "others": [r for r in records if r.pk != current]},
+    )
+
+
+@require_POST
+def session_close(request: HttpRequest, record_id: int) -> HttpResponse:
+    if not sessions.close_session(request, record_id=record_id):
+        raise Http404
+    messages.success(request, gettext("La sesión se cerró."))
+    return redirect("identity:sessions")
+
+
+@require_POST
+def sessions_close_others(request: HttpRequest) -> HttpResponse:
+    count = sessions.close_others(request)
+    messages.success(request, gettext("Se cerraron sus otras sesiones (%(n)s).") % {"n": count})
+    return redirect("identity:sessions")
+
+
+class ResetForm(DocumentFieldsMixin):
+    pass
+
+
+@require_perm(ACCOUNTS_MANAGE)
+@step_up
+@require_http_methods(["GET", "POST"])
+@one_time_form
+def admin_reset(request: HttpRequest) -> HttpResponse:
+    """A system administrator removes a lost second factor (audited, owner notified)."""
+    form = ResetForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        login_id = login_id_for(form.cleaned_data["doc_type"], form.cleaned_data["doc_number"])
+        target = User.objects.filter(login_id=login_id).first()
+        try:
+            if target is None:
+                raise twofactor.TwoFactorError(gettext("No hay una cuenta con ese documento."))
+            twofactor.admin_reset(request, target=target)
+        except UserError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(
+                request,
+                gettext(
+                    "Se restableció el segundo factor de la cuenta; avisamos a su titular. "
+                    "En su próximo ingreso lo configurará de nuevo."
+                ),
+            )
+            return redirect("identity:admin_reset")
+    return render(
+        request,
+        "identity/admin_reset.html",
+        {"form": form},
+        status=400 if request.method == "POST" else 200,
+    )
