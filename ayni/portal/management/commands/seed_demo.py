@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from ayni.dataprotection.demo import seed_dataprotection_demo
 from ayni.benefits.demo import seed_benefits_demo
 from ayni.desk.demo import seed_desk_demo
+from ayni.identity.demo import seed_identity_demo
 from ayni.payroll.demo import seed_payroll_demo
 from ayni.payroll.synthetic import generate_payslips
 from ayni.personnel.demo import generate_servants, seed_demo
@@ -50,6 +51,7 @@ class Command(BaseCommand):
             seed_benefits_demo()
             seed_dataprotection_demo()
             seed_supervision_demo()
+            seed_identity_demo()  # staff enrolled with the published demo secret
             self.stdout.write(f"Planillas de demostración publicadas: {runs}.")
         count = options["servants"]
         if count > 0:
