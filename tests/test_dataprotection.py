@@ -439,3 +439,28 @@ def test_retention_removes_only_what_is_past_term(persona, servant_of):
     assert teacher.payslips.count() == payslips
     assert AuditEvent.objects.count() == events_before + 3
     assert AuditEvent.objects.filter(action="dataprotection.retention_applied").count() == 3
+
+
+def test_a_task_delivered_twice_builds_one_zip(persona):
+    from ayni.dataprotection.tasks import build_export_task
+
+    export = DataExport.objects.create(user=persona("cesante"))
+    assert build_export_task.call(export.pk) is True
+    first = DataExport.objects.get(pk=export.pk)
+    assert build_export_task.call(export.pk) is False  # the second worker finds it done
+    again = DataExport.objects.get(pk=export.pk)
+    assert (again.state, again.file_name, again.sha256) == ("listo", first.file_name, first.sha256)
+    moves = AuditEvent.objects.filter(
+        object_id=str(export.pk), action__startswith="dataprotection.export."
+    )
+    assert sorted(moves.values_list("action", flat=True)) == [
+        "dataprotection.export.listo",
+        "dataprotection.export.preparando",
+    ]
+
+
+def test_publish_privacy_notice_command(persona):
+    out = io.StringIO()
+    call_command("publish_privacy_notice", "2026-2", "--changes", "Nuevos plazos.", stdout=out)
+    assert "2026-2" in out.getvalue()
+    assert persona("servant").privacy_accepted_at is None
