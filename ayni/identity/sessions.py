@@ -189,13 +189,14 @@ def touch(request: HttpRequest) -> bool:
         _make_record(request, _device_id(request))
         return True
     key = request.session.session_key or ""
+    key_hash = _digest(key)
+    cycled = bool(key) and request.session.get("ayni_session_hash") != key_hash
     last = request.session.get("ayni_session_seen", 0)
-    if now.timestamp() - float(last) < TOUCH_EVERY_SECONDS:
+    if not cycled and now.timestamp() - float(last) < TOUCH_EVERY_SECONDS:
         return True
     changes: dict[str, Any] = {"last_seen_at": now}
-    key_hash = _digest(key)
-    if key and request.session.get("ayni_session_hash") != key_hash:
-        changes.update(key_hash=key_hash, key_sealed=_seal(key))  # the key was cycled
+    if cycled:  # a new key (password change): the record follows it at once
+        changes.update(key_hash=key_hash, key_sealed=_seal(key))
         request.session["ayni_session_hash"] = key_hash
     updated = UserSession.objects.filter(
         pk=record_id, user_id=_user_pk(request), ended_at__isnull=True
