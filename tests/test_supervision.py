@@ -419,3 +419,72 @@ def test_supervision_pages_under_the_pseudo_locale(sector, check_pages) -> None:
             "/supervision/000000/lista/informes/",
         ],
     )
+    check_pages("anonymous", ["/datos-abiertos/"])
+
+
+# --- open data ---------------------------------------------------------------------------------
+
+
+def test_small_cells_are_suppressed_with_a_complement():
+    from ayni.supervision.opendata import SUPPRESSED, suppress
+
+    conditions = ["nombrados", "contratados", "cesantes", "pensionistas"]
+    regimes = ["regimen_ley_29944", "regimen_ley_30328", "regimen_ley_30493", "regimen_dl_276"]
+    base = dict.fromkeys([*conditions, *regimes, "regimen_cas", "regimen_otros"], 0)
+    row = {
+        **base,
+        "servidores_total": 21,
+        "docentes": 12,
+        "auxiliares": 3,
+        "administrativos": 6,
+        "salud": 0,
+        "nombrados": 21,
+        "regimen_otros": 21,
+        "boletas": 4,
+        "neto_total": Decimal("9000.00"),
+    }
+    out = suppress(row)
+    # 3 auxiliares is reserved, and so is the smallest other non-zero cell (6), so that
+    # 21 - 12 leaves 9 to split between two unknowns
+    assert (out["auxiliares"], out["administrativos"]) == (SUPPRESSED, SUPPRESSED)
+    assert (out["docentes"], out["salud"], out["servidores_total"]) == (12, 0, 21)
+    assert out["nombrados"] == 21 and out["regimen_otros"] == 21
+    assert (out["boletas"], out["neto_total"]) == (SUPPRESSED, SUPPRESSED)
+    tiny = suppress({**row, "servidores_total": 3, "docentes": 3, "auxiliares": 0})
+    assert tiny["servidores_total"] == SUPPRESSED and tiny["docentes"] == SUPPRESSED
+
+
+def test_the_monthly_file_reveals_no_small_cell_and_no_person(sector, client_for):
+    from ayni.supervision.opendata import COLUMNS, SUPPRESSED, THRESHOLD, publish_month
+
+    record = publish_month()
+    response = client_for("anonymous").get(f"/datos-abiertos/{record.period}.csv")
+    assert response.status_code == 200
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8").lstrip("\ufeff"))))
+    assert len(rows) == OrgUnit.objects.filter(kind=OrgUnit.Kind.UGEL).count() == record.rows
+    people = [c.name for c in COLUMNS if c.people]
+    for row in rows:
+        for name in people:
+            value = row[name]
+            assert value == SUPPRESSED or int(value) == 0 or int(value) >= THRESHOLD, (row, name)
+        for group in ("tipo", "condicion", "regimen"):
+            cells = [row[c.name] for c in COLUMNS if c.group == group]
+            assert cells.count(SUPPRESSED) != 1, (row["ugel"], group)
+    breña = next(r for r in rows if r["codigo_ugel"] == "150104")
+    assert breña["servidores_total"] == "6" and breña["planilla_publicada"] == "0"
+    text = response.content.decode()
+    for servant in Servant.objects.all()[:50]:
+        assert f",{servant.doc_number}," not in text and servant.full_name not in text
+
+
+def test_the_open_data_page_is_public(sector, client_for):
+    page = client_for("anonymous").get("/datos-abiertos/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "ayni-ugel-" in html and "servidores_total" in html
+    dictionary = client_for("anonymous").get("/datos-abiertos/diccionario.csv")
+    names = [r[0] for r in csv.reader(io.StringIO(dictionary.content.decode().lstrip("\ufeff")))]
+    from ayni.supervision.opendata import NAMES
+
+    assert names[1:] == NAMES
+    assert client_for("anonymous").get("/datos-abiertos/1999-01.csv").status_code == 404

@@ -165,8 +165,21 @@ def ensure_minedu_supervisor() -> User:
     return user
 
 
-@transaction.atomic
 def seed_supervision_demo(today: date | None = None) -> Seeded:
+    """The demo sector, its figures, and this month's open-data file."""
+    from ayni.supervision.aggregates import refresh
+    from ayni.supervision.models import OpenDataFile
+    from ayni.supervision.opendata import publish_month
+
+    seeded = _seed_sector(today)
+    if seeded.servants or not OpenDataFile.objects.exists():
+        refresh()
+        publish_month()
+    return seeded
+
+
+@transaction.atomic
+def _seed_sector(today: date | None = None) -> Seeded:
     ensure_minedu_supervisor()
     if Servant.objects.filter(doc_number=str(FIRST_DNI)).exists():
         return Seeded(0, 0, 0, 0)

@@ -38,3 +38,20 @@ class Refresh(models.Model):
 
     class Meta:
         ordering = ["-finished_at"]
+
+
+class OpenDataFile(models.Model):
+    """One month's anonymised per-UGEL aggregate (ayni.supervision.opendata), public."""
+
+    period = models.CharField(max_length=7, unique=True)  # «2026-12»
+    file_name = models.CharField(max_length=200)
+    rows = models.PositiveIntegerField(default=0)
+    size = models.PositiveIntegerField(default=0)
+    sha256 = models.CharField(max_length=64)
+    published_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-period"]
+
+    def __str__(self) -> str:
+        return self.period

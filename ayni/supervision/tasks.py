@@ -9,3 +9,13 @@ from ayni.supervision.aggregates import refresh
 def refresh_figures_task() -> int:
     """Recompute every unit's dashboard figures; returns how many units hold data."""
     return refresh().units
+
+
+@task()
+def publish_open_data_task() -> str:
+    """Monthly (and whenever asked): refresh the figures, then write the month's open-data
+    file. Returns the period written."""
+    from ayni.supervision.opendata import publish_month
+
+    refresh()
+    return publish_month().period

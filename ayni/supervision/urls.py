@@ -5,6 +5,13 @@ from ayni.supervision import views
 app_name = "supervision"
 
 urlpatterns = [
+    path("datos-abiertos/", views.open_data, name="open_data"),
+    path("datos-abiertos/diccionario.csv", views.open_data_dictionary, name="open_data_dictionary"),
+    re_path(
+        r"^datos-abiertos/(?P<period>\d{4}-\d{2})\.csv$",
+        views.open_data_file,
+        name="open_data_file",
+    ),
     path("supervision/", views.index, name="index"),
     path("supervision/<str:code>/", views.unit_dashboard, name="unit"),
     re_path(

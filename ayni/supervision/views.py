@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.contrib.auth.decorators import login_not_required
+from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -26,7 +28,7 @@ from ayni.personnel.models import ChangeRequest
 from ayni.reports.models import ServiceReportRequest
 from ayni.supervision import exports, selectors, services
 from ayni.supervision.aggregates import refresh
-from ayni.supervision.models import UnitFigures
+from ayni.supervision.models import OpenDataFile, UnitFigures
 from ayni.supervision.selectors import unit_title
 from ayni.supervision.tables import all_tables
 
@@ -267,3 +269,43 @@ def export_list(request: HttpRequest, code: str, kind: str, fmt: str) -> HttpRes
     filename = f"ayni-{unit.code}-{kind}-{lima_date(timezone.now()).isoformat()}"
     rows = [spec["row"](item) for item in items]
     return exports.download(fmt, filename, str(spec["title"]()), spec["columns"](), rows)
+
+
+# --- open data (public) ----------------------------------------------------------------------
+
+
+@login_not_required
+@require_GET
+def open_data(request: HttpRequest) -> HttpResponse:
+    from ayni.supervision.opendata import COLUMNS, THRESHOLD
+
+    return render(
+        request,
+        "supervision/open_data.html",
+        {"files": OpenDataFile.objects.all()[:36], "columns": COLUMNS, "threshold": THRESHOLD},
+    )
+
+
+@login_not_required
+@require_GET
+def open_data_file(request: HttpRequest, period: str) -> HttpResponse:
+    record = OpenDataFile.objects.filter(period=period).first()
+    if record is None:
+        raise Http404
+    with default_storage.open(record.file_name, "rb") as handle:
+        data = handle.read()
+    response = HttpResponse(data, content_type=exports.CSV_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="ayni-ugel-{period}.csv"'
+    return response
+
+
+@login_not_required
+@require_GET
+def open_data_dictionary(request: HttpRequest) -> HttpResponse:
+    from ayni.supervision.opendata import dictionary_text
+
+    response = HttpResponse(
+        ("\ufeff" + dictionary_text()).encode("utf-8"), content_type=exports.CSV_TYPE
+    )
+    response["Content-Disposition"] = 'attachment; filename="ayni-ugel-diccionario.csv"'
+    return response
