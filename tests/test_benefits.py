@@ -306,3 +306,23 @@ def test_demo_teacher_has_her_constancia_and_luto_request(servant_of) -> None:
 
     total = compute_service_time(near).total
     assert (total.years, total.months) == (24, 11)
+
+
+def test_the_planillas_work_queue_leads_to_the_computation(client_for, persona) -> None:
+    from ayni.core.models import WorkItem
+
+    client_for("servant").post(
+        "/beneficios/solicitar/luto/",
+        {
+            "relationship": "conyuge",
+            "deceased_name": "LUIS PÉREZ",
+            "acta": pdf_upload("a.pdf"),
+            "parentesco": pdf_upload("b.pdf"),
+        },
+    )
+    req = BenefitRequest.objects.get()
+    items = WorkItem.objects.filter(source_type="case", source_id=str(req.case.pk), state="open")
+    assert [i.link for i in items] == [f"/beneficios/pedidos/{req.uuid}/"]
+    assert items[0].permission == "payroll.manage"
+    listed = client_for("planillas").get("/planillas/beneficios/").content.decode()
+    assert req.case.label in listed

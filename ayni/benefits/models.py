@@ -91,7 +91,7 @@ class BenefitRequest(BaseModel):
     preliminary computation the officer confirms or corrects."""
 
     class State(models.TextChoices):
-        SUBMITTED = "presentado", _("Presentado")
+        SUBMITTED = "presentado", _("Cálculo por revisar")
         CONFIRMED = "confirmado", _("Cálculo confirmado")
         CORRECTED = "corregido", _("Cálculo corregido")
 

@@ -26,6 +26,7 @@ from ayni.accounts.permissions import (
     PAYROLL_MANAGE,
     SELF_ACTION_MESSAGE,
     SelfActionError,
+    handling_path,
     has_perm,
     require_perm_on_servant,
 )
@@ -43,12 +44,14 @@ from ayni.benefits.requirements import Answer, evaluate
 from ayni.benefits.rules import rule_on
 from ayni.core.audit import audit_log
 from ayni.core.errors import UserError
+from ayni.core.formats import soles
 from ayni.core.models import VerificationRecord
 from ayni.core.notifications import notify
 from ayni.core.states import Gate
 from ayni.core.verification import mask_name, new_code
 from ayni.core.workdays import lima_date, lima_dmy
-from ayni.desk.cases import _post_work as post_case_work
+from ayni.core.workqueue import work_item_close, work_item_post
+from ayni.desk.cases import WORK_KIND as CASE_WORK_KIND
 from ayni.desk.cases import case_file, case_move
 from ayni.desk.models import Case
 from ayni.desk.uploads import CheckedPdf
@@ -344,7 +347,6 @@ def benefit_request_file(
             comment=gettext("Derivado a Planillas: pedido de beneficio con cálculo preliminar"),
             fields={"area": Case.Area.PLANILLAS},
         )
-        post_case_work(case)
         amount = answer.amount if answer.amount is not None else Decimal("0.00")
         req = BenefitRequest.objects.create(
             servant=servant,
@@ -352,7 +354,9 @@ def benefit_request_file(
             case=case,
             rule=_rule_for(servant, benefit, today),
             computation={
-                "headline": answer.headline,
+                "headline": answer.headline
+                if benefit != Benefit.LUTO
+                else gettext("Monto fijo del subsidio: %(amount)s.") % {"amount": soles(amount)},
                 "rule_text": answer.rule_text,
                 "source": answer.source,
                 "facts": [[k, v] for k, v in answer.facts],
@@ -363,6 +367,19 @@ def benefit_request_file(
             amount=amount,
             relationship=relationship if benefit == Benefit.LUTO else "",
             deceased_name=deceased_name if benefit == Benefit.LUTO else "",
+        )
+        # the Planillas work queue leads to the computation to confirm (and from there to
+        # the case); the desk's own answer closes this item like any case item
+        work_item_close(source_type="case", source_id=str(case.pk))
+        work_item_post(
+            kind=CASE_WORK_KIND,
+            title=f"{case.label}: {label}",
+            link=reverse("benefits:request_detail", args=[req.uuid]),
+            unit_path=handling_path(case.unit.path, PAYROLL_MANAGE, case.filer_id),
+            permission=PAYROLL_MANAGE,
+            source_type="case",
+            source_id=str(case.pk),
+            not_for=case.filer,
         )
         audit_log(
             action="benefits.request_filed",

@@ -15,8 +15,9 @@ from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
-from ayni.benefits.models import PaymentCertificate
+from ayni.benefits.models import BenefitRequest, PaymentCertificate
 from ayni.core.verification import Verdict, format_code, verify_document
+from ayni.desk.demo import demo_pdf
 
 pytestmark = pytest.mark.e2e
 SHOTS = os.environ.get("AYNI_SHOTS", "")
@@ -66,6 +67,26 @@ def test_teacher_checks_requirements_and_gets_a_constancia(  # type: ignore[no-u
     book = load_workbook(io.BytesIO(Path(info.value.path()).read_bytes()))
     assert book["Meses"].max_row > 24
 
+    # --- luto y sepelio: the form asks for both documents; the request shows its computation
+    page.goto(url("/beneficios/"))
+    page.get_by_role("link", name="Solicitar: Subsidio por luto y sepelio").click()
+    expect(page).to_have_url(url("/beneficios/solicitar/luto/"))
+    shot(page, "luto-form-360")
+    page.get_by_label("Parentesco de la persona fallecida").select_option(value="padre_madre")
+    page.get_by_label("Nombre completo de la persona fallecida").fill("MARÍA HUAMÁN DE QUISPE")
+    document = demo_pdf("Acta").data
+    for label in ("Acta o certificado de defunción", "Documento que acredite el parentesco"):
+        page.get_by_label(label).set_input_files(
+            files=[{"name": "documento.pdf", "mimeType": "application/pdf", "buffer": document}]
+        )
+    page.get_by_role("button", name="Presentar pedido").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Subsidio por luto y sepelio")
+    expect(page.locator("main")).to_contain_text("S/\u00a03,000.00")
+    expect(page.locator("main")).to_contain_text("Derivado")
+    expect(page.locator("main")).to_contain_text("Ley N.° 29944, art. 62")
+    shot(page, "luto-pedido-360")
+    luto = BenefitRequest.objects.get(servant=teacher, benefit="luto")
+
     if SHOTS:  # the same pages at desktop width
         desktop = browser.new_context(viewport={"width": 1280, "height": 900}, locale="es-PE")
         wide = desktop.new_page()
@@ -73,6 +94,7 @@ def test_teacher_checks_requirements_and_gets_a_constancia(  # type: ignore[no-u
         for path, name in (
             ("/beneficios/", "beneficios-desktop"),
             (f"/constancias/{cert.uuid}/", "constancia-desktop"),
+            (f"/beneficios/pedidos/{luto.uuid}/", "luto-pedido-desktop"),
         ):
             wide.goto(url(path))
             shot(wide, name)
