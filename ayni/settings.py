@@ -365,3 +365,5 @@ DATAPROTECTION_RETENTION_DAYS = {
     "account_link": env_int("RETENTION_ACCOUNT_LINK_DAYS", 30),
     "data_export": env_int("RETENTION_DATA_EXPORT_DAYS", 0),
 }
+# Audit events older than this are exported to a file and detached (0: never).
+DATAPROTECTION_AUDIT_ARCHIVE_DAYS = env_int("AUDIT_ARCHIVE_AFTER_DAYS", 3650)

@@ -205,6 +205,13 @@ def test_arco_request_reaches_the_nearest_officer(client_for, persona):
     assert arco.due_date.strftime("%d/%m/%Y") in page
     desk = client_for("dp_officer").get(reverse("dataprotection:desk")).content.decode()
     assert reverse("dataprotection:arco_detail", args=[arco.uuid]) in desk
+    home = client_for("dp_officer").get("/").content.decode()  # the work queue
+    assert reverse("dataprotection:arco_detail", args=[arco.uuid]) in home
+    services.answer_arco(
+        persona("dp_officer"), arco, decision="denegada", answer="Es un dato que la ley exige."
+    )
+    home = client_for("dp_officer").get("/").content.decode()
+    assert reverse("dataprotection:arco_detail", args=[arco.uuid]) not in home
 
 
 def test_officer_of_another_subtree_does_not_see_it(client_for, persona):
@@ -464,3 +471,33 @@ def test_publish_privacy_notice_command(persona):
     call_command("publish_privacy_notice", "2026-2", "--changes", "Nuevos plazos.", stdout=out)
     assert "2026-2" in out.getvalue()
     assert persona("servant").privacy_accepted_at is None
+
+
+def test_audit_archive_exports_then_detaches_old_events(persona, settings):
+    import gzip
+
+    from ayni.dataprotection.archive import archive_audit
+    from ayni.dataprotection.models import AuditArchive
+
+    settings.DATAPROTECTION_AUDIT_ARCHIVE_DAYS = 3650
+    old = [
+        audit_log(action="dataprotection.inventory_exported", actor=persona("dp_officer"))
+        for _ in range(3)
+    ]
+    ancient = timezone.now() - timedelta(days=3651)
+    AuditEvent.objects.filter(pk__in=[e.pk for e in old]).update(occurred_at=ancient)
+    total = AuditEvent.objects.count()
+    assert archive_audit(dry_run=True).count == 3
+    assert AuditEvent.objects.count() == total
+    result = archive_audit(dry_run=False)
+    assert result.count == 3 and result.archive is not None
+    assert not AuditEvent.objects.filter(pk__in=[e.pk for e in old]).exists()
+    with default_storage.open(result.archive.file_name, "rb") as handle:
+        lines = gzip.decompress(handle.read()).decode().splitlines()
+    assert sorted(json.loads(line)["id"] for line in lines) == sorted(e.pk for e in old)
+    assert AuditArchive.objects.get().count == 3
+    # the archiving itself is in the live trail, and nothing newer went
+    assert AuditEvent.objects.filter(action="dataprotection.audit_archived").count() == 1
+    assert AuditEvent.objects.count() == total - 3 + 1
+    settings.DATAPROTECTION_AUDIT_ARCHIVE_DAYS = 0
+    assert archive_audit(dry_run=False).count == 0

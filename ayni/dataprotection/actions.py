@@ -34,6 +34,10 @@ register(
         "dataprotection.privacy_published", N_("publicó una nueva versión del aviso de privacidad")
     ),
     action(
+        "dataprotection.audit_archived",
+        N_("archivó eventos de auditoría antiguos (exportados a un archivo)"),
+    ),
+    action(
         "dataprotection.retention_applied",
         N_("eliminó datos vencidos según su plazo de conservación"),
     ),

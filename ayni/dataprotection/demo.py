@@ -19,6 +19,7 @@ from ayni.accounts.demo_accounts import DEMO_PASSWORD
 from ayni.accounts.models import Role, RoleGrant, User
 from ayni.core.workdays import add_working_days, lima_date
 from ayni.dataprotection.models import ArcoRequest, Right, SecurityIncident
+from ayni.dataprotection.services import post_arco_work
 from ayni.dataprotection.terms import term_for
 from ayni.org.models import LaborRegime, OrgUnit, PensionRegime
 from ayni.personnel.models import Servant
@@ -91,7 +92,7 @@ def seed_dataprotection_demo() -> None:
             continue
         received = now - timedelta(days=days_ago)
         term = term_for(right)
-        ArcoRequest.objects.create(
+        arco = ArcoRequest.objects.create(
             requester=servant.user,
             servant=servant,
             right=right,
@@ -101,6 +102,7 @@ def seed_dataprotection_demo() -> None:
             term_days=term,
             due_date=add_working_days(lima_date(received), term),
         )
+        post_arco_work(arco)
     SecurityIncident.objects.create(
         unit_path=minedu.path,
         title="Correo con una lista de servidores enviado a un destinatario equivocado",

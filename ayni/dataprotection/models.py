@@ -172,3 +172,18 @@ class PrivacyNoticeVersion(models.Model):
 
     def __str__(self) -> str:
         return self.version
+
+
+class AuditArchive(BaseModel):
+    """Audit events older than their configured minimum, exported to a file in storage
+    (JSON lines, gzip) and detached from the live table: never deleted silently."""
+
+    file_name = models.CharField(max_length=200)
+    sha256 = models.CharField(max_length=64)
+    count = models.PositiveIntegerField()
+    first_at = models.DateTimeField()
+    last_at = models.DateTimeField()
+    cutoff = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]

@@ -27,6 +27,7 @@ from ayni.core.errors import UserError
 from ayni.core.notifications import notify
 from ayni.core.states import Gate
 from ayni.core.workdays import add_working_days, lima_date, received_at
+from ayni.core.workqueue import work_item_close, work_item_post
 from ayni.dataprotection.models import (
     ArcoRequest,
     DataExport,
@@ -192,6 +193,7 @@ def file_arco(
             after={"right": right, "due_date": due.isoformat()},
         )
         link = reverse("dataprotection:arco_detail", args=[arco.uuid])
+        post_arco_work(arco)
         for officer in officers_of(path):
             if officer.pk != user.pk:
                 notify(
@@ -200,6 +202,21 @@ def file_arco(
                     link=link,
                 )
     return arco
+
+
+def post_arco_work(arco: ArcoRequest) -> None:
+    """The request on the officers' work queue (never listed to the person it concerns)."""
+    work_item_post(
+        kind="dataprotection.arco",
+        title=_("Solicitud de derechos ARCO: %(right)s (vence el %(date)s)")
+        % {"right": arco.get_right_display(), "date": arco.due_date.strftime("%d/%m/%Y")},
+        link=reverse("dataprotection:arco_detail", args=[arco.uuid]),
+        unit_path=arco.unit_path,
+        permission=DATAPROTECTION_MANAGE,
+        source_type="dataprotection.arcorequest",
+        source_id=str(arco.pk),
+        not_for=arco.requester,
+    )
 
 
 def can_answer(user: Any, arco: ArcoRequest) -> bool:
@@ -242,6 +259,7 @@ def answer_arco(
             subject_id=arco.servant_id,
             comment=answer[:500],
         )
+        work_item_close(source_type="dataprotection.arcorequest", source_id=str(arco.pk))
         notify(
             recipient=arco.requester,
             title=_("Su solicitud de derechos ARCO tiene respuesta."),

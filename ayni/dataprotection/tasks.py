@@ -58,7 +58,10 @@ def build_export_task(export_id: int) -> bool:
 
 @task()
 def retention_task() -> int:
-    """Daily: remove what is past its retention term (ayni.dataprotection.retention)."""
+    """Daily: remove what is past its retention term (ayni.dataprotection.retention) and
+    archive the audit events older than their minimum (ayni.dataprotection.archive)."""
+    from ayni.dataprotection.archive import archive_audit
     from ayni.dataprotection.retention import apply_retention
 
-    return sum(item.count for item in apply_retention(dry_run=False))
+    removed = sum(item.count for item in apply_retention(dry_run=False))
+    return removed + archive_audit(dry_run=False).count

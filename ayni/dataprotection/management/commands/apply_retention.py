@@ -2,6 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from ayni.dataprotection.archive import archive_audit
 from ayni.dataprotection.retention import apply_retention
 
 
@@ -21,3 +22,11 @@ class Command(BaseCommand):
             self.stdout.write(f"{item.label} (plazo {item.days} días): {item.count} {verb}")
             for example in item.examples:
                 self.stdout.write(f"  - {example}")
+        archived = archive_audit(dry_run=dry)
+        if archived.days:
+            verb = "se archivarían" if dry else "archivados"
+            where = f" en {archived.archive.file_name}" if archived.archive else ""
+            self.stdout.write(
+                f"Eventos de auditoría de más de {archived.days} días: "
+                f"{archived.count} {verb}{where}"
+            )
