@@ -58,7 +58,7 @@ def render_payslip(payslip: Payslip) -> bytes:
     # B-B: no timestamp request per payslip (docs/firma.md); signed at publication time.
     return sign_document(
         pdf,
-        run.ugel,
+        run.ugel if run.ugel_id else None,
         level=Level.B_B,
         code=format_code(payslip.verification_code),
         signing_time=run.published_at,

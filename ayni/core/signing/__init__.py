@@ -16,9 +16,11 @@ settings.SIGNING_REQUIRED); the verification code and hash still verify them.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import io
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
@@ -193,7 +195,7 @@ def choose_key(unit: OrgUnit, at: datetime) -> tuple[str, KeyEntry] | None:
 
 def sign_document(
     pdf_bytes: bytes,
-    unit: OrgUnit,
+    unit: OrgUnit | None,
     *,
     level: Level,
     code: str,
@@ -205,6 +207,9 @@ def sign_document(
     bytes unchanged when signing is not configured or no certificate covers the unit."""
     store = get_store()
     if store is None:
+        return pdf_bytes
+    if unit is None:  # an unsaved document without its unit (benchmarks): nobody to sign
+        logger.warning("Firma: documento sin unidad emisora; sin firma")
         return pdf_bytes
     now = utcnow()
     at = signing_time or now
@@ -250,7 +255,18 @@ def _sign(
     pdf_bytes: bytes, entry: KeyEntry, at: datetime, text: str, timestamper: Any, level: Level
 ) -> bytes:
     signer = _pdf_signer(entry, at, text, timestamper)
-    out = io.BytesIO()
     reserved = entry.reserve + (TIMESTAMP_RESERVE if timestamper is not None else 0)
-    signer.sign_pdf(_writer(pdf_bytes), bytes_reserved=reserved, output=out)
-    return out.getvalue()
+
+    def run() -> bytes:
+        out = io.BytesIO()
+        signer.sign_pdf(_writer(pdf_bytes), bytes_reserved=reserved, output=out)
+        return out.getvalue()
+
+    # pyHanko's sync API runs its own event loop; a caller already inside one (an async
+    # view, a browser test's thread) gets it run in a helper thread instead.
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return run()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(run).result()
