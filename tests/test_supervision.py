@@ -482,6 +482,7 @@ def test_the_open_data_page_is_public(sector, client_for):
     assert page.status_code == 200
     html = page.content.decode()
     assert "ayni-ugel-" in html and "servidores_total" in html
+    assert "toda cifra de 1 a 4 personas se publica como «s»" in html
     dictionary = client_for("anonymous").get("/datos-abiertos/diccionario.csv")
     names = [r[0] for r in csv.reader(io.StringIO(dictionary.content.decode().lstrip("\ufeff")))]
     from ayni.supervision.opendata import NAMES

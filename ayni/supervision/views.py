@@ -282,7 +282,11 @@ def open_data(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "supervision/open_data.html",
-        {"files": OpenDataFile.objects.all()[:36], "columns": COLUMNS, "threshold": THRESHOLD},
+        {
+            "files": OpenDataFile.objects.all()[:36],
+            "columns": COLUMNS,
+            "largest_reserved": THRESHOLD - 1,
+        },
     )
 
 
