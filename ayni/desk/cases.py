@@ -471,10 +471,20 @@ def case_times(case: Case, now: Any = None) -> dict[str, Any]:
             "Presentado el %(submitted)s; recibido oficialmente el %(received)s "
             "(fuera del horario de atención)."
         ) % {"submitted": submitted, "received": received}
+    short = f"{lima_dmy(case.received_at)} {lima_hm(case.received_at)}"
+    waiting = pending and case.state == Case.State.RECEIVED
     return {
         "submitted": submitted,
         "received": received,
-        "received_short": f"{lima_dmy(case.received_at)} {lima_hm(case.received_at)}",
+        # Before the official reception, nothing says «Recibido»: the state reads
+        # «Presentado, por recibir» and the time «se recibirá …».
+        "received_short": gettext("se recibirá el %(when)s") % {"when": short}
+        if pending
+        else short,
+        "received_label": gettext("Se recibirá oficialmente (día y hora hábil)")
+        if pending
+        else gettext("Recibido oficialmente (día y hora hábil)"),
+        "state": gettext("Presentado, por recibir") if waiting else case.get_state_display(),
         "out_of_hours": late,
         "pending": pending,
         "sentence": sentence,

@@ -22,6 +22,17 @@ from ayni.desk.models import AccessRequest, Case
 from ayni.personnel.models import ChangeRequest, Servant
 from tests.e2e.conftest import fill_login
 
+
+def _state_now(label: str) -> str:
+    """A filing's state as the pages show it: before its official reception (filed out of
+    hours) it is «Presentado, por recibir», never «Recibido»."""
+    from django.utils import timezone
+
+    number, year = (int(n) for n in re.findall(r"\d+", label)[:2])
+    case = Case.objects.filter(number=number, year=year).latest("submitted_at")
+    return "Presentado, por recibir" if case.received_at > timezone.now() else "Recibido"
+
+
 pytestmark = pytest.mark.e2e
 
 NEWCOMER_DNI = "10000020"
@@ -129,12 +140,12 @@ def test_newcomer_asks_for_access_and_the_desk_creates_her_account(  # type: ign
     expect(row).to_have_count(1)
     expect(row).to_contain_text("Solicitud de acceso a Ayni")
     expect(row).to_contain_text("CCORI MAMANI, ANA LUCÍA")
-    expect(row).to_contain_text("Recibido · Mesa de partes")
+    expect(row).to_contain_text(f"{_state_now(label)} · Mesa de partes")
     row.get_by_role("link", name=label).click()
 
     expect(desk).to_have_url(re.compile(r"/mesa/[0-9a-f-]{36}/$"))
     expect(desk.get_by_role("heading", level=1)).to_have_text(label)
-    expect(desk.locator("#case-state")).to_have_text("Recibido")
+    expect(desk.locator("#case-state")).to_have_text(_state_now(label))
     expect(desk.locator("main")).to_contain_text("fut-contrato-dni.pdf")
     access = desk.locator("section", has=desk.get_by_role("heading", name="Solicitud de acceso"))
     expect(access).to_contain_text("CCORI MAMANI, ANA LUCÍA")
@@ -257,7 +268,7 @@ def test_teacher_files_support_that_escalafon_sees_in_the_request(  # type: igno
     expect(teacher.locator("main .lead")).to_have_text(
         f"Sustento de solicitud de modificación · {subject}"
     )
-    expect(teacher.locator("#case-state")).to_have_text("Recibido")
+    expect(teacher.locator("#case-state")).to_have_text(_state_now(label))
     documents = teacher.locator("section", has=teacher.get_by_role("heading", name="Documentos"))
     expect(documents.locator("li")).to_have_count(1)
     expect(documents).to_contain_text("diploma-bachiller-legalizado.pdf")
@@ -274,7 +285,7 @@ def test_teacher_files_support_that_escalafon_sees_in_the_request(  # type: igno
     expect(teacher).to_have_url(url("/mesa-de-partes/"))
     mine = teacher.locator("main table tbody tr").filter(has_text=label)
     expect(mine).to_contain_text(f"Sustento de solicitud de modificación: {subject}")
-    expect(mine.locator(".state")).to_have_text("Recibido")
+    expect(mine.locator(".state")).to_have_text(_state_now(label))
 
     # --- 4. The escalafón officer sees it inside the observed request. -----------------
     officer = new_context().new_page()
