@@ -406,3 +406,20 @@ def test_the_error_pages(
     csrf = Client(enforce_csrf_checks=True).post("/cuenta/ingresar/", {})
     assert csrf.status_code == 403
     check_html("CSRF", csrf.content.decode())
+
+
+def test_the_second_factor_and_sessions_pages(
+    check_pages: Callable[[str, list[str]], None], client_for: Callable[[str], Client]
+) -> None:
+    check_pages("escalafon", ["/cuenta/seguridad/", "/cuenta/sesiones/"])
+    check_pages("escalafon", ["/cuenta/segundo-factor/verificar/?paso=1"])
+    check_pages("admin", ["/cuenta/segundo-factor/restablecer/"])
+    check_pages("servant", ["/cuenta/seguridad/"])
+    # the enrolment page: its only unmarked text is the secret to type by hand
+    client = client_for("servant")
+    html = client.get("/cuenta/segundo-factor/configurar/").content.decode()
+    secret = re.search(r'data-secret="([A-Z2-7]+)"', html)
+    assert secret
+    groups = [secret[1][i : i + 4] for i in range(0, len(secret[1]), 4)]
+    assert OPEN in html
+    assert unmarked(html, groups) == []
