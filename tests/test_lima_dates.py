@@ -215,3 +215,21 @@ def test_an_early_observation_counts_its_days_from_the_reception(client_for, ser
     case.refresh_from_db()
     assert case.received_at == datetime(2030, 3, 11, 8, 0, tzinfo=LIMA)
     assert case.observed_until.isoformat() == "2030-03-13"
+
+
+def test_before_its_official_reception_a_filing_never_reads_recibido(evening_case, client_for):
+    """Replay: a filing at 19:47 showed «Recibido 08:00» (a future time) and the badge
+    «Recibido» beside «aún no se recibe oficialmente»."""
+    case = evening_case
+    with time_machine.travel(EVENING, tick=False):
+        mine = client_for("servant").get(f"/mesa-de-partes/{case.uuid}/").content.decode()
+        inbox = client_for("mesa_partes").get("/mesa/").content.decode()
+    assert '<span class="state" id="case-state">Presentado, por recibir</span>' in mine
+    assert "<dt>Se recibirá oficialmente (día y hora hábil)</dt>" in mine
+    row = re.search(rf"<tr><td[^>]*><a [^>]*>{re.escape(case.label)}</a>.*?</tr>", inbox, re.S)
+    assert row and "se recibirá el 02/12/2026 08:00" in row[0]
+    assert "Presentado, por recibir · " in row[0] and "Recibido" not in row[0]
+    with time_machine.travel(datetime(2026, 12, 2, 8, 30, tzinfo=LIMA), tick=False):
+        later = client_for("servant").get(f"/mesa-de-partes/{case.uuid}/").content.decode()
+    assert '<span class="state" id="case-state">Recibido</span>' in later
+    assert "<dt>Recibido oficialmente (día y hora hábil)</dt>" in later
