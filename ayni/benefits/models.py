@@ -99,6 +99,7 @@ class BenefitRequest(BaseModel):
         SPOUSE = "conyuge", _("Cónyuge o conviviente reconocido judicialmente")
         PARENT = "padre_madre", _("Padre o madre")
         CHILD = "hijo", _("Hijo o hija")
+        SIBLING = "hermano", _("Hermano o hermana (solo si falleció el servidor)")
 
     servant = models.ForeignKey(Servant, on_delete=models.PROTECT, related_name="+")
     benefit = models.CharField(_("beneficio"), max_length=10, choices=Benefit.choices)
@@ -132,3 +133,40 @@ class BenefitAlert(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["servant", "key"], name="uniq_benefit_alert")
         ]
+
+
+class SurvivorClaim(BaseModel):
+    """The subsidio por luto y sepelio claimed by a survivor without an account, when the
+    servant died: the public desk path (e-mail confirmed first, like an access request)."""
+
+    class State(models.TextChoices):
+        UNCONFIRMED = "sin_confirmar", _("Sin confirmar")
+        RECEIVED = "recibido", _("Recibido")
+
+    doc_type = models.CharField(_("tipo de documento"), max_length=2)
+    doc_number = models.CharField(_("número de documento"), max_length=15)
+    full_name = models.CharField(_("apellidos y nombres"), max_length=200)
+    email = models.EmailField(_("correo electrónico"))
+    phone = models.CharField(_("teléfono"), max_length=20, blank=True)
+    relationship = models.CharField(
+        _("parentesco con el servidor fallecido"),
+        max_length=12,
+        choices=BenefitRequest.Relationship.choices,
+    )
+    deceased_doc_number = models.CharField(_("DNI del servidor fallecido"), max_length=15)
+    deceased_name = models.CharField(_("nombre del servidor fallecido"), max_length=160)
+    unit = models.ForeignKey("org.OrgUnit", on_delete=models.PROTECT, related_name="+")
+    files = models.JSONField(default=list)  # [{stored, original, sha256}]
+    state = models.CharField(max_length=14, choices=State.choices, default=State.UNCONFIRMED)
+    confirm_token_hash = models.CharField(max_length=64, unique=True)
+    follow_token_hash = models.CharField(max_length=64, unique=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    case = models.OneToOneField(
+        Case, null=True, blank=True, on_delete=models.PROTECT, related_name="survivor_claim"
+    )
+    request = models.OneToOneField(
+        BenefitRequest, null=True, blank=True, on_delete=models.PROTECT, related_name="claim"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]

@@ -14,6 +14,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -46,7 +47,7 @@ from ayni.core.audit import audit_log
 from ayni.core.errors import UserError
 from ayni.core.formats import soles
 from ayni.core.models import VerificationRecord
-from ayni.core.notifications import notify
+from ayni.core.notifications import mail_after_commit, notify
 from ayni.core.states import Gate
 from ayni.core.verification import mask_name, new_code
 from ayni.core.workdays import lima_date, lima_dmy
@@ -310,7 +311,11 @@ def benefit_request_file(
         raise BenefitError(gettext("Adjunte: %(docs)s.") % {"docs": "; ".join(missing)})
     deceased_name = " ".join(deceased_name.split())[:160]
     if benefit == Benefit.LUTO:
-        if relationship not in BenefitRequest.Relationship.values:
+        if relationship not in (
+            BenefitRequest.Relationship.SPOUSE,
+            BenefitRequest.Relationship.PARENT,
+            BenefitRequest.Relationship.CHILD,
+        ):
             raise BenefitError(gettext("Elija el parentesco de la persona fallecida."))
         if not deceased_name:
             raise BenefitError(gettext("Escriba el nombre de la persona fallecida."))
@@ -440,7 +445,22 @@ def benefit_request_decide(
             after={"amount": str(amount)},
             detail=req.case.label,
         )
-        if req.servant.user is not None:
+        claim = getattr(req, "claim", None)
+        if claim is not None:  # the survivors: by e-mail, to the follow page
+            mail_after_commit(
+                claim.email,
+                gettext("Ayni: la UGEL revisó el cálculo de su pedido %(case)s")
+                % {"case": req.case.label},
+                gettext(
+                    "Siga su pedido %(case)s con el enlace que le enviamos al confirmarlo, o "
+                    "con el número de expediente y su documento en:\n%(link)s"
+                )
+                % {
+                    "case": req.case.label,
+                    "link": f"{settings.SITE_URL}{reverse('benefits:survivor_follow')}",
+                },
+            )
+        elif req.servant.user is not None:
             notify(
                 recipient=req.servant.user,
                 title=gettext("La UGEL revisó el cálculo de su pedido %(case)s")

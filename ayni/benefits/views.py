@@ -6,7 +6,9 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 from uuid import UUID
 
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.http import Http404, HttpRequest, HttpResponse
@@ -41,11 +43,19 @@ from ayni.benefits.services import (
     preliminary,
     today_lima,
 )
+from ayni.benefits.survivors import (
+    SurvivorClaimForm,
+    follow_claim,
+    survivor_claim_confirm,
+    survivor_claim_submit,
+)
+from ayni.core import throttle
 from ayni.core.errors import UserError
 from ayni.core.formtoken import one_time_form
 from ayni.core.responses import pdf_response
 from ayni.core.verification import format_code
 from ayni.desk.cases import case_timeline
+from ayni.desk.challenge import new_challenge
 from ayni.desk.uploads import CheckedPdf, check_pdf
 from ayni.personnel.file_selectors import compute_service_time
 from ayni.personnel.selectors import own_servant, servants_in_scope
@@ -334,4 +344,103 @@ def officer_requests(request: HttpRequest) -> HttpResponse:
         request,
         "benefits/officer_requests.html",
         {"requests": officer_benefit_requests(request.user)[:100]},
+    )
+
+
+# --- the survivors' public path ----------------------------------------------------------
+
+
+def _limited(request: HttpRequest, name: str, per_hour: int) -> bool:
+    return throttle.register_hit(throttle.hourly_for_address(request, name, per_hour))
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+@one_time_form
+def survivor_claim(request: HttpRequest) -> HttpResponse:
+    form = SurvivorClaimForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        if _limited(request, "survivor-claim", settings.DESK_ACCESS_REQUESTS_PER_HOUR):
+            form.add_error(
+                None,
+                gettext(
+                    "Hizo demasiadas solicitudes desde esta conexión. Inténtelo dentro de una hora."
+                ),
+            )
+        elif form.is_valid():
+            files: dict[str, CheckedPdf] = {}
+            for name in SurvivorClaimForm.file_fields:
+                try:
+                    files[name] = check_pdf(form.cleaned_data[name])
+                except ValidationError as exc:
+                    form.add_error(name, exc)
+            if len(files) == len(SurvivorClaimForm.file_fields):
+                survivor_claim_submit(data=form.cleaned_data, files=files)
+                return redirect("benefits:survivor_sent")
+    question, token = new_challenge()
+    data: Any = form.data.copy() if form.is_bound else None  # type: ignore[attr-defined]
+    if data is not None:
+        data["challenge"], data["answer"] = token, ""
+        form.data = data
+    else:
+        form.initial["challenge"] = token
+    return render(
+        request,
+        "benefits/survivor_claim.html",
+        {"form": form, "question": question},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_not_required
+@require_GET
+def survivor_sent(request: HttpRequest) -> HttpResponse:
+    return render(request, "benefits/survivor_sent.html")
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def survivor_confirm(request: HttpRequest) -> HttpResponse:
+    """GET shows the button only (mail scanners follow links); the code is POSTed."""
+    if request.method == "GET":
+        return render(request, "benefits/survivor_confirm.html")
+    if _limited(request, "survivor-confirm", 30):
+        error = gettext("Demasiados intentos desde esta conexión. Espere una hora.")
+        return render(request, "benefits/survivor_confirm.html", {"error": error}, status=429)
+    try:
+        claim, _follow = survivor_claim_confirm(request.POST.get("code", "")[:100])
+    except UserError as exc:
+        return render(request, "benefits/survivor_confirm.html", {"error": exc.message}, status=404)
+    return render(request, "benefits/survivor_follow.html", _claim_context(claim, confirmed=True))
+
+
+def _claim_context(claim: Any, **extra: Any) -> dict[str, Any]:
+    return {"claim": claim, "timeline": case_timeline(claim.case) if claim.case else [], **extra}
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def survivor_follow(request: HttpRequest) -> HttpResponse:
+    context: dict[str, Any] = {}
+    if request.method == "POST":
+        if _limited(request, "survivor-follow", 30):
+            context["error"] = gettext("Demasiadas consultas desde esta conexión. Espere una hora.")
+        else:
+            claim = follow_claim(
+                token=request.POST.get("token", "")[:100],
+                number=request.POST.get("number", "")[:20],
+                doc_number=request.POST.get("doc_number", "")[:15],
+            )
+            if claim is None:
+                context["error"] = gettext(
+                    "No encontramos un pedido con esos datos. Revise el número de expediente "
+                    "y su número de documento."
+                )
+            else:
+                context.update(_claim_context(claim))
+    return render(
+        request,
+        "benefits/survivor_follow.html",
+        context,
+        status=404 if context.get("error") else 200,
     )
