@@ -32,6 +32,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ayni.core.workdays import lima_date
@@ -200,15 +201,16 @@ def dictionary_text() -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(["campo", "tipo", "descripcion", "reserva"])
+    reserve = gettext("s si es de 1 a %(n)d personas, o para que no se deduzca otra celda") % {
+        "n": THRESHOLD - 1
+    }
     for column in COLUMNS:
         writer.writerow(
             [
                 column.name,
                 column.kind,
                 str(column.description),
-                "s si 1 a 4 personas o para que no se deduzca otra celda"
-                if column.people or column.name == "neto_total"
-                else "",
+                reserve if column.people or column.name == "neto_total" else "",
             ]
         )
     return out.getvalue()
