@@ -514,3 +514,36 @@ def test_case_numbers_have_no_gaps_or_duplicates_under_concurrent_filing(demo_da
     numbers = sorted(Case.objects.filter(unit=ugel).values_list("number", flat=True))
     assert numbers == list(range(1, len(numbers) + 1))
     assert len(numbers) >= 20
+
+
+def test_the_filing_form_offers_no_kind_that_leads_nowhere(client_for, servant_of):
+    """Replay: every servant saw «Solicitud de modificación que sustenta» with only «—»,
+    under the default kind «Sustento…», whether or not a request was open."""
+    from ayni.personnel.models import ChangeRequest
+
+    def form_of(persona: str) -> str:
+        return client_for(persona).get("/mesa-de-partes/nuevo/").content.decode()
+
+    with_request = servant_of("servant")
+    assert ChangeRequest.objects.filter(
+        servant=with_request, state__in=ChangeRequest.OPEN_STATES
+    ).exists()
+    page = form_of("servant")
+    assert '<option value="sustento"' in page
+    assert re.search(r'<select name="change_request"[^>]*data-for-kind="sustento"', page)
+    assert re.search(r'<select name="informe_purpose"[^>]*data-for-kind="informe"', page)
+    assert "<option value=\"\" selected>Elija…</option>" in page and ">—</option>" not in page
+    assert "case-kind.js" in page
+
+    without = servant_of("canete_servant")
+    assert not ChangeRequest.objects.filter(
+        servant=without, state__in=ChangeRequest.OPEN_STATES
+    ).exists()
+    page = form_of("canete_servant")
+    assert '<option value="sustento"' not in page and 'name="change_request"' not in page
+    # the kind it cannot file is refused, not silently filed as something else
+    response = client_for("canete_servant").post(
+        "/mesa-de-partes/nuevo/",
+        {"kind": "sustento", "subject": "x", "documents": upload("a.pdf", PDF)},
+    )
+    assert response.status_code == 400 and "Escoja una opción válida" in response.content.decode()

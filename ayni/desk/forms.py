@@ -8,7 +8,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ayni.accounts.validators import normalise_document
-from ayni.core.forms import ReattachFilesMixin
+from ayni.core.forms import CHOOSE, ReattachFilesMixin
 from ayni.desk.challenge import check_challenge
 from ayni.desk.models import AccessRequest, Case
 from ayni.org.models import OrgUnit
@@ -134,10 +134,17 @@ class FilingForm(UgelChooserMixin, forms.Form):
         choices=[c for c in Case.Kind.choices if c[0] != Case.Kind.ACCESS],
     )
     change_request = forms.ChoiceField(
-        label=_("Solicitud de modificación que sustenta"), required=False
+        label=_("Solicitud de modificación que sustenta"),
+        required=False,
+        help_text=_("Solo para sustentar una solicitud de modificación de su legajo en trámite."),
+        widget=forms.Select(attrs={"data-for-kind": Case.Kind.SUPPORT}),
     )
     informe_purpose = forms.ChoiceField(
-        label=_("Finalidad del informe"), required=False, choices=[("", "—"), *Purpose.choices]
+        label=_("Finalidad del informe"),
+        required=False,
+        choices=[("", CHOOSE), *Purpose.choices],
+        help_text=_("Solo para una solicitud de informe escalafonario."),
+        widget=forms.Select(attrs={"data-for-kind": Case.Kind.INFORME}),
     )
     subject = forms.CharField(label=_("Asunto"), max_length=200)
     documents = MultiplePdfField(label=_("Documentos (PDF)"))
@@ -146,9 +153,15 @@ class FilingForm(UgelChooserMixin, forms.Form):
 
     def __init__(self, *args: Any, requests: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        kind: Any = self.fields["kind"]
+        if not requests:
+            # Nothing to support: the kind and its field would lead nowhere.
+            kind.choices = [c for c in kind.choices if c[0] != Case.Kind.SUPPORT]
+            del self.fields["change_request"]
+            return
         field: Any = self.fields["change_request"]
         field.choices = [
-            ("", "—"),
+            ("", CHOOSE),
             *[
                 (
                     str(cr.uuid),

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from ayni.core import throttle
 from ayni.core.errors import UserError
+from ayni.core.forms import CHOOSE
 from ayni.core.formtoken import one_time_form
 from ayni.core.responses import pdf_response, stored_upload_response
 from ayni.desk.access import (
@@ -183,7 +184,7 @@ def new_case(request: HttpRequest) -> HttpResponse:
     form = FilingForm(
         request.POST or None, request.FILES or None, requests=open_requests, initial=initial
     )
-    form.fields["informe_purpose"].choices = [("", "—"), *purposes_for(servant)]  # type: ignore[attr-defined]
+    form.fields["informe_purpose"].choices = [("", CHOOSE), *purposes_for(servant)]  # type: ignore[attr-defined]
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -191,7 +192,8 @@ def new_case(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             form.add_error("documents", exc)
         else:
-            cr = next((c for c in open_requests if str(c.uuid) == data["change_request"]), None)
+            chosen = data.get("change_request", "")
+            cr = next((c for c in open_requests if str(c.uuid) == chosen), None)
             try:
                 case = case_file(
                     user=request.user,
