@@ -27,7 +27,8 @@ class RightTerm:
     right: str
     working_days: int
     what: str | Promise
-    how: str | Promise
+    how: str | Promise  # to the person
+    officer: str | Promise  # to the officer who answers
 
 
 TERMS: dict[str, RightTerm] = {
@@ -39,6 +40,10 @@ TERMS: dict[str, RightTerm] = {
             "Puede descargar ahora mismo todo lo que Ayni guarda sobre usted con «Descargar mis "
             "datos». Si además quiere una respuesta del oficial, presente esta solicitud."
         ),
+        _(
+            "Responda qué datos trata Ayni, su origen, finalidad y destinatarios. La persona "
+            "puede descargar todos sus datos en «Mis datos personales»."
+        ),
     ),
     Right.RECTIFICATION: RightTerm(
         Right.RECTIFICATION,
@@ -49,6 +54,10 @@ TERMS: dict[str, RightTerm] = {
             "legajo» (con su sustento), que revisa el equipo de escalafón de su UGEL. Use esta "
             "solicitud solo para otros datos, o si su solicitud de modificación no fue atendida."
         ),
+        _(
+            "Si pide corregir datos del legajo, indíquele que use «Solicitar corrección» en "
+            "«Mi legajo»: la revisa escalafón con su sustento y queda en el historial."
+        ),
     ),
     Right.CANCELLATION: RightTerm(
         Right.CANCELLATION,
@@ -58,6 +67,11 @@ TERMS: dict[str, RightTerm] = {
             "El oficial de protección de datos evalúa su pedido y le responde. Nada se borra de "
             "forma automática: el legajo y las boletas deben conservarse por ley."
         ),
+        _(
+            "Nada se borra de forma automática: el legajo, las boletas y los documentos "
+            "emitidos se conservan por ley. Explique qué se suprimirá, si corresponde, y quién "
+            "lo hará."
+        ),
     ),
     Right.OPPOSITION: RightTerm(
         Right.OPPOSITION,
@@ -66,6 +80,10 @@ TERMS: dict[str, RightTerm] = {
         _(
             "El oficial de protección de datos evalúa su pedido y le responde. Ningún "
             "tratamiento de su legajo se detiene de forma automática."
+        ),
+        _(
+            "Ningún tratamiento se detiene de forma automática: explique si procede y qué "
+            "área lo aplicará."
         ),
     ),
 }

@@ -230,7 +230,11 @@ def _units(user: Any) -> list[tuple[str, str]]:
 @require_http_methods(["GET", "POST"])
 @one_time_form
 def incident_new(request: HttpRequest) -> HttpResponse:
-    form = IncidentForm(request.POST or None, units=_units(request.user))
+    form = IncidentForm(
+        request.POST or None,
+        units=_units(request.user),
+        initial={"detected_at": timezone.localtime().replace(second=0, microsecond=0)},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             incident = services.register_incident(

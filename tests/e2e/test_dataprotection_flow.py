@@ -76,6 +76,17 @@ def test_servant_requests_and_downloads_mis_datos(  # type: ignore[no-untyped-de
     expect(officer.locator("#arco-desk tbody tr")).to_have_count(3)
     expect(officer.locator("#arco-desk")).to_contain_text("Vencida")
     _shot(officer, "desk")
+    officer.locator("#arco-desk tbody tr").last.get_by_role("link").click()
+    expect(officer.locator("main")).to_contain_text("Me opongo a que se muestre mi celular")
+    _shot(officer, "arco")
+    officer.get_by_label("Atender").check()
+    officer.get_by_label("Respuesta a la persona").fill(
+        "Su celular ya no se mostrará al personal de su institución educativa."
+    )
+    officer.get_by_role("button", name="Registrar respuesta").click()
+    expect(officer.locator(".messages")).to_contain_text("La respuesta fue registrada")
+    page.reload()
+    expect(page.locator("#my-arco")).to_contain_text("ya no se mostrará")
     officer.get_by_role("link", name="Registrar incidente de seguridad").click()
     _shot(officer, "incident-new")
     officer.goto(url("/proteccion-de-datos/"))
