@@ -53,7 +53,8 @@ class SurvivorClaimForm(UgelChooserMixin, forms.Form):
         label=_("Apellidos y nombres del servidor fallecido"), max_length=160
     )
     relationship = forms.ChoiceField(
-        label=_("Su parentesco con el servidor"), choices=BenefitRequest.Relationship.choices
+        label=_("Su parentesco con el servidor"),
+        choices=[("", _("Elija")), *BenefitRequest.Relationship.choices],
     )
     doc_type = forms.ChoiceField(
         label=_("Su tipo de documento"),

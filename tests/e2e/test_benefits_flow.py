@@ -99,3 +99,12 @@ def test_teacher_checks_requirements_and_gets_a_constancia(  # type: ignore[no-u
             wide.goto(url(path))
             shot(wide, name)
         desktop.close()
+
+
+def test_survivors_form_fits_a_phone(page: Page, url) -> None:  # type: ignore[no-untyped-def]
+    page.goto(url("/beneficios/deudos/"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Subsidio por luto y sepelio: pedido de deudos"
+    )
+    expect(page.get_by_label("DNI del servidor fallecido")).to_be_visible()
+    shot(page, "deudos-360")
