@@ -445,7 +445,6 @@ ACTIONS |= {
 }
 
 
-
 # Personal data rights (issue 17): «Mis datos» and the data-protection officer's desk.
 def _dp_export_request() -> Act:
     from ayni.dataprotection.models import DataExport
@@ -563,6 +562,42 @@ ACTIONS |= {
 # The desk's pages refuse staff without a desk role (403) rather than hide the case (404).
 for _act in ("route a filing", "accept an access request", "download a filing's attachment"):
     ACTIONS[_act][1]["dp_officer"] = 403
+
+
+# Identity (issue 14): a system administrator resets a lost second factor (never their
+# own); anyone closes their own other sessions, nobody someone else's.
+def _factor_reset(dni: str) -> Act:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    def prepare(ctx: Any) -> tuple[str, dict[str, str]]:
+        ctx.target = TOTPDevice.objects.get(user__login_id=f"01-{dni}")
+        return "/cuenta/segundo-factor/restablecer/", {"doc_type": "01", "doc_number": dni}
+
+    return Act(prepare, lambda ctx: not TOTPDevice.objects.filter(pk=ctx.target.pk).exists())
+
+
+def _session_close() -> Act:
+    from ayni.identity.models import UserSession
+    from ayni.identity.sessions import _seal
+
+    def prepare(ctx: Any) -> tuple[str, dict[str, str]]:
+        ctx.target = UserSession.objects.create(
+            user=ctx.persona("servant"), key_hash="f" * 64, key_sealed=_seal("k" * 32)
+        )
+        return f"/cuenta/sesiones/{ctx.target.pk}/cerrar/", {}
+
+    return Act(prepare, lambda ctx: UserSession.objects.get(pk=ctx.target.pk).ended_at is not None)
+
+
+ACTIONS |= {
+    "reset someone's second factor": (_factor_reset("20000002"), STAFF_NONE | {"admin": "done"}),
+    "reset one's own second factor": (
+        _factor_reset("20000006"),
+        STAFF_NONE | {"admin": "refused"},
+    ),
+    "close the teacher's other session": (_session_close(), OWN_ONLY),
+}
+
 
 CASES = [(act, who) for act in ACTIONS for who in PERSONAS]
 
