@@ -93,3 +93,17 @@ def test_start_up_check_names_the_failing_key(short_lived, monkeypatch):
     assert [e.id for e in errors] == ["ayni.signing.E001"]
     assert f"{PASSPHRASE_ENV} no está definida" in errors[0].msg
     assert "unidad 150108" in errors[0].msg
+
+
+def test_a_missing_key_store_is_an_error_except_before_the_demo_made_it(tmp_path, settings):
+    from ayni.core.signing.checks import key_store_loads
+
+    settings.SIGNING_CONFIG = str(tmp_path / "no-existe.toml")
+    settings.DEMO_MODE = True  # make demo migrates before signing_demo makes the file
+    reset_store()
+    assert key_store_loads() == []
+    settings.DEMO_MODE = False
+    reset_store()
+    errors = key_store_loads()
+    assert errors and "No se puede leer" in errors[0].msg
+    reset_store()
