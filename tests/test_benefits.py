@@ -326,3 +326,19 @@ def test_the_planillas_work_queue_leads_to_the_computation(client_for, persona) 
     assert items[0].permission == "payroll.manage"
     listed = client_for("planillas").get("/planillas/beneficios/").content.decode()
     assert req.case.label in listed
+
+
+def test_constancia_is_signed_by_the_ugel_when_signing_is_on(
+    signing, client_for, servant_of
+) -> None:
+    from ayni.core.signing.check import SignatureState, check_signature
+
+    client = client_for("servant")
+    client.post("/mi-boleta/constancias/", {"first": month(-3), "last": month(-1)})
+    cert = PaymentCertificate.objects.get(servant=servant_of("servant"))
+    data = client.get(f"/constancias/{cert.uuid}/pdf/").content
+    check = check_signature(data)
+    assert check.state == SignatureState.VALID
+    assert check.organisation == "UGEL 07 SAN BORJA"
+    # the verification record holds the hash of the signed bytes
+    assert verify_document(cert.verification_code, data).verdict == Verdict.GENUINE
