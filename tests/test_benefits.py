@@ -342,3 +342,22 @@ def test_constancia_is_signed_by_the_ugel_when_signing_is_on(
     assert check.organisation == "UGEL 07 SAN BORJA"
     # the verification record holds the hash of the signed bytes
     assert verify_document(cert.verification_code, data).verdict == Verdict.GENUINE
+
+
+def test_retired_teacher_requests_cts_with_its_computation(client_for, servant_of) -> None:
+    client = client_for("cesante")
+    form = client.get("/beneficios/solicitar/cts/")
+    assert form.status_code == 200 and "No necesita adjuntar documentos" in form.content.decode()
+    response = client.post("/beneficios/solicitar/cts/", {})
+    assert response.status_code == 302
+    req = BenefitRequest.objects.get(servant=servant_of("cesante"), benefit="cts")
+    assert req.amount > 0
+    facts = dict(req.computation["facts"])
+    assert facts["Años computables"].isdigit()
+    assert req.computation["source"].startswith("Ley N.° 29944, art. 63")
+    # a second request while the first is open is refused
+    again = client.post("/beneficios/solicitar/cts/", {})
+    assert again.status_code == 400 and "Ya tiene un pedido" in again.content.decode()
+    # an active teacher cannot ask for CTS
+    active = client_for("servant").post("/beneficios/solicitar/cts/", {})
+    assert active.status_code == 400 and "aún no le corresponde" in active.content.decode()
