@@ -532,7 +532,7 @@ def test_the_filing_form_offers_no_kind_that_leads_nowhere(client_for, servant_o
     assert '<option value="sustento"' in page
     assert re.search(r'<select name="change_request"[^>]*data-for-kind="sustento"', page)
     assert re.search(r'<select name="informe_purpose"[^>]*data-for-kind="informe"', page)
-    assert "<option value=\"\" selected>Elija…</option>" in page and ">—</option>" not in page
+    assert '<option value="" selected>Elija…</option>' in page and ">—</option>" not in page
     assert "case-kind.js" in page
 
     without = servant_of("canete_servant")
@@ -546,4 +546,25 @@ def test_the_filing_form_offers_no_kind_that_leads_nowhere(client_for, servant_o
         "/mesa-de-partes/nuevo/",
         {"kind": "sustento", "subject": "x", "documents": upload("a.pdf", PDF)},
     )
-    assert response.status_code == 400 and "Escoja una opción válida" in response.content.decode()
+    assert response.status_code == 400 and "Elija una opción válida" in response.content.decode()
+
+
+def test_an_empty_control_answer_gets_one_error_not_two(client_for):
+    page = client_for("anonymous").post("/acceso/solicitar/", {"answer": ""}).content.decode()
+    answer = re.search(r'<div class="field has-error"><label for="id_answer">.*?</div>', page, re.S)
+    assert answer and answer[0].count('class="field-error"') == 1
+    assert "Este campo es obligatorio." in answer[0]
+    assert "La respuesta no es correcta" not in page
+
+
+def test_the_privacy_notice_is_there_before_anyone_gives_their_data():
+    form = Client().get("/acceso/solicitar/").content.decode()
+    note = r'id="privacy-note">.*<a href="/cuenta/privacidad/">aviso de privacidad</a>'
+    assert re.search(note, form)
+    assert '<a href="/cuenta/privacidad/" id="footer-privacy">Privacidad</a>' in form
+    notice = Client().get("/cuenta/privacidad/")
+    assert notice.status_code == 200
+    body = notice.content.decode()
+    assert "Ley N.° 29733" in body and 'id="privacy-form"' not in body
+    # accepting it is for a signed-in user: an anonymous POST accepts nothing
+    assert Client().post("/cuenta/privacidad/", {"accept": "1"})["Location"] == "/cuenta/ingresar/"

@@ -149,3 +149,32 @@ def test_a_long_notice_without_its_own_subject_mails_its_first_sentence(
     (mail,) = mailoutbox
     assert mail.subject == "Ayni: Su trámite fue observado"
     assert len(mail.subject) <= SUBJECT_MAX
+
+
+def test_djangos_own_form_messages_read_as_in_peru(client_for: Callable[[str], Client]) -> None:
+    """Replay: the access form said «Introduzca una dirección de correo electrónico
+    válida.» (Spain); Peru's state sites say «Ingrese»."""
+    from django import forms as django_forms
+
+    with translation.override("es-pe"):
+        field = django_forms.EmailField()
+        with pytest.raises(django_forms.ValidationError) as error:
+            field.clean("no-es-un-correo")
+        assert error.value.messages == ["Ingrese un correo electrónico válido."]
+        assert str(django_forms.DateField().error_messages["invalid"]) == (
+            "Ingrese una fecha válida."
+        )
+
+
+def test_the_compiled_catalogue_matches_its_source() -> None:
+    import gettext as gettext_module
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parent.parent / "ayni/locale/es_PE/LC_MESSAGES"
+    source = (folder / "django.po").read_text()
+    pairs = dict(re.findall(r'^msgid "(.+)"\nmsgstr "(.*)"$', source, re.M))
+    with (folder / "django.mo").open("rb") as handle:
+        compiled = gettext_module.GNUTranslations(handle)
+    assert pairs and all(compiled.gettext(k) == v for k, v in pairs.items()), (
+        "run msgfmt -o django.mo django.po in ayni/locale/es_PE/LC_MESSAGES"
+    )

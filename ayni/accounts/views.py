@@ -106,8 +106,15 @@ def logout_view(request: HttpRequest) -> HttpResponse:
     return redirect("accounts:login")
 
 
+@login_not_required
 @require_http_methods(["GET", "POST"])
 def privacy_view(request: HttpRequest) -> HttpResponse:
+    """The notice, readable by anyone before giving their data (an access request asks for
+    a document and its copy); accepting it is for a signed-in user."""
+    if not request.user.is_authenticated:
+        if request.method == "POST":
+            return redirect("accounts:login")
+        return render(request, "accounts/privacy.html", {"anonymous": True})
     if request.method == "POST":
         if request.POST.get("accept") != "1":
             messages.error(request, gettext("Para usar Ayni debe aceptar el aviso de privacidad."))

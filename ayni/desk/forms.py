@@ -118,7 +118,9 @@ class AccessRequestForm(UgelChooserMixin, forms.Form):
                 self.add_error("doc_number", exc)
         if data.get("website"):
             raise forms.ValidationError(gettext("No pudimos procesar la solicitud."))
-        if not check_challenge(data.get("challenge", ""), data.get("answer", "")):
+        if "answer" not in self.errors and not check_challenge(
+            data.get("challenge", ""), data.get("answer", "")
+        ):
             self.add_error(
                 "answer", gettext("La respuesta no es correcta. Intente con la nueva pregunta.")
             )
