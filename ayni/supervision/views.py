@@ -7,15 +7,20 @@ there is no POST.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -28,22 +33,30 @@ from ayni.personnel.models import ChangeRequest
 from ayni.reports.models import ServiceReportRequest
 from ayni.supervision import exports, selectors, services
 from ayni.supervision.aggregates import refresh
-from ayni.supervision.models import OpenDataFile, UnitFigures
+from ayni.supervision.models import OpenDataFile, Refresh, UnitFigures
 from ayni.supervision.selectors import unit_title
 from ayni.supervision.tables import all_tables
 
 FRESH_MINUTES = 10
+BOARD_CACHE_SECONDS = 3600
 PAGE_SIZE = 50
 EXPORT_LIMIT = 50_000
 
 
-def _dashboard(unit: OrgUnit) -> selectors.Dashboard:
-    if not UnitFigures.objects.exists():
-        refresh()  # the very first visit: nothing computed yet
-    board = selectors.dashboard(unit)
-    if not selectors.is_fresh(board.computed_at, FRESH_MINUTES):
+def _latest_refresh() -> Refresh:
+    """The latest computation of the figures; the very first visit computes them, and a
+    page older than FRESH_MINUTES queues a new one for the worker."""
+    latest = Refresh.objects.first()
+    if latest is None or not UnitFigures.objects.exists():
+        latest = refresh()
+    if not selectors.is_fresh(latest.finished_at, FRESH_MINUTES):
         services.request_refresh()
-    return board
+    return latest
+
+
+def _dashboard(unit: OrgUnit) -> selectors.Dashboard:
+    _latest_refresh()
+    return selectors.dashboard(unit)
 
 
 @require_perm(SUPERVISION_VIEW)
@@ -58,17 +71,30 @@ def index(request: HttpRequest) -> HttpResponse:
 @require_perm(SUPERVISION_VIEW)
 @require_GET
 def unit_dashboard(request: HttpRequest, code: str) -> HttpResponse:
+    """The figures change only when they are recomputed: the board's HTML is cached per
+    unit, computation and language, and a warm page costs a handful of queries."""
     unit = selectors.get_unit_for_supervisor(request.user, code)
-    board = _dashboard(unit)
+    latest = _latest_refresh()
+    marker = hashlib.sha256(gettext("Personal").encode()).hexdigest()[:12]  # the language
+    key = f"supervision:board:{unit.code}:{latest.pk}:{marker}"
+    body = cache.get(key)
+    if body is None:
+        board = selectors.dashboard(unit)
+        body = render_to_string(
+            "supervision/_board.html",
+            {"unit": unit, "board": board, "sections": all_tables(board)},
+            request=request,
+        )
+        cache.set(key, body, BOARD_CACHE_SECONDS)
     return render(
         request,
         "supervision/dashboard.html",
         {
             "unit": unit,
             "unit_name": unit_title(unit.name),
-            "board": board,
+            "computed_at": latest.finished_at,
             "crumbs": selectors.breadcrumbs(request.user, unit),
-            "sections": all_tables(board),
+            "body": mark_safe(body),  # noqa: S308 - rendered by our own template above
             "fresh_minutes": FRESH_MINUTES,
         },
     )
