@@ -85,6 +85,33 @@ class ParsedKeySigner(SimpleSigner):
     RSA-2048: the key is checked each time); this one parses it once per process."""
 
     _pyca_key: Any = None
+    _cert_attribute: Any = None
+
+    def _signed_attr_providers(self, *args: Any, **kwargs: Any) -> Any:
+        """The signing-certificate-v2 attribute is the same for every signature: built
+        once and reused from its DER form (asn1crypto re-serialises a built one each time)."""
+        from asn1crypto import cms
+        from pyhanko.sign.attributes import CMSAttributeProvider, SigningCertificateV2Provider
+        from pyhanko.sign.general import as_signing_certificate_v2, simple_cms_attribute
+
+        signer = self
+
+        class Cached(CMSAttributeProvider):
+            attribute_type = "signing_certificate_v2"
+
+            async def get_attribute(self, dry_run: bool = False) -> Any:
+                return signer._cert_attribute
+
+        for provider in super()._signed_attr_providers(*args, **kwargs):
+            if isinstance(provider, SigningCertificateV2Provider):
+                if self._cert_attribute is None:
+                    built = simple_cms_attribute(
+                        "signing_certificate_v2", as_signing_certificate_v2(self.signing_cert)
+                    )
+                    self._cert_attribute = cms.CMSAttribute.load(built.dump())
+                yield Cached()
+            else:
+                yield provider
 
     def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
         from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
