@@ -3,6 +3,8 @@ list pages are one event naming everyone shown, and MINEDU sees sign-in events."
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from ayni.core.audit import audit_log
@@ -76,3 +78,16 @@ def test_a_payroll_run_read_tells_each_servant_about_the_run_only(client_for, se
     seen = client_for("servant").get("/mi-legajo/quien-vio/").content.decode()
     assert "Consultó una planilla con sus boletas: Planilla de activos de " in seen
     assert "(150108)" not in seen and "boletas mostradas" not in seen
+
+
+def test_the_audit_page_names_whose_file_each_event_concerns(client_for, servant_of):
+    """Replay: rows «Consultó el legajo» said who read, never whose file."""
+    teacher = servant_of("servant")
+    client_for("escalafon").get(f"/servidores/{teacher.uuid}/")
+    client_for("escalafon").get("/servidores/")
+    page = client_for("dre_supervisor").get("/auditoria/").content.decode()
+    rows = re.findall(r"<tr><td data-label=\"Fecha y hora\">.*?</tr>", page, re.S)
+    read = next(r for r in rows if "Consultó el legajo" in r or "legajo" in r.lower())
+    assert f'data-label="Servidor">{teacher.full_name}</td>' in read
+    listed = next(r for r in rows if "servidores listados" in r or "servidor listado" in r)
+    assert re.search(r'data-label="Servidor">\d+ servidor(es)? listados?</td>', listed)

@@ -51,3 +51,31 @@ def figures_for(user: Any) -> list[UnitFigures]:
             )
         )
     return result
+
+
+def name_subjects(events: Any) -> list[Any]:
+    """Give each audit event of a page the person it concerns (`subject_label`): the servant
+    whose file was read or changed, or how many a list showed. One query for the page."""
+    from django.utils.translation import ngettext
+
+    from ayni.personnel.models import Servant
+
+    events = list(events)
+    ids = {e.subject_id for e in events if e.subject_type == "servant" and e.subject_id}
+    names = {
+        pk: f"{' '.join(p for p in (paternal, maternal) if p)}, {given}"
+        for pk, paternal, maternal, given in Servant.objects.filter(pk__in=ids).values_list(
+            "pk", "paternal_surname", "maternal_surname", "given_names"
+        )
+    }
+    for event in events:
+        if event.subject_type == "servant" and event.subject_id in names:
+            event.subject_label = names[event.subject_id]
+        elif event.subject_ids:
+            count = len(event.subject_ids)
+            event.subject_label = ngettext(
+                "%(n)s servidor listado", "%(n)s servidores listados", count
+            ) % {"n": count}
+        else:
+            event.subject_label = ""
+    return events

@@ -31,7 +31,7 @@ from ayni.payroll.models import PayrollRun
 from ayni.payroll.selectors import visible_payslips
 from ayni.personnel.request_selectors import open_request_count
 from ayni.personnel.selectors import own_servant
-from ayni.portal.selectors import figures_for, grants_of, work_queue_for
+from ayni.portal.selectors import figures_for, grants_of, name_subjects, work_queue_for
 
 LIMA = ZoneInfo("America/Lima")
 
@@ -128,6 +128,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
                 occurred_at__lte=datetime.combine(data["until"], time.max, tzinfo=LIMA)
             )
     page = Paginator(events, 50).get_page(request.GET.get("pagina"))
+    page.object_list = name_subjects(page.object_list)
     template = (
         "portal/_audit_rows.html" if request.headers.get("HX-Request") else "portal/audit_list.html"
     )
