@@ -400,6 +400,8 @@ def test_retention_dry_run_lists_and_deletes_nothing(persona):
     call_command("apply_retention", "--dry-run", stdout=out)
     text = out.getvalue()
     assert "Solicitudes de acceso nunca confirmadas" in text and str(old.uuid) in text
+    demo = AccessRequest.objects.get(doc_number="40000099")  # the demo's, listed too
+    assert str(demo.uuid) in text and "(plazo 30 días): 2 se eliminaría" in text
     assert str(young.uuid) not in text
     assert AccessRequest.objects.filter(pk__in=[old.pk, young.pk, rejected.pk]).count() == 3
     assert default_storage.exists(old.file_name) and default_storage.exists(rejected.file_name)
@@ -430,9 +432,11 @@ def test_retention_removes_only_what_is_past_term(persona, servant_of):
     audit_log(action="dataprotection.inventory_exported", actor=persona("dp_officer"))
     events_before = AuditEvent.objects.count()
     items = {i.kind: i.count for i in apply_retention(dry_run=False)}
-    assert items["access_request_unconfirmed"] == 1
+    # this test's rows and the demo's (an access request of 40 days, a link of 45)
+    assert items["access_request_unconfirmed"] == 2
     assert items["access_request_rejected_upload"] == 1
-    assert items["account_link"] == 1
+    assert items["account_link"] == 2
+    assert not AccessRequest.objects.filter(doc_number="40000099").exists()
     assert not AccessRequest.objects.filter(pk=old.pk).exists()
     assert not default_storage.exists(old.file_name)
     assert AccessRequest.objects.filter(pk=young.pk).exists()

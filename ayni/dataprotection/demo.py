@@ -4,27 +4,34 @@
   demo servant, so the ARCO requests of the demo reach that desk.
 - The demo teacher (10000001) has one ARCO request in term; the auxiliar (10000002) one
   past its term (the desk lists it first); one incident inside its 48-hour clock.
+- For the retention dry run: an access request never confirmed, 40 days old, and a spent
+  e-mail link of the teacher's, 45 days old.
 Idempotent.
 """
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+import hashlib
+from datetime import date, datetime, timedelta
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
 from ayni.accounts.demo_accounts import DEMO_PASSWORD
-from ayni.accounts.models import Role, RoleGrant, User
+from ayni.accounts.models import AccountLink, Role, RoleGrant, User
 from ayni.core.workdays import add_working_days, lima_date
 from ayni.dataprotection.models import ArcoRequest, Right, SecurityIncident
 from ayni.dataprotection.services import post_arco_work
 from ayni.dataprotection.terms import term_for
+from ayni.desk.demo import demo_pdf
+from ayni.desk.models import AccessRequest
+from ayni.desk.uploads import store
 from ayni.org.models import LaborRegime, OrgUnit, PensionRegime
 from ayni.personnel.models import Servant
 
 OFFICER = "20000010"
+STALE_DNI = "40000099"
 
 
 def ensure_dataprotection_officer() -> User:
@@ -64,9 +71,46 @@ def ensure_dataprotection_officer() -> User:
     return user
 
 
+def _seed_past_term(now: datetime) -> None:
+    """Something for the retention dry run to list: an access request never confirmed
+    (40 days old, with its upload) and a spent e-mail link (45 days old)."""
+    if AccessRequest.objects.filter(doc_number=STALE_DNI).exists():
+        return
+    ar = AccessRequest.objects.create(
+        doc_type="01",
+        doc_number=STALE_DNI,
+        paternal_surname="SALAS",
+        maternal_surname="PINO",
+        given_names="MARGOT",
+        email="margot.salas@example.com",
+        unit=OrgUnit.objects.get(code="150108"),
+        staff_kind=AccessRequest.StaffKind.DOCENTE,
+        condition=AccessRequest.Condition.CONTRATADO,
+        confirm_token_hash=hashlib.sha256(b"demo-retention-confirm").hexdigest(),
+        follow_token_hash=hashlib.sha256(b"demo-retention-follow").hexdigest(),
+        file_name=store("desk/acceso", demo_pdf("DNI")),
+        file_original_name="dni.pdf",
+        file_sha256="0" * 64,
+    )
+    old = now - timedelta(days=40)
+    AccessRequest.objects.filter(pk=ar.pk).update(created_at=old, updated_at=old)
+    teacher = User.objects.filter(login_id="01-10000001").first()
+    if teacher is not None:
+        AccountLink.objects.create(
+            user=teacher,
+            purpose=AccountLink.Purpose.EMAIL_CHANGE,
+            code_hash=hashlib.sha256(b"demo-retention-link").hexdigest(),
+            new_email="rosa.quispe.antiguo@example.com",
+            created_at=now - timedelta(days=45),
+            expires_at=now - timedelta(days=45) + timedelta(hours=1),
+            used_at=now - timedelta(days=45) + timedelta(minutes=5),
+        )
+
+
 @transaction.atomic
 def seed_dataprotection_demo() -> None:
     officer = ensure_dataprotection_officer()
+    _seed_past_term(timezone.now())
     minedu = OrgUnit.objects.get(kind=OrgUnit.Kind.MINEDU)
     if ArcoRequest.objects.exists():
         return
