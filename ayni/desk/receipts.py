@@ -16,7 +16,9 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.utils.translation import gettext
 
+from ayni.core.formats import filesize
 from ayni.core.models import VerificationRecord
 from ayni.core.pdf import render_pdf
 from ayni.core.signing import Level, sign_document
@@ -42,6 +44,11 @@ def _files_at_filing(case: Case, record: VerificationRecord | None) -> list[Any]
     return files
 
 
+def _at(moment: Any) -> str:
+    """«02/12/2026 a las 19:47», on Lima's clock."""
+    return gettext("%(day)s a las %(time)s") % {"day": lima_dmy(moment), "time": lima_hm(moment)}
+
+
 def _receipt_data(case: Case, files: list[Any]) -> dict[str, Any]:
     """Every date on Lima's clock. The cargo is issued when the filing is made (its
     «Emitido el», like the verification page); the official reception (the next working
@@ -56,10 +63,13 @@ def _receipt_data(case: Case, files: list[Any]) -> dict[str, Any]:
         "kind": case.get_kind_display(),
         "subject": case.subject,
         "filer": case.filer_name,
-        "received": f"{lima_dmy(case.received_at)} a las {lima_hm(case.received_at)}",
-        "submitted": f"{lima_dmy(case.submitted_at)} a las {lima_hm(case.submitted_at)}",
+        "received": _at(case.received_at),
+        "submitted": _at(case.submitted_at),
         "out_of_hours": late,
-        "files": [{"name": f.original_name, "sha256": f.sha256, "size": f.size} for f in files],
+        # the size as every page writes it («595 bytes», «17.1 KB»)
+        "files": [
+            {"name": f.original_name, "sha256": f.sha256, "size": filesize(f.size)} for f in files
+        ],
     }
 
 

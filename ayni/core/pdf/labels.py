@@ -142,7 +142,6 @@ def _receipt() -> dict[str, str]:
         "file": _("Archivo"),
         "size": _("Tamaño"),
         "hash": _("SHA-256"),
-        "kb": _("{size} KB"),
         "rule": _(
             "Los documentos presentados fuera del horario de atención o en día no hábil se "
             "consideran recibidos en el siguiente momento hábil: la apertura de ese día si es "
