@@ -512,3 +512,17 @@ def test_the_open_data_page_is_public(sector, client_for):
 
     assert names[1:] == NAMES
     assert client_for("anonymous").get("/datos-abiertos/1999-01.csv").status_code == 404
+
+
+def test_charts_are_svg_with_a_text_alternative():
+    from ayni.supervision.charts import bars, columns
+
+    svg = str(columns("c", "Neto por mes", [("ene 26", 5.0), ("feb 26", 5.0)], fmt="soles"))
+    assert svg.startswith("<svg") and 'role="img"' in svg
+    assert '<title id="c-t">Neto por mes</title>' in svg
+    assert "ene 26: S/\xa05.00; feb 26: S/\xa05.00." in svg  # every value in words (<desc>)
+    assert svg.count(">S/\xa05.00</text>") == 1  # the peak written once, not over each column
+    drawn = str(bars("b", "Por tipo", [("Docente", 3), ("Salud", 0), ("<b>x</b>", 1)]))
+    assert "Salud" not in drawn.split("</desc>")[1]  # zeros are not drawn
+    assert "&lt;b&gt;x&lt;/b&gt;" in drawn and "<b>" not in drawn  # labels escaped
+    assert str(bars("z", "Nada", [("A", 0)])) == ""  # nothing to draw: the table says it

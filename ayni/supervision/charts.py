@@ -20,7 +20,7 @@ MUTED = "#5b6673"
 INK = "#1b1f24"
 GRID = "#d6dbe1"
 MAX_BARS = 12
-LABEL_CHARS = 50  # a longer label is squeezed to the chart's width (never cut)
+LABEL_CHARS = 40  # a longer label is squeezed to the chart's width (never cut)
 
 
 def _describe(title: str, items: Sequence[tuple[str, float]], fmt: str) -> str:
@@ -101,6 +101,7 @@ def columns(
         f'stroke="{GRID}"/>',
     ]
     usable = height - bottom - top
+    labelled = False  # the peak's value is written once, over its first column
     for index, (label, value) in enumerate(items):
         x = pad + index * slot
         h = 0 if value <= 0 else max(1.5, value / peak * usable)
@@ -114,7 +115,8 @@ def columns(
                 f'<text x="{x + slot / 2:.1f}" y="{height - 6}" font-size="10" fill="{MUTED}" '
                 f'text-anchor="middle">{escape(label)}</text>'
             )
-        if value == peak and value > 0:
+        if value == peak and value > 0 and not labelled:
+            labelled = True
             out.append(
                 f'<text x="{x + slot / 2:.1f}" y="{height - bottom - h - 4:.1f}" font-size="10" '
                 f'fill="{INK}" text-anchor="middle">{escape(_fmt(value, fmt))}</text>'
