@@ -130,6 +130,9 @@ def test_range_resumes_with_the_right_bytes(teacher_export):
     # an If-Range for another file: the whole file again, never a mix of two files
     stale = client.get(url, HTTP_RANGE="bytes=1000-", HTTP_IF_RANGE='"otro"')
     assert stale.status_code == 200 and _stream(stale) == whole
+    head = client.head(url)
+    assert head.status_code == 200 and int(head["Content-Length"]) == export.size
+    assert head["Accept-Ranges"] == "bytes" and not head.content
     beyond = client.get(url, HTTP_RANGE=f"bytes={export.size}-")
     assert beyond.status_code == 416
     assert beyond["Content-Range"] == f"bytes */{export.size}"

@@ -13,7 +13,12 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import (
+    require_GET,
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
 
 from ayni.accounts.models import Role
 from ayni.accounts.permissions import DATAPROTECTION_MANAGE, require_perm
@@ -84,7 +89,7 @@ def export_status(request: HttpRequest, ref: UUID) -> HttpResponse:
     return render(request, "dataprotection/_export.html", {"export": export})
 
 
-@require_GET
+@require_safe
 def export_download(request: HttpRequest, ref: UUID) -> HttpResponse | StreamingHttpResponse:
     """The owner's ZIP, for a day, resumable (HTTP Range, one range)."""
     export = selectors.own_export(request.user, ref)
@@ -108,12 +113,16 @@ def export_download(request: HttpRequest, ref: UUID) -> HttpResponse | Streaming
             return response
     start, end = span if span else (0, size - 1)
     length = end - start + 1 if size else 0
-    services.record_download(request.user, export, request, f"bytes {start}-{end}/{size}")
-    streamed = StreamingHttpResponse(
-        iter_range(export.file_name, start, length),
-        status=206 if span else 200,
-        content_type="application/zip",
-    )
+    streamed: HttpResponse | StreamingHttpResponse
+    if request.method == "HEAD":  # a download manager asking for the size: nothing served
+        streamed = HttpResponse(status=206 if span else 200, content_type="application/zip")
+    else:
+        services.record_download(request.user, export, request, f"bytes {start}-{end}/{size}")
+        streamed = StreamingHttpResponse(
+            iter_range(export.file_name, start, length),
+            status=206 if span else 200,
+            content_type="application/zip",
+        )
     streamed["Content-Length"] = str(length)
     streamed["Accept-Ranges"] = "bytes"
     streamed["ETag"] = etag
