@@ -215,6 +215,33 @@ OTP_TOTP_ISSUER = "Ayni"
 OTP_TOTP_THROTTLE_FACTOR = 0
 OTP_STATIC_THROTTLE_FACTOR = 0
 
+# Sign-in with ID GOB.PE (OpenID Connect, ayni.identity.oidc): on when the client id is
+# set. The endpoints are the provider's (its discovery document lists them). The claims
+# naming the document are configurable; the provider's document types map to ours.
+_GOBPE = (os.environ.get("GOBPE_OIDC_ISSUER") or "").rstrip("/")
+OIDC_RP_CLIENT_ID = os.environ.get("GOBPE_OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("GOBPE_OIDC_CLIENT_SECRET", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("GOBPE_OIDC_AUTHORIZATION_ENDPOINT") or (
+    f"{_GOBPE}/authorize"
+)
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("GOBPE_OIDC_TOKEN_ENDPOINT") or f"{_GOBPE}/token"
+OIDC_OP_USER_ENDPOINT = os.environ.get("GOBPE_OIDC_USERINFO_ENDPOINT") or f"{_GOBPE}/userinfo"
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("GOBPE_OIDC_JWKS_ENDPOINT") or f"{_GOBPE}/jwks"
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_RP_SCOPES = os.environ.get("GOBPE_OIDC_SCOPES", "openid documento")
+OIDC_CREATE_USER = False  # never: a document with no account goes to the access request
+OIDC_AUTHENTICATION_CALLBACK_URL = "identity:oidc_callback"
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = 10
+LOGIN_REDIRECT_URL_FAILURE = "/cuenta/gobpe/fallo/"
+GOBPE_OIDC_DOC_TYPE_CLAIM = os.environ.get("GOBPE_OIDC_DOC_TYPE_CLAIM", "doc_type")
+GOBPE_OIDC_DOC_NUMBER_CLAIM = os.environ.get("GOBPE_OIDC_DOC_NUMBER_CLAIM", "doc_number")
+GOBPE_OIDC_DOC_TYPES = {"DNI": "01", "CE": "04", "PAS": "07"}
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "ayni.identity.oidc.GobPeBackend",
+]
+
 # Login throttling: per account and client address, and a ceiling per address.
 LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5)
 LOGIN_MAX_FAILURES_PER_ADDRESS = env_int("LOGIN_MAX_FAILURES_PER_ADDRESS", 50)

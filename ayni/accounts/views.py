@@ -39,6 +39,7 @@ from ayni.core.audit import audit_log
 from ayni.core.errors import UserError
 from ayni.core.formtoken import one_time_form
 from ayni.identity.demo import DEMO_TOTP_SECRET
+from ayni.identity.oidc import is_enabled as oidc_enabled
 from ayni.identity.sessions import end_current, signed_in
 
 INVALID_MESSAGE = _("Tipo de documento, número o contraseña incorrectos.")
@@ -93,6 +94,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
         "demo_accounts": DEMO_ACCOUNTS if settings.DEMO_MODE else [],
         "demo_password": DEMO_PASSWORD if settings.DEMO_MODE else "",
         "demo_totp_secret": DEMO_TOTP_SECRET if settings.DEMO_MODE else "",
+        "gobpe": oidc_enabled(),
     }
     return render(request, "accounts/login.html", context, status=429 if locked else 200)
 

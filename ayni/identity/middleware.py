@@ -24,6 +24,7 @@ from django.utils.translation import gettext
 
 from ayni.accounts.permissions import is_staff_user
 from ayni.identity import sessions
+from ayni.identity.oidc import strong_acr
 from ayni.identity.twofactor import has_second_factor
 
 SERVANT_NO_FACTOR = "ayni_2fa_none"
@@ -64,6 +65,8 @@ class SecondFactorMiddleware:
     ) -> HttpResponse | None:
         user: Any = request.user
         if not user.is_authenticated or user.is_verified():
+            return None
+        if strong_acr(request.session):  # ID GOB.PE with two factors or a certificate
             return None
         if getattr(view_func, "login_required", True) is False:  # public pages
             return None

@@ -61,7 +61,10 @@ def verified_age(session: SessionBase) -> float | None:
 
 def is_fresh(request: HttpRequest) -> bool:
     """Was the second factor checked in this session within STEP_UP_SECONDS?"""
-    if not getattr(request.user, "is_verified", lambda: False)():
+    from ayni.identity.oidc import strong_acr
+
+    verified = getattr(request.user, "is_verified", lambda: False)()
+    if not verified and not strong_acr(request.session):
         return False
     age = verified_age(request.session)
     return age is not None and age <= settings.STEP_UP_SECONDS

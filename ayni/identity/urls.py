@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ayni.identity import views
+from ayni.identity import oidc, views
 
 app_name = "identity"
 
@@ -13,4 +13,7 @@ urlpatterns = [
     path("sesiones/", views.session_list, name="sessions"),
     path("sesiones/<int:record_id>/cerrar/", views.session_close, name="session_close"),
     path("sesiones/cerrar-otras/", views.sessions_close_others, name="sessions_close_others"),
+    path("gobpe/ingresar/", oidc.start, name="oidc_start"),
+    path("gobpe/retorno/", oidc.callback, name="oidc_callback"),
+    path("gobpe/fallo/", oidc.failed, name="oidc_failed"),
 ]
