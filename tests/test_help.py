@@ -131,4 +131,7 @@ def test_the_help_index_lists_staff_guides_to_staff_only(client_for):
     teacher = client_for("servant").get("/ayuda/").content.decode()
     officer = client_for("escalafon").get("/ayuda/").content.decode()
     assert "/ayuda/revision/" not in teacher and "/ayuda/mi-boleta/" in teacher
+    # no staff section at all for a servant or a visitor (its links open staff pages)
+    assert "/planillas/guia/" not in teacher and "Para el personal de la UGEL" not in teacher
+    assert "/planillas/guia/" not in client_for("anonymous").get("/ayuda/").content.decode()
     assert "/ayuda/revision/" in officer
