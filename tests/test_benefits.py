@@ -361,3 +361,26 @@ def test_retired_teacher_requests_cts_with_its_computation(client_for, servant_o
     # an active teacher cannot ask for CTS
     active = client_for("servant").post("/beneficios/solicitar/cts/", {})
     assert active.status_code == 400 and "aún no le corresponde" in active.content.decode()
+
+
+def test_officer_acts_need_a_fresh_second_factor(client_for, persona, servant_of) -> None:
+    from django.conf import settings
+
+    from ayni.benefits.demo import seed_teacher
+    from ayni.identity.twofactor import VERIFIED_AT
+
+    seed_teacher()
+    req = BenefitRequest.objects.get(servant=servant_of("servant"), benefit="luto")
+    stale = client_for("planillas")  # verified, but longer ago than the step-up window
+    session = stale.session
+    session[VERIFIED_AT] = float(session[VERIFIED_AT]) - settings.STEP_UP_SECONDS - 60
+    session.save()
+    refused = stale.post(f"/beneficios/pedidos/{req.uuid}/", {"amount": "3000.00"})
+    assert refused.status_code == 302 and "paso=1" in refused["Location"]
+    issue = stale.post(
+        "/planillas/constancias/", {"doc": "10000001", "first": month(-2), "last": month(0)}
+    )
+    assert issue.status_code == 302 and "paso=1" in issue["Location"]
+    req.refresh_from_db()
+    assert req.state == "presentado"
+    assert not PaymentCertificate.objects.filter(requested_by=persona("planillas")).exists()

@@ -57,6 +57,7 @@ from ayni.core.verification import format_code
 from ayni.desk.cases import case_timeline
 from ayni.desk.challenge import new_challenge
 from ayni.desk.uploads import CheckedPdf, check_pdf
+from ayni.identity.stepup import step_up_refusal
 from ayni.personnel.file_selectors import compute_service_time
 from ayni.personnel.selectors import own_servant, servants_in_scope
 
@@ -196,6 +197,8 @@ def officer_constancias(request: HttpRequest) -> HttpResponse:
         "last": f"{today.year:04d}-{today.month:02d}",
     }
     if request.method == "POST":
+        if refusal := step_up_refusal(request, return_to=request.path):
+            return refusal  # issuing a document for someone else: as for an informe
         values = {k: request.POST.get(k, "").strip()[:15] for k in values}
         servant = (
             servants_in_scope(request.user, PAYROLL_MANAGE)
@@ -311,6 +314,8 @@ def request_detail(request: HttpRequest, ref: UUID) -> HttpResponse:
     if request.method == "POST":
         if not staff:
             raise Http404
+        if refusal := step_up_refusal(request, return_to=request.path):
+            return refusal  # an amount to be paid: second factor again when stale
         try:
             amount = Decimal(request.POST.get("amount", "").replace(",", "").strip())
         except InvalidOperation:
