@@ -79,6 +79,12 @@ def test_teacher_zip_holds_every_staff_read_of_her_file(teacher_export, servant_
     assert archive.read(data["boletas"][0]["archivo"]).startswith(b"%PDF")
     assert data["servidor"]["documento"].endswith("10000001")
     assert archive.read("resumen.pdf").startswith(b"%PDF")
+    # what other apps hold about her (informe requests, …), never a secret
+    others = data["otros_registros"]
+    assert any("reports.servicereportrequest" in key for key in others)
+    assert not any(
+        "hash" in name or "token" in name for rows in others.values() for r in rows for name in r
+    )
     # the request and the download are audited
     user = persona("servant")
     assert AuditEvent.objects.filter(actor=user, action="dataprotection.export_requested").exists()

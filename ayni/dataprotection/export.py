@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterator
@@ -22,6 +23,7 @@ from typing import Any
 from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import default_storage
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -217,6 +219,52 @@ def _cases(user: Any) -> list[Any]:
 # --- building -----------------------------------------------------------------------------
 
 
+# Models read above, in full or as the person sees them; every other model naming the
+# person (a servant or a user field) goes to «otros_registros», secrets left out.
+COVERED_APPS = {"core", "personnel", "dataprotection", "auth", "admin", "contenttypes"}
+COVERED_MODELS = {"payroll.payslip", "reports.resume", "reports.servicereport", "desk.case"}
+OWNER_FIELDS = {"servant", "user", "requester", "filer"}
+SECRET = re.compile(r"hash|token|key|secret|password|otp|code_", re.I)
+OTHER_LIMIT = 2000
+
+
+def _value(obj: Any, field: Any) -> Any:
+    if field.choices:
+        return str(getattr(obj, f"get_{field.name}_display")())
+    value = getattr(obj, field.attname)
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return _jsonable(value)
+
+
+def _other_records(user: Any, servant: Servant | None) -> dict[str, list[dict[str, Any]]]:
+    from django.apps import apps
+
+    out: dict[str, list[dict[str, Any]]] = {}
+    for model in apps.get_models():
+        meta = model._meta
+        if meta.app_label in COVERED_APPS or meta.label_lower in COVERED_MODELS:
+            continue
+        query = Q(pk__in=[])
+        for field in meta.concrete_fields:
+            if not (field.is_relation and field.name in OWNER_FIELDS):
+                continue
+            if field.related_model is Servant and servant is not None:
+                query |= Q(**{field.name: servant})
+            elif field.related_model is type(user):
+                query |= Q(**{field.name: user})
+        if query == Q(pk__in=[]):
+            continue
+        fields = [f for f in meta.concrete_fields if not SECRET.search(f.name)]
+        rows = [
+            {f.name: _value(obj, f) for f in fields}
+            for obj in model._default_manager.filter(query).order_by("pk")[:OTHER_LIMIT]
+        ]
+        if rows:
+            out[f"{meta.verbose_name_plural} ({meta.label_lower})"] = rows
+    return out
+
+
 def collect(user: Any) -> tuple[dict[str, Any], list[tuple[str, Callable[[], bytes]]]]:
     """The JSON document and the documents to add (ZIP name, reader), for `user`."""
     from ayni.desk.receipts import receipt_pdf
@@ -325,6 +373,7 @@ def collect(user: Any) -> tuple[dict[str, Any], list[tuple[str, Callable[[], byt
         for n in Notification.objects.filter(recipient=user).order_by("created_at", "id")
     ]
     data["ingresos"] = _events(AuditEvent.objects.filter(actor=user, action__in=SIGN_IN_ACTIONS))
+    data["otros_registros"] = _other_records(user, servant)
     data["solicitudes_arco"] = [
         {
             "derecho": a.get_right_display(),
