@@ -150,7 +150,7 @@ def _pdf_signer(entry: KeyEntry, at: datetime, text: str, timestamper: Any) -> A
             x_align=AxisAlignment.ALIGN_MIN,
             y_align=AxisAlignment.ALIGN_MID,
             margins=Margins(left=5),
-            inner_content_scaling=InnerScaling.NO_SCALING,
+            inner_content_scaling=InnerScaling.SHRINK_TO_FIT,  # only a very long name
         ),
     )
     meta = signers.PdfSignatureMetadata(

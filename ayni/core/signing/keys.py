@@ -213,7 +213,7 @@ def _entry(raw: dict[str, Any], base: Path, index: int) -> KeyEntry:
     # the signed attributes and the signature value; hex doubles it. Rounded up.
     chain = [c for c in signer.cert_registry or () if c.subject != c.issuer]
     der = len(cert.dump()) + sum(len(c.dump()) for c in chain if c.dump() != cert.dump())
-    reserve = -(-2 * (der + 1536) // 1024) * 1024
+    reserve = -(-2 * (der + 1536) // 256) * 256
     return KeyEntry(
         unit_code=code,
         source=source,
