@@ -370,6 +370,8 @@ def test_demo_servant_has_24_months_and_one_scheduled(servant_of, client_for):
     # two months back: an adicional annulled by mistake and the adicional replacing it
     extra = slips.filter(run__sequence__gt=1)
     assert sorted(extra.values_list("run__state", flat=True)) == ["annulled", "published"]
+    # an adicional pays what the month's run left out, never the whole salary again
+    assert {slip.net for slip in extra} == {Decimal("225.00")}
     listing = client_for("servant").get("/mi-boleta/").content.decode()
     assert listing.count('<li class="payslip">') == 12
     assert "Anulada: la reemplaza una planilla adicional" in listing

@@ -31,7 +31,7 @@ MONTHS_BACK = 24
 # The other demo UGELs (fictitious RUCs with a valid check digit) and how far back
 # their runs go: a few months keep `make run` fast.
 OTHER_UGELS = {"080001": "20527601089", "150201": "20490510223"}
-OTHER_MONTHS_BACK = 6
+OTHER_MONTHS_BACK = 9  # back to March 2026: the Cusco contract teacher starts then
 HEADER = (
     "tipo_doc,num_doc,apellido_paterno,apellido_materno,nombres,fecha_nacimiento,cargo,"
     "establecimiento,codigo_modular,tipo_servidor,nivel_escala,jornada_horas,"
@@ -206,6 +206,7 @@ def _import_and_publish(
     people: list[Servant],
     officer: User | None,
     additional: bool = False,
+    lines: list[str] | None = None,
 ) -> PayrollRun:
     run = run_for_upload(
         ugel=ugel,
@@ -216,7 +217,11 @@ def _import_and_publish(
         additional=additional,
         actor=officer,
     )
-    rem = "\r\n".join(line for s in people for line in _lines(s.doc_number, month, year))
+    rem = "\r\n".join(
+        lines
+        if lines is not None
+        else [line for s in people for line in _lines(s.doc_number, month, year)]
+    )
     master = "\n".join([HEADER, *(_master_row(s, s.doc_number, month, year) for s in people)])
     outcome = payroll_import(
         run=run,
@@ -303,6 +308,9 @@ def seed_payroll_demo() -> int:
     return published
 
 
+# An adicional pays what the month's run left out (a bonificación diferencial owed), with
+# its AFP contribution: never the whole salary again.
+ADDITIONAL_LINES = ["01|10000001|2005|250.00|250.00|", "01|10000001|0608||25.00|"]
 ANNUL_REASON = "Planilla adicional cargada dos veces por error; la reemplaza la adicional N.° 2."
 
 
@@ -328,6 +336,7 @@ def _seed_annulled_additional(
             people=[servants["10000001"]],
             officer=officer,
             additional=True,
+            lines=ADDITIONAL_LINES,
         )
         published += 1
         if annul:
