@@ -387,6 +387,11 @@ def test_the_page_says_how_fresh_the_figures_are(sector, client_for):
         condition="nombrado",
     )
     refresh_figures_task.enqueue()  # what the worker does (immediate backend in tests)
+    from ayni.supervision.boards import board_key
+
+    latest = Refresh.objects.first()
+    for code in (MINEDU, LIMA_METRO, CUSCO):  # the worker rendered the heavy boards
+        assert cache.get(board_key(OrgUnit.objects.get(code=code), latest.pk))
     page = client_for("minedu_supervisor").get("/supervision/000000/").content.decode()
     assert "hace un momento" in page
     board = page.split('class="figures"')[1].split("</dl>")[0]

@@ -7,8 +7,14 @@ from ayni.supervision.aggregates import refresh
 
 @task()
 def refresh_figures_task() -> int:
-    """Recompute every unit's dashboard figures; returns how many units hold data."""
-    return refresh().units
+    """Recompute every unit's dashboard figures and render the MINEDU and DRE boards for
+    them (so no supervisor waits for the heaviest pages); returns how many units hold
+    data."""
+    from ayni.supervision.boards import warm
+
+    done = refresh()
+    warm(done.pk)
+    return done.units
 
 
 @task()

@@ -7,20 +7,16 @@ there is no POST.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.decorators import login_not_required
-from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -31,14 +27,13 @@ from ayni.org.models import OrgUnit
 from ayni.payroll.models import PayrollRun
 from ayni.personnel.models import ChangeRequest
 from ayni.reports.models import ServiceReportRequest
-from ayni.supervision import exports, selectors, services
+from ayni.supervision import boards, exports, selectors, services
 from ayni.supervision.aggregates import refresh
 from ayni.supervision.models import OpenDataFile, Refresh, UnitFigures
 from ayni.supervision.selectors import unit_title
 from ayni.supervision.tables import all_tables
 
 FRESH_MINUTES = 10
-BOARD_CACHE_SECONDS = 3600
 PAGE_SIZE = 50
 EXPORT_LIMIT = 50_000
 
@@ -75,17 +70,7 @@ def unit_dashboard(request: HttpRequest, code: str) -> HttpResponse:
     unit, computation and language, and a warm page costs a handful of queries."""
     unit = selectors.get_unit_for_supervisor(request.user, code)
     latest = _latest_refresh()
-    marker = hashlib.sha256(gettext("Personal").encode()).hexdigest()[:12]  # the language
-    key = f"supervision:board:{unit.code}:{latest.pk}:{marker}"
-    body = cache.get(key)
-    if body is None:
-        board = selectors.dashboard(unit)
-        body = render_to_string(
-            "supervision/_board.html",
-            {"unit": unit, "board": board, "sections": all_tables(board)},
-            request=request,
-        )
-        cache.set(key, body, BOARD_CACHE_SECONDS)
+    body = boards.board_html(unit, latest.pk)
     return render(
         request,
         "supervision/dashboard.html",
