@@ -283,13 +283,26 @@ def test_stripped_and_resigned_copies_are_not_the_issued_document(signing, paysl
     verdict, _, _ = verify_page(payslip.verification_code, resigned)
     assert verdict == "altered"
 
-    # content appended after the signature (an incremental update): signature intact,
-    # but the page says the file was changed after signing
-    appended = pdf + b"\n1 0 obj\n(x)\nendobj\n"
-    assert check_signature(appended).state in (
-        SignatureState.ADDED_AFTER,
-        SignatureState.VALID,  # trailing garbage after %%EOF is not a revision
-    )
+
+def test_a_change_saved_after_signing_is_reported(signing, payslip, nss_db, tmp_path):
+    """An incremental update (what a PDF editor saves): the signed revision is intact,
+    but the file a bank receives is not what was signed."""
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+    pdf = payslip_pdf(payslip)
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
+    page = writer.root["/Pages"]["/Kids"][0].get_object()
+    page["/Rotate"] = generic.NumberObject(90)
+    writer.update_container(page)
+    out = io.BytesIO()
+    writer.write(out)
+    edited = out.getvalue()
+    assert check_signature(edited).state == SignatureState.ADDED_AFTER
+    assert "Not total document signed" in pdfsig(edited, nss_db, tmp_path)
+    verdict, signature, text = verify_page(payslip.verification_code, edited)
+    assert (verdict, signature) == ("altered", "added-after")
+    assert "fue modificado después de firmarse" in text
 
 
 def test_an_annulled_informe_stays_annulled_with_an_intact_signature(signing, persona):
