@@ -375,3 +375,29 @@ def test_granting_a_role_needs_a_fresh_check(client_for, persona):
     assert RoleGrant.objects.count() == before
     target.refresh_from_db()
     assert target.full_name != "X"
+
+
+def test_the_security_page_says_what_is_active(client_for):
+    page = client_for("admin").get("/cuenta/seguridad/").content.decode()
+    assert "Activo: una aplicación de autenticación" in page
+    assert 'id="admin-reset-link"' in page
+    page = client_for("escalafon").get("/cuenta/seguridad/").content.decode()
+    assert 'id="admin-reset-link"' not in page
+    assert "Tiene 1 sesión abierta." in page
+
+
+def test_double_submit_of_the_enrolment(persona):
+    officer = persona("other_ugel_officer")
+    client = unverified(officer)
+    client.get(ENROL)
+    device = TOTPDevice.objects.get(user=officer, confirmed=False)
+    code = code_for(device)
+    first = client.post(ENROL, {"code": code})
+    second = client.post(ENROL, {"code": code})
+    assert first.status_code == 302
+    assert second.status_code == 302  # the second click shows the first one's codes
+    assert second["Location"] == first["Location"]
+    page = client.get(second["Location"]).content.decode()
+    assert len(re.findall(r"<code>(\d{8})</code>", page)) == 10
+    assert TOTPDevice.objects.filter(user=officer).count() == 1
+    assert not AuditEvent.objects.filter(actor=officer, action="auth.2fa_failed").exists()

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from ayni.accounts.forms import DocumentFieldsMixin
 from ayni.accounts.models import User, login_id_for
-from ayni.accounts.permissions import ACCOUNTS_MANAGE, is_staff_user, require_perm
+from ayni.accounts.permissions import ACCOUNTS_MANAGE, has_perm, is_staff_user, require_perm
 from ayni.core.errors import UserError
 from ayni.core.formtoken import one_time_form
 from ayni.identity import sessions, twofactor
@@ -48,6 +48,9 @@ def enrol(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     if twofactor.has_second_factor(user) and not user.is_verified():
         return redirect(twofactor_verify_url(request))
+    if request.method == "POST" and request.session.get(NEW_CODES):
+        # a double click on «Confirmar»: the first one enrolled; show its codes
+        return redirect(_with_next("identity:recovery_codes", _next(request)))
     device = twofactor.pending_device(user)
     error = ""
     status = 200
@@ -159,6 +162,7 @@ def security(request: HttpRequest) -> HttpResponse:
         "recovery_left": twofactor.recovery_left(user),
         "staff": is_staff_user(user),
         "sessions_count": sessions.active_sessions(user).count(),
+        "can_reset": has_perm(user, ACCOUNTS_MANAGE),
     }
     return render(request, "identity/security.html", context)
 
