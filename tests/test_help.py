@@ -8,6 +8,7 @@ from html import unescape
 
 import pytest
 
+from ayni.benefits.models import BenefitRequest, PaymentCertificate
 from ayni.core.verification import Verdict
 from ayni.desk.models import AccessRequest, AccountRecovery, Case
 from ayni.payroll.models import PayrollRun
@@ -30,6 +31,7 @@ EXPECTED = {
     "mesa": [Case.State, AccessRequest.State, AccountRecovery.State],
     "servidores": [],
     "auditoria": [],
+    "beneficios": [BenefitRequest.State, PaymentCertificate.State],
 }
 
 #: the service page (as its persona) that links to its help
@@ -45,6 +47,7 @@ SERVICE_PAGES = {
     "mesa": ("mesa_partes", "/mesa/"),
     "servidores": ("escalafon", "/servidores/"),
     "auditoria": ("dre_supervisor", "/auditoria/"),
+    "beneficios": ("servant", "/beneficios/"),
 }
 
 
@@ -135,3 +138,12 @@ def test_the_help_index_lists_staff_guides_to_staff_only(client_for):
     assert "/planillas/guia/" not in teacher and "Para el personal de la UGEL" not in teacher
     assert "/planillas/guia/" not in client_for("anonymous").get("/ayuda/").content.decode()
     assert "/ayuda/revision/" in officer
+
+
+def test_the_benefit_pages_are_reachable_from_where_people_start(client_for):
+    officer = client_for("planillas").get("/").content.decode()
+    assert (
+        'href="/planillas/beneficios/"' in officer and 'href="/planillas/constancias/"' in officer
+    )
+    login = client_for("anonymous").get("/cuenta/ingresar/").content.decode()
+    assert re.search(r'id="survivors-link">.*href="/beneficios/deudos/"', login)

@@ -13,6 +13,7 @@ DEMO_ACCOUNTS: list[tuple[str, StrOrPromise]] = [
     ("10000003", _("Docente cesante, UGEL 07 San Borja")),
     ("10000004", _("Docente contratado, UGEL Cusco")),
     ("10000005", _("Docente nombrado, UGEL 08 Cañete")),
+    ("10000006", _("Docente nombrada, UGEL 07 San Borja (a días de cumplir 25 años de servicio)")),
     ("20000001", _("Escalafón, UGEL 07 San Borja")),
     ("20000002", _("Planillas, UGEL 07 San Borja")),
     ("20000003", _("Mesa de partes, UGEL 07 San Borja")),

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from ayni.accounts.permissions import is_staff_user
+from ayni.benefits.models import BenefitRequest, PaymentCertificate
 from ayni.core.verification import Verdict
 from ayni.desk.models import AccessRequest, AccountRecovery, Case
 from ayni.payroll.models import PayrollRun
@@ -172,6 +173,34 @@ def _table(title: Any, model_choices: list[tuple[str, Any]], meaning: dict[Any, 
     )
 
 
+BENEFIT_REQUEST_STATES = {
+    BenefitRequest.State.SUBMITTED: _(
+        "Su pedido llegó a planillas de su UGEL con el cálculo preliminar de Ayni; planillas "
+        "lo revisa contra su legajo y sus boletas."
+    ),
+    BenefitRequest.State.CONFIRMED: _(
+        "Planillas confirmó el cálculo preliminar. El pago sigue el trámite de la UGEL; "
+        "puede seguirlo en el expediente de mesa de partes."
+    ),
+    BenefitRequest.State.CORRECTED: _(
+        "Planillas corrigió el cálculo y dejó una nota con el motivo; el monto que vale es el "
+        "corregido."
+    ),
+}
+CONSTANCIA_STATES = {
+    PaymentCertificate.State.QUEUED: _("Pedida: espera su turno para generarse."),
+    PaymentCertificate.State.RUNNING: _(
+        "Se está generando: un periodo largo toma unos minutos; puede cerrar la página y volver."
+    ),
+    PaymentCertificate.State.DONE: _(
+        "Lista: descargue el PDF (con su código de verificación) o la hoja de cálculo."
+    ),
+    PaymentCertificate.State.FAILED: _(
+        "No se pudo generar. Pídala de nuevo; si vuelve a fallar, avise a planillas de su UGEL."
+    ),
+}
+
+
 def _pages() -> dict[str, HelpPage]:
     requests = _table(
         _("Estados de una solicitud"), ChangeRequest.State.choices, CHANGE_REQUEST_STATES
@@ -203,6 +232,23 @@ def _pages() -> dict[str, HelpPage]:
             ],
         ),
         HelpPage("mesa-de-partes", _("Mesa de partes virtual"), "servant", [cases, access]),
+        HelpPage(
+            "beneficios",
+            _("Beneficios y constancia de pagos"),
+            "servant",
+            [
+                _table(
+                    _("Estados de un pedido de beneficio"),
+                    BenefitRequest.State.choices,
+                    BENEFIT_REQUEST_STATES,
+                ),
+                _table(
+                    _("Estados de una constancia de pagos"),
+                    PaymentCertificate.State.choices,
+                    CONSTANCIA_STATES,
+                ),
+            ],
+        ),
         HelpPage(
             "verificar",
             _("Verificar un documento"),
