@@ -188,11 +188,6 @@ def _writer(pdf_bytes: bytes) -> Any:
     return writer
 
 
-def choose_key(unit: OrgUnit, at: datetime) -> tuple[str, KeyEntry] | None:
-    store = get_store()
-    return store.choose(unit_chain(unit.path), at) if store else None
-
-
 def sign_document(
     pdf_bytes: bytes,
     unit: OrgUnit | None,
