@@ -239,6 +239,8 @@ IDEMPOTENT_FORMS = {
     "core/verify.html",
     "desk/access_confirm.html",  # confirming twice gives the same case
     "desk/access_follow.html",
+    "benefits/survivor_confirm.html",  # under a row lock: a second confirm shows the same case
+    "benefits/survivor_follow.html",  # a search by number and document
     "desk/inbox.html",  # search
     "personnel/servant_list.html",  # search
     "portal/notifications.html",  # «marcar como leídas»
