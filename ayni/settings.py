@@ -7,6 +7,7 @@ stops the process at start-up instead of running half-configured.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -94,6 +95,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "ayni.identity",
 ]
 
@@ -214,6 +216,19 @@ OTP_LOCKOUT_SECONDS = env_int("OTP_LOCKOUT_MINUTES", 15) * 60
 OTP_TOTP_ISSUER = "Ayni"
 OTP_TOTP_THROTTLE_FACTOR = 0
 OTP_STATIC_THROTTLE_FACTOR = 0
+# Passkeys (django-otp-webauthn) as a second factor only. WebAuthn needs a host name as the
+# relying party, never an IP address: the demo and the tests use `localhost`.
+_SITE_HOST = SITE_URL.split("://", 1)[1].split("/", 1)[0].rsplit(":", 1)[0]
+OTP_WEBAUTHN_RP_ID = os.environ.get("WEBAUTHN_RP_ID") or (
+    "localhost" if re.fullmatch(r"[\d.]+|\[[0-9a-f:]+\]", _SITE_HOST) else _SITE_HOST
+)
+OTP_WEBAUTHN_RP_NAME = "Ayni"
+_LOCAL_SITE = re.sub(r"^http://(127\.0\.0\.1|\[::1\])", "http://localhost", SITE_URL)
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env_list(
+    "WEBAUTHN_ORIGINS",
+    [SITE_URL] if SITE_URL.startswith("https://") else [_LOCAL_SITE] if DEBUG else [],
+)
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
 
 # Sign-in with ID GOB.PE (OpenID Connect, ayni.identity.oidc): on when the client id is
 # set. The endpoints are the provider's (its discovery document lists them). The claims

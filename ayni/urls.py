@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("ayni.portal.urls")),
     path("cuenta/", include("ayni.accounts.urls")),
     path("cuenta/", include("ayni.identity.urls")),
+    path("cuenta/llave/", include("ayni.identity.passkey_urls")),
     path("", include("ayni.personnel.urls")),
     path("", include("ayni.payroll.urls")),
     path("", include("ayni.reports.urls")),

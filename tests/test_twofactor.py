@@ -401,3 +401,25 @@ def test_double_submit_of_the_enrolment(persona):
     assert len(re.findall(r"<code>(\d{8})</code>", page)) == 10
     assert TOTPDevice.objects.filter(user=officer).count() == 1
     assert not AuditEvent.objects.filter(actor=officer, action="auth.2fa_failed").exists()
+
+
+def test_no_passkey_is_registered_before_the_code(persona):
+    from django_otp_webauthn.models import WebAuthnCredential
+
+    client = unverified(persona("escalafon"))
+    for path in ("/cuenta/llave/registro/inicio/", "/cuenta/llave/registro/fin/"):
+        response = client.post(path, "{}", content_type="application/json")
+        assert response.status_code == 302
+        assert response["Location"].startswith(VERIFY)
+    assert not WebAuthnCredential.objects.exists()
+
+
+def test_the_reset_removes_passkeys_too(client_for, persona):
+    from django_otp_webauthn.models import WebAuthnCredential
+
+    officer = persona("escalafon")
+    WebAuthnCredential.objects.create(
+        user=officer, name="llave", confirmed=True, credential_id=b"x" * 16, public_key=b"k"
+    )
+    client_for("admin").post(RESET, {"doc_type": "01", "doc_number": PERSONAS["escalafon"]})
+    assert not WebAuthnCredential.objects.filter(user=officer).exists()

@@ -27,5 +27,6 @@ register(
     action("auth.session_closed", N_("cerró una de sus sesiones"), security=True),
     action("auth.sessions_closed_others", N_("cerró sus otras sesiones"), security=True),
     action("auth.new_device", N_("ingresó desde un dispositivo nuevo"), security=True),
+    action("auth.passkey_added", N_("registró una llave de acceso (passkey)"), security=True),
     action("auth.login_gobpe", N_("ingresó a Ayni con ID GOB.PE"), security=True),
 )

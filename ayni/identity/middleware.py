@@ -38,6 +38,9 @@ ALLOWED_URL_NAMES = {
     "portal:help_page",
     "portal:favicon",
     "dataprotection:uses",
+    "otp_webauthn:credential-authentication-begin",
+    "otp_webauthn:credential-authentication-complete",
+    "otp_webauthn:js-i18n-catalog",
 }
 
 

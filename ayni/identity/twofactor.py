@@ -23,6 +23,7 @@ from django_otp.models import Device
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from ayni.accounts.permissions import ACCOUNTS_MANAGE, has_perm, is_staff_user
 from ayni.core import throttle
@@ -81,7 +82,14 @@ def app_device(user: Any, *, confirmed: bool | None = True) -> TOTPDevice | None
 
 
 def has_second_factor(user: Any) -> bool:
-    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    return (
+        TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+        or WebAuthnCredential.objects.filter(user=user, confirmed=True).exists()
+    )
+
+
+def passkey_count(user: Any) -> int:
+    return WebAuthnCredential.objects.filter(user=user, confirmed=True).count()
 
 
 def needs_second_factor(user: Any) -> bool:
@@ -245,6 +253,7 @@ def admin_reset(request: HttpRequest, *, target: Any) -> None:
     with transaction.atomic():
         removed = TOTPDevice.objects.filter(user=target).delete()[0]
         StaticDevice.objects.filter(user=target).delete()
+        removed += WebAuthnCredential.objects.filter(user=target).delete()[0]
         if not removed:
             raise TwoFactorError(gettext("Esa cuenta no tiene un segundo factor activo."))
         audit_log(action="auth.2fa_reset_by_admin", request=request, obj=target, detail=str(target))

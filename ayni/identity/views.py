@@ -128,6 +128,7 @@ def verify(request: HttpRequest) -> HttpResponse:
         "step_up": step_up_mode,
         "demo_code": _demo_code(twofactor.app_device(user)),
         "minutes": settings.STEP_UP_SECONDS // 60,
+        "passkeys": twofactor.passkey_count(user),
     }
     return render(request, "identity/verify.html", context, status=status)
 
@@ -163,6 +164,7 @@ def security(request: HttpRequest) -> HttpResponse:
         "staff": is_staff_user(user),
         "sessions_count": sessions.active_sessions(user).count(),
         "can_reset": has_perm(user, ACCOUNTS_MANAGE),
+        "passkeys": twofactor.passkey_count(user),
     }
     return render(request, "identity/security.html", context)
 
