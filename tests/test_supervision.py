@@ -262,6 +262,7 @@ def test_breadcrumbs_and_drill_down_stop_at_the_users_scope(sector, client_for):
     assert "/supervision/000000/" not in crumbs and 'href="/supervision/150101/"' in crumbs
     lima = client_for("dre_supervisor").get(f"/supervision/{LIMA_METRO}/").content.decode()
     assert 'href="/supervision/150104/"' in lima  # drill down to a UGEL
+    assert 'href="/supervision/150103/"' in lima  # UGEL 02, no data: still one click away
 
 
 def test_nothing_here_accepts_a_post(sector, client_for):

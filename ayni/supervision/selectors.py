@@ -106,6 +106,11 @@ class Dashboard:
     today: date
     by_path: dict[str, dict[str, Any]] = field(default_factory=dict)  # the rows as stored
 
+    @property
+    def children(self) -> list[Row]:
+        """The rows of the units below (drill-down), without the unit's own row."""
+        return [row for row in self.rows if not row.own]
+
 
 def _child_path(unit: OrgUnit, path: str) -> str:
     parts = [p for p in path.split("/") if p]

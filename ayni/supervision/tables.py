@@ -160,6 +160,7 @@ def personnel_units(d: Dashboard) -> Table:
                 own=row.own,
             )
         )
+    lines = _nonzero(lines)  # every child is linked above the sections (_board.html)
     p = d.total.get("personnel", {})
     total = [
         n(p.get("total")),
