@@ -55,3 +55,25 @@ def test_minedu_supervisor_drills_down_to_a_ugel(page: Page, login, url):
     crumbs = page.get_by_role("navigation", name="Ruta")
     crumbs.get_by_role("link", name="DRE Lima Metropolitana").click()
     expect(page).to_have_url(url("/supervision/150101/"))
+
+
+@pytest.mark.parametrize("size", [(360, 740), (1280, 900)], ids=["phone", "desktop"])
+def test_supervision_pages_pass_axe(axe_context, login, url, size):
+    from tests.e2e.conftest import axe_violations
+
+    seed_supervision_demo()
+    refresh()
+    page = axe_context(*size).new_page()
+    login(page, "minedu_supervisor")
+    found = []
+    for path in (
+        "/supervision/000000/",
+        "/supervision/150101/",
+        "/supervision/150104/",
+        "/supervision/150101/lista/solicitudes/",
+        "/datos-abiertos/",
+    ):
+        page.goto(url(path))
+        page.wait_for_load_state("load")
+        found += [f"{path}: {line}" for line in axe_violations(page)]
+    assert not found, "WCAG 2.1 AA violations:\n" + "\n".join(found)
