@@ -176,6 +176,9 @@ def test_long_range_runs_as_a_task_with_progress(
     cert = PaymentCertificate.objects.get()
     assert cert.total > 36 and cert.state == "done" and cert.done == cert.total
     assert len(cert.snapshot["empty_months"]) >= 36  # the months without payments listed
+    # the page promised «le avisaremos cuando esté lista»: the notice is there
+    teacher = servant_of("servant").user
+    assert teacher.notifications.filter(title="Su constancia de pagos está lista").exists()
 
 
 def test_double_click_makes_one_constancia(client_for) -> None:

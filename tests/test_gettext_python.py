@@ -111,8 +111,11 @@ ALLOWED: list[Allowed] = [
     Allowed("core/pdfcheck.py", "es demasiado complejo para revisarlo", "pending"),
     Allowed("desk/receipts.py", "Cargo de recepción", "pending"),
     Allowed("accounts/permissions.py", "No puede actuar como personal", "pending"),
-    Allowed("accounts/models.py", "Acceso al sitio de administración", "pending (help_text)"),
-    Allowed("dataprotection/apps.py", "Protección de datos personales", "pending"),
+    Allowed(
+        "accounts/models.py",
+        "Acceso al sitio de administración",
+        "help text of the admin-only flag (changing it is a migration of the user table)",
+    ),
     Allowed("core/signing/__init__.py", "Documento emitido a través de Ayni", "pending"),
     Allowed("core/signing/__init__.py", "Ningún certificado vigente para", "pending"),
     Allowed("core/signing/keys.py", "firma, clave {} (unidad {})", "pending"),
@@ -137,7 +140,6 @@ PENDING = (
     "core/signing/",
     "desk/receipts.py",
     "accounts/permissions.py",
-    "accounts/models.py",
     "dataprotection/",
 )
 
