@@ -22,6 +22,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.utils.translation import gettext_lazy as _
+
 logger = logging.getLogger(__name__)
 
 CHILD = Path(__file__).with_name("pdfcheck_child.py")
@@ -38,20 +40,26 @@ HTML_MARKUP = re.compile(
     re.IGNORECASE,
 )
 
-MESSAGES = {
-    "not-pdf": "«{name}» no es un PDF (se revisa el contenido, no el nombre).",
+MESSAGES = {  # gettext_lazy: read when shown, in the language of the moment
+    "not-pdf": _("«%(name)s» no es un PDF (se revisa el contenido, no el nombre)."),
     "polyglot": (
-        "«{name}» no es un PDF limpio: contiene código de página web. Imprímalo o "
-        "escanéelo de nuevo como PDF."
+        _(
+            "«%(name)s» no es un PDF limpio: contiene código de página web. Imprímalo o "
+            "escanéelo de nuevo como PDF."
+        )
     ),
-    "damaged": "«{name}» está dañado o no se puede leer como PDF.",
-    "no-root": "«{name}» está dañado o no se puede leer como PDF: le falta su catálogo.",
-    "no-pages": "«{name}» está dañado o no se puede leer como PDF: le falta su lista de páginas.",
-    "empty": "«{name}» no tiene páginas.",
-    "encrypted": "«{name}» está protegido con contraseña. Adjúntelo sin contraseña.",
+    "damaged": _("«%(name)s» está dañado o no se puede leer como PDF."),
+    "no-root": _("«%(name)s» está dañado o no se puede leer como PDF: le falta su catálogo."),
+    "no-pages": _(
+        "«%(name)s» está dañado o no se puede leer como PDF: le falta su lista de páginas."
+    ),
+    "empty": _("«%(name)s» no tiene páginas."),
+    "encrypted": _("«%(name)s» está protegido con contraseña. Adjúntelo sin contraseña."),
     "too-complex": (
-        "«{name}» es demasiado complejo para revisarlo o está dañado. Imprímalo o "
-        "escanéelo de nuevo como PDF."
+        _(
+            "«%(name)s» es demasiado complejo para revisarlo o está dañado. Imprímalo o "
+            "escanéelo de nuevo como PDF."
+        )
     ),
 }
 
@@ -74,7 +82,7 @@ class PdfRejected(ValueError):
         self.code = code
 
     def message(self, name: str) -> str:
-        return MESSAGES.get(self.code, MESSAGES["damaged"]).format(name=name)
+        return str(MESSAGES.get(self.code, MESSAGES["damaged"])) % {"name": name}
 
 
 @dataclass(frozen=True)
