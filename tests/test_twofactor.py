@@ -423,3 +423,17 @@ def test_the_reset_removes_passkeys_too(client_for, persona):
     )
     client_for("admin").post(RESET, {"doc_type": "01", "doc_number": PERSONAS["escalafon"]})
     assert not WebAuthnCredential.objects.filter(user=officer).exists()
+
+
+def test_double_click_on_verify_is_one_check(persona):
+    from ayni.core.formtoken import new_token
+
+    officer = persona("planillas")
+    client = unverified(officer)
+    token = new_token()
+    data = {"code": code_for(TOTPDevice.objects.get(user=officer)), "next": "/planillas/"}
+    first = client.post(VERIFY, {**data, "form_token": token})
+    second = client.post(VERIFY, {**data, "form_token": token})
+    assert first["Location"] == second["Location"] == "/planillas/"
+    assert AuditEvent.objects.filter(actor=officer, action="auth.2fa_verified").count() == 1
+    assert not AuditEvent.objects.filter(actor=officer, action="auth.2fa_failed").exists()

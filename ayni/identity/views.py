@@ -44,6 +44,7 @@ def _demo_code(device: Any) -> str:
 
 
 @require_http_methods(["GET", "POST"])
+@one_time_form
 def enrol(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     if twofactor.has_second_factor(user) and not user.is_verified():
@@ -96,6 +97,7 @@ def twofactor_verify_url(request: HttpRequest) -> str:
 
 
 @require_http_methods(["GET", "POST"])
+@one_time_form
 def verify(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     if not twofactor.has_second_factor(user):
@@ -134,6 +136,7 @@ def verify(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@one_time_form
 def recovery_codes(request: HttpRequest) -> HttpResponse:
     """The recovery codes, shown once: just after enrolment, or renewed (step-up)."""
     if request.method == "POST":
@@ -181,6 +184,7 @@ def session_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
+@one_time_form
 def session_close(request: HttpRequest, record_id: int) -> HttpResponse:
     if not sessions.close_session(request, record_id=record_id):
         raise Http404
@@ -189,6 +193,7 @@ def session_close(request: HttpRequest, record_id: int) -> HttpResponse:
 
 
 @require_POST
+@one_time_form
 def sessions_close_others(request: HttpRequest) -> HttpResponse:
     count = sessions.close_others(request)
     messages.success(request, gettext("Se cerraron sus otras sesiones (%(n)s).") % {"n": count})
