@@ -344,6 +344,15 @@ def _supervision_download(path: str) -> Act:
     return Act(prepare, happened, method="get")
 
 
+def _supervision_prepare() -> Act:
+    from ayni.supervision.models import ListExport
+
+    return Act(
+        lambda ctx: ("/supervision/150108/lista/solicitudes.xlsx/preparar/", {}),
+        lambda ctx: ListExport.objects.exists(),
+    )
+
+
 SUPERVISE = STAFF_NONE | {"dre_supervisor": "done", "minedu_supervisor": "done"}
 ACTIONS |= {
     "download a UGEL 07 dashboard table": (
@@ -358,6 +367,7 @@ ACTIONS |= {
         _supervision_download("/supervision/000000/lista/planillas.csv"),
         SUPERVISE | {"dre_supervisor": 404},
     ),
+    "prepare a large list of UGEL 07 in the background": (_supervision_prepare(), SUPERVISE),
 }
 
 

@@ -532,3 +532,50 @@ def test_charts_are_svg_with_a_text_alternative():
     assert "Salud" not in drawn.split("</desc>")[1]  # zeros are not drawn
     assert "&lt;b&gt;x&lt;/b&gt;" in drawn and "<b>" not in drawn  # labels escaped
     assert str(bars("z", "Nada", [("A", 0)])) == ""  # nothing to draw: the table says it
+
+
+# --- large lists: written by the worker, with their progress ------------------------------------
+
+
+def test_a_large_list_is_prepared_in_the_background(
+    sector, client_for, persona, settings, django_capture_on_commit_callbacks
+):
+    settings.SUPERVISION_EXPORT_SYNC_ROWS = 3
+    client = client_for("dre_supervisor")
+    offer = client.get(f"/supervision/{LIMA_METRO}/lista/solicitudes.csv")
+    html = offer.content.decode()
+    expected = ChangeRequest.objects.filter(unit_path__startswith="/000000/150101/")
+    assert f"La lista tiene {expected.count()} registros" in html
+    assert not AuditEvent.objects.filter(action="supervision.export_downloaded").exists()
+    with django_capture_on_commit_callbacks(execute=True):  # the task queued after commit
+        started = client.post(f"/supervision/{LIMA_METRO}/lista/solicitudes.csv/preparar/", {})
+    assert started.status_code == 302
+    status = client.get(started["Location"]).content.decode()  # the worker ran (immediate)
+    assert "Lista: " in status and f"{expected.count()} registros" in status
+    link = status.split('id="export-progress"')[1].split('href="')[1].split('"')[0]
+    assert link.endswith("/archivo/")
+    # someone else, even a supervisor of the whole sector, cannot see or fetch it
+    for who in ("minedu_supervisor", "other_dre_supervisor"):
+        assert client_for(who).get(started["Location"]).status_code == 404
+        assert client_for(who).get(link).status_code == 404
+    rows = _csv(client.get(link))
+    assert len(rows) - 1 == expected.count()
+    assert sorted(r[1] for r in rows[1:]) == sorted(cr.servant.full_name for cr in expected)
+    event = AuditEvent.objects.get(action="supervision.export_downloaded")
+    assert event.actor == persona("dre_supervisor") and event.unit_path == "/000000/150101/"
+
+
+def test_a_list_export_is_built_once(sector, persona):
+    from ayni.supervision.models import ListExport
+    from ayni.supervision.services import build_list_export
+
+    export = ListExport.objects.create(
+        requested_by=persona("minedu_supervisor"),
+        unit=OrgUnit.objects.get(code=MINEDU),
+        kind="planillas",
+        fmt="xlsx",
+    )
+    assert build_list_export(export.pk) > 0
+    assert build_list_export(export.pk) == 0  # a second worker (or a retry) does nothing
+    export.refresh_from_db()
+    assert export.state == "done" and export.percent == 100 and export.file_name

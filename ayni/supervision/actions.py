@@ -10,4 +10,5 @@ register(
     # A table of the dashboard or a list downloaded as CSV or XLSX.
     action("supervision.export_downloaded", N_("descargó una tabla de supervisión"), read=True),
     action("supervision.refreshed", N_("actualizó las cifras de supervisión")),
+    action("supervision.export_requested", N_("pidió preparar una lista de supervisión")),
 )

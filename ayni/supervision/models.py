@@ -6,7 +6,11 @@ then reads the rows of its subtree in one query, whatever the sector's size.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from ayni.core.models import BaseModel
 
 
 class UnitFigures(models.Model):
@@ -55,3 +59,33 @@ class OpenDataFile(models.Model):
 
     def __str__(self) -> str:
         return self.period
+
+
+class ListExport(BaseModel):
+    """A large read-only list written to a file by the task worker, with its progress."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("En cola")
+        RUNNING = "running", _("Preparando")
+        DONE = "done", _("Lista")
+        FAILED = "failed", _("Con errores")
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    unit = models.ForeignKey("org.OrgUnit", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=16)
+    state_filter = models.CharField(max_length=16, blank=True)
+    fmt = models.CharField(max_length=4)
+    state = models.CharField(max_length=8, choices=State.choices, default=State.QUEUED)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    file_name = models.CharField(max_length=200, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    @property
+    def percent(self) -> int:
+        return 100 if not self.total else min(100, int(self.done * 100 / self.total))

@@ -25,3 +25,11 @@ def publish_open_data_task() -> str:
 
     refresh()
     return publish_month().period
+
+
+@task()
+def build_list_export_task(export_id: int) -> int:
+    """Write a large read-only list to its file (ayni.supervision.services)."""
+    from ayni.supervision.services import build_list_export
+
+    return build_list_export(export_id)

@@ -19,7 +19,14 @@ urlpatterns = [
         views.export_table,
         name="export_table",
     ),
+    path("supervision/descargas/<uuid:ref>/", views.export_status, name="export_status"),
+    path("supervision/descargas/<uuid:ref>/archivo/", views.export_file, name="export_file"),
     path("supervision/<str:code>/lista/<slug:kind>/", views.unit_list, name="list"),
+    re_path(
+        r"^supervision/(?P<code>\w+)/lista/(?P<kind>[\w-]+)\.(?P<fmt>csv|xlsx)/preparar/$",
+        views.export_start,
+        name="export_start",
+    ),
     re_path(
         r"^supervision/(?P<code>\w+)/lista/(?P<kind>[\w-]+)\.(?P<fmt>csv|xlsx)$",
         views.export_list,

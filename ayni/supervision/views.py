@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from uuid import UUID
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
@@ -17,20 +19,20 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.safestring import mark_safe
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from ayni.accounts.permissions import SUPERVISION_VIEW, require_perm
+from ayni.core.formtoken import one_time_form
 from ayni.core.workdays import lima_date
 from ayni.org.models import OrgUnit
 from ayni.supervision import boards, exports, lists, selectors, services
 from ayni.supervision.aggregates import refresh
-from ayni.supervision.models import OpenDataFile, Refresh, UnitFigures
+from ayni.supervision.models import ListExport, OpenDataFile, Refresh, UnitFigures
 from ayni.supervision.selectors import unit_title
 from ayni.supervision.tables import all_tables
 
 FRESH_MINUTES = 10
 PAGE_SIZE = 50
-EXPORT_LIMIT = 50_000
 
 
 def _latest_refresh() -> Refresh:
@@ -135,16 +137,108 @@ def unit_list(request: HttpRequest, code: str, kind: str) -> HttpResponse:
 @require_perm(SUPERVISION_VIEW)
 @require_GET
 def export_list(request: HttpRequest, code: str, kind: str, fmt: str) -> HttpResponse:
+    """A list as CSV or XLSX, at once; a list longer than `sync_rows()` is offered as a
+    background download instead (the worker writes it, a page shows the progress)."""
     unit = selectors.get_unit_for_supervisor(request.user, code)
     spec = lists.list_spec(kind)
     if fmt not in exports.FORMATS:
         raise Http404
-    items = list(lists.filtered(spec, unit, request.GET.get("estado", ""))[:EXPORT_LIMIT])
+    state = request.GET.get("estado", "")
+    state = state if state in dict(spec["states"]) else ""
+    items_qs = lists.filtered(spec, unit, state)
+    count = items_qs.count()
+    if count > sync_rows():
+        return render(
+            request,
+            "supervision/export_start.html",
+            {
+                "unit": unit,
+                "unit_name": unit_title(unit.name),
+                "title": spec["title"](),
+                "kind": kind,
+                "fmt": fmt,
+                "state": state,
+                "count": count,
+            },
+        )
+    items = list(items_qs)
     people = spec["people"](items) if spec["people"] else None
     services.export_record(request, unit, str(spec["title"]()), fmt, people)
     filename = f"ayni-{unit.code}-{kind}-{lima_date(timezone.now()).isoformat()}"
     rows = [spec["row"](item) for item in items]
     return exports.download(fmt, filename, str(spec["title"]()), spec["columns"](), rows)
+
+
+def sync_rows() -> int:
+    return int(getattr(settings, "SUPERVISION_EXPORT_SYNC_ROWS", 5000))
+
+
+@require_perm(SUPERVISION_VIEW)
+@require_POST
+@one_time_form
+def export_start(request: HttpRequest, code: str, kind: str, fmt: str) -> HttpResponse:
+    unit = selectors.get_unit_for_supervisor(request.user, code)
+    spec = lists.list_spec(kind)
+    if fmt not in exports.FORMATS:
+        raise Http404
+    state = request.POST.get("estado", "")
+    export = services.export_start(
+        request,
+        unit=unit,
+        kind=kind,
+        state_filter=state if state in dict(spec["states"]) else "",
+        fmt=fmt,
+    )
+    return redirect("supervision:export_status", ref=export.uuid)
+
+
+def _own_export(request: HttpRequest, ref: UUID) -> ListExport:
+    """The user's own export, of a unit they still supervise; 404 otherwise."""
+    export = (
+        ListExport.objects.select_related("unit")
+        .filter(uuid=ref, requested_by_id=request.user.pk)
+        .first()
+    )
+    if export is None:
+        raise Http404
+    selectors.get_unit_for_supervisor(request.user, export.unit.code)
+    return export
+
+
+@require_perm(SUPERVISION_VIEW)
+@require_GET
+def export_status(request: HttpRequest, ref: UUID) -> HttpResponse:
+    export = _own_export(request, ref)
+    template = (
+        "supervision/_export_progress.html"
+        if request.headers.get("HX-Request")
+        else "supervision/export_status.html"
+    )
+    spec = lists.list_spec(export.kind)
+    return render(
+        request,
+        template,
+        {"export": export, "title": spec["title"](), "unit_name": unit_title(export.unit.name)},
+    )
+
+
+@require_perm(SUPERVISION_VIEW)
+@require_GET
+def export_file(request: HttpRequest, ref: UUID) -> HttpResponse:
+    export = _own_export(request, ref)
+    if export.state != ListExport.State.DONE:
+        raise Http404
+    title = str(lists.list_spec(export.kind)["title"]())
+    services.export_record(request, export.unit, f"{title}: {export.total} filas", export.fmt, None)
+    with default_storage.open(export.file_name, "rb") as handle:
+        data = handle.read()
+    content_type = exports.XLSX_TYPE if export.fmt == "xlsx" else exports.CSV_TYPE
+    response = HttpResponse(data, content_type=content_type)
+    day = lima_date(export.created_at).isoformat()
+    response["Content-Disposition"] = (
+        f'attachment; filename="ayni-{export.unit.code}-{export.kind}-{day}.{export.fmt}"'
+    )
+    return response
 
 
 # --- open data (public) ----------------------------------------------------------------------
