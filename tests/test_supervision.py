@@ -552,6 +552,8 @@ def test_a_large_list_is_prepared_in_the_background(
     assert started.status_code == 302
     status = client.get(started["Location"]).content.decode()  # the worker ran (immediate)
     assert "Lista: " in status and f"{expected.count()} registros" in status
+    fragment = client.get(started["Location"], HTTP_HX_REQUEST="true").content.decode()
+    assert fragment.startswith('<div id="export-progress" role="status">')  # polling stops
     link = status.split('id="export-progress"')[1].split('href="')[1].split('"')[0]
     assert link.endswith("/archivo/")
     # someone else, even a supervisor of the whole sector, cannot see or fetch it
