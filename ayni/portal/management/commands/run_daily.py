@@ -2,17 +2,21 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from ayni.core.signing.tasks import signing_expiry_task
 from ayni.benefits.tasks import benefit_alerts_task
+from ayni.core.signing.tasks import signing_expiry_task
 from ayni.core.tasks import purge_form_tokens_task
 from ayni.dataprotection.tasks import retention_task
 from ayni.desk.tasks import expire_observed_cases_task
 from ayni.personnel.tasks import expire_observed_requests_task
 
-DAILY = [expire_observed_requests_task, expire_observed_cases_task, purge_form_tokens_task]
+DAILY: list[Any] = [
+    expire_observed_requests_task,
+    expire_observed_cases_task,
+    purge_form_tokens_task,
+]
+DAILY.append(signing_expiry_task)  # certificates about to expire (ayni.core.signing)
 DAILY.append(benefit_alerts_task)  # 25/30 years, cessation a year away (ayni.benefits)
 DAILY.append(retention_task)  # removes what is past its retention term (ayni.dataprotection)
-DAILY.append(signing_expiry_task)  # certificates about to expire (ayni.core.signing)
 
 
 class Command(BaseCommand):
