@@ -2,8 +2,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from ayni.dataprotection.demo import seed_dataprotection_demo
 from ayni.benefits.demo import seed_benefits_demo
+from ayni.dataprotection.demo import seed_dataprotection_demo
 from ayni.desk.demo import seed_desk_demo
 from ayni.identity.demo import seed_identity_demo
 from ayni.payroll.demo import seed_payroll_demo
