@@ -50,8 +50,11 @@ PERSONAS = {
 
 
 def load_everything() -> None:
+    from ayni.benefits.rules_data import ensure_rules
+
     load_org_tree()
     load_catalogues()
+    ensure_rules()  # a data migration's rows: gone after a browser test's flush
     seed_demo()
     seed_payroll_demo()
     seed_reports_demo()
