@@ -85,6 +85,9 @@ def test_teacher_zip_holds_every_staff_read_of_her_file(teacher_export, servant_
     assert not any(
         "hash" in name or "token" in name for rows in others.values() for r in rows for name in r
     )
+    # stored JSON comes out as JSON a program reads, never Python's text of it
+    values = [v for rows in others.values() for r in rows for v in r.values()]
+    assert not any(isinstance(v, str) and v.startswith(("{'", "['")) for v in values)
     # the request and the download are audited
     user = persona("servant")
     assert AuditEvent.objects.filter(actor=user, action="dataprotection.export_requested").exists()
