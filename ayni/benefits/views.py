@@ -55,7 +55,7 @@ from ayni.core.formtoken import one_time_form
 from ayni.core.responses import pdf_response
 from ayni.core.verification import format_code
 from ayni.desk.cases import case_timeline
-from ayni.desk.challenge import new_challenge
+from ayni.desk.challenge import with_new_challenge
 from ayni.desk.uploads import CheckedPdf, check_pdf
 from ayni.identity.stepup import step_up_refusal
 from ayni.personnel.file_selectors import compute_service_time
@@ -355,17 +355,13 @@ def officer_requests(request: HttpRequest) -> HttpResponse:
 # --- the survivors' public path ----------------------------------------------------------
 
 
-def _limited(request: HttpRequest, name: str, per_hour: int) -> bool:
-    return throttle.register_hit(throttle.hourly_for_address(request, name, per_hour))
-
-
 @login_not_required
 @require_http_methods(["GET", "POST"])
 @one_time_form
 def survivor_claim(request: HttpRequest) -> HttpResponse:
     form = SurvivorClaimForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
-        if _limited(request, "survivor-claim", settings.DESK_ACCESS_REQUESTS_PER_HOUR):
+        if throttle.hit_hourly(request, "survivor-claim", settings.DESK_ACCESS_REQUESTS_PER_HOUR):
             form.add_error(
                 None,
                 gettext(
@@ -382,13 +378,7 @@ def survivor_claim(request: HttpRequest) -> HttpResponse:
             if len(files) == len(SurvivorClaimForm.file_fields):
                 survivor_claim_submit(data=form.cleaned_data, files=files)
                 return redirect("benefits:survivor_sent")
-    question, token = new_challenge()
-    data: Any = form.data.copy() if form.is_bound else None  # type: ignore[attr-defined]
-    if data is not None:
-        data["challenge"], data["answer"] = token, ""
-        form.data = data
-    else:
-        form.initial["challenge"] = token
+    question = with_new_challenge(form)
     return render(
         request,
         "benefits/survivor_claim.html",
@@ -409,7 +399,7 @@ def survivor_confirm(request: HttpRequest) -> HttpResponse:
     """GET shows the button only (mail scanners follow links); the code is POSTed."""
     if request.method == "GET":
         return render(request, "benefits/survivor_confirm.html")
-    if _limited(request, "survivor-confirm", 30):
+    if throttle.hit_hourly(request, "survivor-confirm", 30):
         error = gettext("Demasiados intentos desde esta conexión. Espere una hora.")
         return render(request, "benefits/survivor_confirm.html", {"error": error}, status=429)
     try:
@@ -428,7 +418,7 @@ def _claim_context(claim: Any, **extra: Any) -> dict[str, Any]:
 def survivor_follow(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {}
     if request.method == "POST":
-        if _limited(request, "survivor-follow", 30):
+        if throttle.hit_hourly(request, "survivor-follow", 30):
             context["error"] = gettext("Demasiadas consultas desde esta conexión. Espere una hora.")
         else:
             claim = follow_claim(

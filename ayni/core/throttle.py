@@ -70,3 +70,8 @@ def hourly_for_address(request: HttpRequest, name: str, per_hour: int) -> Limit:
         window_seconds=3600,
         block_seconds=3600,
     )
+
+
+def hit_hourly(request: HttpRequest, name: str, per_hour: int) -> bool:
+    """Count one hit on `name` from the request's address; True once over `per_hour`."""
+    return register_hit(hourly_for_address(request, name, per_hour))

@@ -13,6 +13,7 @@ import hashlib
 import hmac
 import secrets
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -61,6 +62,20 @@ def new_challenge() -> tuple[str, str]:
         "b": WORDS[b],
     }
     return question, token
+
+
+def with_new_challenge(form: Any) -> str:
+    """Give a public form (shown first, or again with errors) a fresh question: a token
+    answers once, so a re-shown form needs a new one and an empty answer. Returns the
+    question for the page."""
+    question, token = new_challenge()
+    if form.is_bound:
+        data = form.data.copy()
+        data["challenge"], data["answer"] = token, ""
+        form.data = data
+    else:
+        form.initial["challenge"] = token
+    return question
 
 
 def check_challenge(token: str, answer: str) -> bool:

@@ -38,7 +38,7 @@ from ayni.desk.cases import (
     case_read_record,
     case_route,
 )
-from ayni.desk.challenge import new_challenge
+from ayni.desk.challenge import with_new_challenge
 from ayni.desk.forms import AccessRequestForm, FilingForm
 from ayni.desk.models import AccessRequest, Case
 from ayni.desk.receipts import receipt_pdf
@@ -55,12 +55,6 @@ from ayni.personnel.models import ChangeRequest
 from ayni.personnel.selectors import own_servant
 from ayni.reports.services import purposes_for
 
-
-def _limited(request: HttpRequest, name: str, per_hour: int) -> bool:
-    limit = throttle.hourly_for_address(request, name, per_hour)
-    return throttle.register_hit(limit)
-
-
 # --- public: access requests --------------------------------------------------------
 
 
@@ -72,7 +66,7 @@ def access_request(request: HttpRequest) -> HttpResponse:
     never looked at here (docs/security.md)."""
     form = AccessRequestForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
-        if _limited(request, "access-request", settings.DESK_ACCESS_REQUESTS_PER_HOUR):
+        if throttle.hit_hourly(request, "access-request", settings.DESK_ACCESS_REQUESTS_PER_HOUR):
             form.add_error(
                 None,
                 gettext(
@@ -87,13 +81,7 @@ def access_request(request: HttpRequest) -> HttpResponse:
             else:
                 access_request_submit(data=form.cleaned_data, pdf=pdf)
                 return redirect("desk:access_sent")
-    question, token = new_challenge()
-    data: Any = form.data.copy() if form.is_bound else None  # type: ignore[attr-defined]
-    if data is not None:
-        data["challenge"], data["answer"] = token, ""
-        form.data = data
-    else:
-        form.initial["challenge"] = token
+    question = with_new_challenge(form)
     return render(
         request,
         "desk/access_request.html",
@@ -115,7 +103,7 @@ def access_confirm(request: HttpRequest) -> HttpResponse:
     page puts it in the form; GET only shows the button (mail scanners follow links)."""
     if request.method == "GET":
         return render(request, "desk/access_confirm.html")
-    if _limited(request, "access-confirm", 30):
+    if throttle.hit_hourly(request, "access-confirm", 30):
         error = gettext("Demasiados intentos desde esta conexión. Espere una hora.")
         return render(request, "desk/access_confirm.html", {"error": error}, status=429)
     try:
@@ -134,7 +122,7 @@ def access_follow(request: HttpRequest) -> HttpResponse:
     its case number and the document number, POSTed."""
     context: dict[str, Any] = {}
     if request.method == "POST":
-        if _limited(request, "access-follow", 30):
+        if throttle.hit_hourly(request, "access-follow", 30):
             context["error"] = gettext("Demasiadas consultas desde esta conexión. Espere una hora.")
         else:
             token = request.POST.get("token", "")[:100]
