@@ -28,6 +28,7 @@ from ayni.personnel.demo import seed_demo
 from ayni.personnel.models import Servant
 from ayni.reports.demo import seed_reports_demo
 from ayni.supervision.demo import ensure_minedu_supervisor
+from tests import snapshot
 
 PERSONAS = {
     "servant": "10000001",  # docente nombrado, UGEL 07 San Borja
@@ -69,12 +70,13 @@ def load_everything() -> None:
 def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
     with django_db_blocker.unblock():
         load_everything()
+        snapshot.take()
 
 
 @pytest.fixture
 def demo_data(db) -> None:  # type: ignore[no-untyped-def]
     """The demo set; reloaded when a transactional (browser) test flushed the database."""
-    if not OrgUnit.objects.exists():
+    if not OrgUnit.objects.exists() and not snapshot.restore():
         load_everything()
 
 
