@@ -125,10 +125,20 @@ class PayrollRun(BaseModel):
         )
 
 
-class Payslip(models.Model):
-    """One servant's payslip in one run. Header and lines are a snapshot (JSON)."""
+class PayslipQuerySet(models.QuerySet["Payslip"]):
+    def of_run(self, run: PayrollRun) -> PayslipQuerySet:
+        """The run's payslips, naming its period so PostgreSQL reads one partition."""
+        return self.filter(run=run, year=run.year, month=run.month)
 
-    uuid = models.UUIDField(unique=True)
+
+class Payslip(models.Model):
+    """One servant's payslip in one run. Header and lines are a snapshot (JSON).
+
+    On PostgreSQL the table is partitioned by period (ayni.core.partitions): the period
+    (year, month) is part of the primary key and of each unique constraint. `uuid` is
+    unique by its randomness (uuid4) and unique per period by constraint."""
+
+    uuid = models.UUIDField()
     run = models.ForeignKey(PayrollRun, on_delete=models.CASCADE, related_name="payslips")
     servant = models.ForeignKey(Servant, on_delete=models.PROTECT, related_name="payslips")
     year = models.PositiveSmallIntegerField()
@@ -146,10 +156,16 @@ class Payslip(models.Model):
     pdf_file = models.CharField(max_length=200, blank=True)
     pdf_sha256 = models.CharField(max_length=64, blank=True)
 
+    objects = PayslipQuerySet.as_manager()
+
     class Meta:
         ordering = ["-year", "-month", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["run", "servant"], name="uniq_payslip_run_servant")
+            # a run has one period, so this is (run, servant) unique
+            models.UniqueConstraint(
+                fields=["run", "servant", "year", "month"], name="uniq_payslip_run_servant"
+            ),
+            models.UniqueConstraint(fields=["uuid", "year", "month"], name="uniq_payslip_uuid"),
         ]
         indexes = [
             models.Index(
