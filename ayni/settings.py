@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "ayni.supervision",
     "ayni.benefits",
     "ayni.dataprotection",
+    "ayni.sharing",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",

@@ -17,5 +17,6 @@ urlpatterns = [
     path("", include("ayni.benefits.urls")),
     path("", include("ayni.supervision.urls")),
     path("", include("ayni.dataprotection.urls")),
+    path("", include("ayni.sharing.urls")),
     path("admin/", admin.site.urls),
 ]

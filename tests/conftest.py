@@ -27,6 +27,7 @@ from ayni.payroll.demo import seed_payroll_demo
 from ayni.personnel.demo import seed_demo
 from ayni.personnel.models import Servant
 from ayni.reports.demo import seed_reports_demo
+from ayni.sharing.demo import seed_sharing_demo
 from ayni.supervision.demo import ensure_minedu_supervisor
 from tests import snapshot
 
@@ -63,6 +64,7 @@ def load_everything() -> None:
     seed_dataprotection_demo()
     ensure_minedu_supervisor()
     seed_identity_demo()
+    seed_sharing_demo()
     User.objects.update(privacy_accepted_at=timezone.now())
 
 

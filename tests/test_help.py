@@ -15,6 +15,7 @@ from ayni.payroll.models import PayrollRun
 from ayni.personnel.models import ChangeRequest
 from ayni.portal.help import PAGES
 from ayni.reports.models import ServiceReport, ServiceReportRequest
+from ayni.sharing.models import ShareLink
 
 pytestmark = pytest.mark.django_db
 
@@ -32,6 +33,7 @@ EXPECTED = {
     "servidores": [],
     "auditoria": [],
     "beneficios": [BenefitRequest.State, PaymentCertificate.State],
+    "compartir": [ShareLink.State],
 }
 
 #: the service page (as its persona) that links to its help
@@ -48,6 +50,7 @@ SERVICE_PAGES = {
     "servidores": ("escalafon", "/servidores/"),
     "auditoria": ("dre_supervisor", "/auditoria/"),
     "beneficios": ("servant", "/beneficios/"),
+    "compartir": ("servant", "/mis-enlaces/"),
 }
 
 

@@ -25,6 +25,7 @@ from ayni.desk.models import AccessRequest, AccountRecovery, Case
 from ayni.payroll.models import PayrollRun
 from ayni.personnel.models import ChangeRequest
 from ayni.reports.models import ServiceReport, ServiceReportRequest
+from ayni.sharing.models import LinkStatus
 
 
 @dataclass(frozen=True)
@@ -201,6 +202,23 @@ CONSTANCIA_STATES = {
 }
 
 
+SHARE_LINK_STATES = {
+    LinkStatus.ACTIVE: _(
+        "Funciona: quien tenga el enlace puede abrirlo hasta la fecha y el número de veces "
+        "que usted eligió."
+    ),
+    LinkStatus.EXPIRED: _("Pasó la fecha que usted eligió: ya nadie puede abrirlo."),
+    LinkStatus.USED_UP: _(
+        "Se abrió todas las veces que usted permitió: ya nadie puede abrirlo otra vez."
+    ),
+    LinkStatus.REVOKED: _("Usted lo anuló: dejó de funcionar en ese momento."),
+    LinkStatus.DOCUMENT_INVALID: _(
+        "La UGEL anuló el documento o se emitió uno más reciente: el enlace dejó de "
+        "funcionar. Comparta el documento nuevo."
+    ),
+}
+
+
 def _pages() -> dict[str, HelpPage]:
     requests = _table(
         _("Estados de una solicitud"), ChangeRequest.State.choices, CHANGE_REQUEST_STATES
@@ -230,6 +248,12 @@ def _pages() -> dict[str, HelpPage]:
                 ),
                 _table(_("Estados de un informe"), ServiceReport.State.choices, INFORME_STATES),
             ],
+        ),
+        HelpPage(
+            "compartir",
+            _("Compartir un documento con un enlace"),
+            "servant",
+            [_table(_("Estados de un enlace"), LinkStatus.choices, SHARE_LINK_STATES)],
         ),
         HelpPage("mesa-de-partes", _("Mesa de partes virtual"), "servant", [cases, access]),
         HelpPage(

@@ -10,6 +10,7 @@ from ayni.payroll.demo import seed_payroll_demo
 from ayni.payroll.synthetic import generate_payslips
 from ayni.personnel.demo import generate_servants, seed_demo
 from ayni.reports.demo import seed_reports_demo
+from ayni.sharing.demo import seed_sharing_demo
 from ayni.supervision.demo import seed_supervision_demo
 
 
@@ -52,6 +53,7 @@ class Command(BaseCommand):
             seed_dataprotection_demo()
             seed_supervision_demo()
             seed_identity_demo()  # staff enrolled with the published demo secret
+            seed_sharing_demo()
             self.stdout.write(f"Planillas de demostración publicadas: {runs}.")
         count = options["servants"]
         if count > 0:
