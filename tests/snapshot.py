@@ -36,7 +36,9 @@ def take() -> None:
         with connection.cursor() as cursor:
             raw = cursor.cursor
             for table in _tables():
-                with raw.copy(f'COPY "{table}" TO STDOUT (FORMAT BINARY)') as copy:
+                # COPY (SELECT ...): a partitioned table (ayni.core.partitions) has no COPY TO
+                query = f'COPY (SELECT * FROM "{table}") TO STDOUT (FORMAT BINARY)'  # noqa: S608
+                with raw.copy(query) as copy:
                     data[table] = b"".join(bytes(block) for block in copy)
         _snapshot["postgresql"] = data
     _snapshot["vendor"] = connection.vendor

@@ -9,3 +9,12 @@ from ayni.core.formtoken import purge_old
 def purge_form_tokens_task() -> int:
     """Daily: forget used one-time form tokens older than two days."""
     return purge_old()
+
+
+@task()
+def partitions_task() -> int:
+    """Daily: the partitions of the months ahead and of the periods in the data
+    (ayni.core.partitions); returns how many were created. Nothing on SQLite."""
+    from ayni.core.partitions import maintain
+
+    return len(maintain().created)

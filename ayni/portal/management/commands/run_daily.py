@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand
 
 from ayni.benefits.tasks import benefit_alerts_task
 from ayni.core.signing.tasks import signing_expiry_task
-from ayni.core.tasks import purge_form_tokens_task
+from ayni.core.tasks import partitions_task, purge_form_tokens_task
 from ayni.dataprotection.tasks import retention_task
 from ayni.desk.tasks import expire_observed_cases_task
 from ayni.personnel.tasks import expire_observed_requests_task
@@ -17,6 +17,7 @@ DAILY: list[Any] = [
 DAILY.append(signing_expiry_task)  # certificates about to expire (ayni.core.signing)
 DAILY.append(benefit_alerts_task)  # 25/30 years, cessation a year away (ayni.benefits)
 DAILY.append(retention_task)  # removes what is past its retention term (ayni.dataprotection)
+DAILY.append(partitions_task)  # PostgreSQL partitions ahead (ayni.core.partitions)
 
 
 class Command(BaseCommand):
