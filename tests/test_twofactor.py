@@ -174,6 +174,31 @@ def test_recovery_code_works_once(persona):
     assert StaticToken.objects.filter(device__user=officer).count() == 9
 
 
+def test_the_last_recovery_code_and_few_left_are_warned(persona):
+    officer = persona("planillas")
+    helper = unverified(officer)
+    helper.post(VERIFY, {"code": code_for(TOTPDevice.objects.get(user=officer)), "next": "/"})
+    helper.post("/cuenta/segundo-factor/codigos/")
+    codes = re.findall(
+        r"<code>(\d{8})</code>", helper.get("/cuenta/segundo-factor/codigos/").content.decode()
+    )
+    StaticToken.objects.filter(device__user=officer).exclude(token__in=codes[:2]).delete()
+    page = helper.get("/cuenta/seguridad/").content.decode()
+    assert "Le quedan pocos códigos de recuperación" in page
+
+    client = FormClient()
+    password_login(client, PERSONAS["planillas"])
+    client.post(VERIFY, {"code": codes[0], "next": "/"})
+    again = FormClient()
+    password_login(again, PERSONAS["planillas"])
+    shown = again.post(VERIFY, {"code": codes[1], "next": "/"}, follow=True).content.decode()
+    assert "Usó su último código de recuperación" in shown
+    assert "le quedan 0" not in shown
+    assert not StaticToken.objects.filter(device__user=officer).exists()
+    page = again.get("/cuenta/seguridad/").content.decode()
+    assert "No le quedan códigos de recuperación" in page
+
+
 def test_brute_force_is_throttled(persona, settings):
     officer = persona("mesa_partes")
     device = TOTPDevice.objects.get(user=officer)

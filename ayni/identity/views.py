@@ -113,7 +113,16 @@ def verify(request: HttpRequest) -> HttpResponse:
             error, status = exc.message, 400
         else:
             left = twofactor.recovery_left(user)
-            if device.persistent_id.startswith("otp_static"):
+            if device.persistent_id.startswith("otp_static") and left == 0:
+                messages.warning(
+                    request,
+                    gettext(
+                        "Usó su último código de recuperación. Genere códigos nuevos en "
+                        "«Seguridad» ahora: sin ellos, si pierde su teléfono, tendrá que pedir a "
+                        "la administración que restablezca su segundo factor."
+                    ),
+                )
+            elif device.persistent_id.startswith("otp_static"):
                 messages.warning(
                     request,
                     gettext(
