@@ -98,6 +98,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "django_otp_webauthn",
     "ayni.identity",
+    "ninja",  # the REST API (issue 15); its Swagger UI assets are served from here
+    "ayni.api",
 ]
 
 MIDDLEWARE = [
@@ -387,6 +389,7 @@ OFFICE_HOURS_DEFAULT = (
     os.environ.get("OFFICE_CLOSES", "16:30"),
 )
 VERIFY_RATE_LIMIT_PER_HOUR = env_int("VERIFY_RATE_LIMIT_PER_HOUR", 60)
+API_TOKEN_RATE_PER_MINUTE = env_int("API_TOKEN_RATE_PER_MINUTE", 120)  # per token (issue 15)
 
 # Digital signatures of issued documents (docs/firma.md): the key store's TOML file
 # (paths and the names of the variables holding passphrases, never keys), an optional

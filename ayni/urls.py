@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("ayni.benefits.urls")),
     path("", include("ayni.supervision.urls")),
     path("", include("ayni.dataprotection.urls")),
+    path("", include("ayni.api.urls")),  # /api/v1/ and /cuenta/tokens/ (issue 15)
     path("", include("ayni.sharing.urls")),
     path("admin/", admin.site.urls),
 ]

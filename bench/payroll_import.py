@@ -434,7 +434,8 @@ def measure(engine: str, servants: int, lines: int, profile: bool, task: bool) -
     sections = Sections()
     for name in ("load_concepts", "load_pension_regimes", "parse_master", "parse_rem",
                  "_lookup_ids", "_servants_for", "rates_for", "_build", "write_payslips",
-                 "header_snapshot", "payslip_row", "new_code", "run_move", "_outside"):  # fmt: skip
+                 "header_snapshot", "payslip_row", "service_times", "run_move",
+                 "_outside"):  # fmt: skip
         sections.wrap(importer, name)
     from ayni.payroll.compute import PayslipBuilder
 
@@ -516,7 +517,7 @@ def measure(engine: str, servants: int, lines: int, profile: bool, task: bool) -
         "| section | calls | time | share |",
         "|---|--:|--:|--:|",
     ]
-    nested = {"PayslipBuilder.build (lines and totals)", "header_snapshot", "new_code",
+    nested = {"PayslipBuilder.build (lines and totals)", "header_snapshot",
               "payslip_row", "json.dumps (header, lines)"}  # fmt: skip
     for key, secs in sorted(sections.seconds.items(), key=lambda kv: -kv[1]):
         label = f"  ↳ {key}" if key in nested else key

@@ -62,8 +62,14 @@ class CentTotals:
         return Totals(*(Decimal(v).scaleb(-2) for v in self.values()))
 
 
+LARGE = 10**15  # cents below which a float division formats exactly
+
+
 def money(cents: int) -> str:
     """123450 → "1234.50"; -5 → "-0.05" (a net can be negative)."""
+    if -LARGE < cents < LARGE:
+        # the nearest float to cents / 100 is off by far less than half a cent
+        return f"{cents / 100:.2f}"
     if cents < 0:
         return "-" + money(-cents)
     return f"{cents // 100}.{cents % 100:02d}"
@@ -201,10 +207,13 @@ def header_snapshot(
     run_label: str,
     kind_label: str,
     service_time: str = "",
+    document_label: str | None = None,
 ) -> dict[str, Any]:
     """Everything the MINEDU payslip prints beyond the amounts (never written to the file).
     `service_time`: the one computed from the servant's file, printed when the master
-    leaves «tiempo_servicio» empty (and then marked as coming from the file)."""
+    leaves «tiempo_servicio» empty (and then marked as coming from the file).
+    `document_label`: «DNI» for the row's document type, when the caller knows it
+    (the importer looks each type's name up once per run, not once per payslip)."""
     from_file = not master.service_time and bool(service_time)
     return {
         "ugel": ugel_name,
@@ -214,7 +223,11 @@ def header_snapshot(
         "apellidos": " ".join(p for p in (master.paternal_surname, master.maternal_surname) if p),
         "nombres": master.given_names,
         "fecha_nacimiento": master.birth_date,
-        "documento": document(master.doc_type, master.doc_number),
+        "documento": (
+            document(master.doc_type, master.doc_number)
+            if document_label is None
+            else f"{document_label} {master.doc_number}".lstrip()
+        ),
         "establecimiento": master.school_name,
         "codigo_modular": master.school_code,
         "cargo": master.position,

@@ -28,7 +28,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from ayni.core.errors import StaleStateError, UserError
-from ayni.core.verification import new_code
+from ayni.core.formats import document
 from ayni.org.models import PayrollConcept, PensionRegime
 from ayni.payroll.compute import ESSALUD_PENSIONER, PayslipBuilder, header_snapshot
 from ayni.payroll.models import ContributionRate, PayrollRun, Payslip
@@ -45,7 +45,7 @@ from ayni.payroll.rem import (
 from ayni.payroll.samples import SAMPLE_KEYS
 from ayni.payroll.service_times import service_times
 from ayni.payroll.states import run_move, run_try_move
-from ayni.payroll.writer import payslip_row, write_payslips
+from ayni.payroll.writer import fresh_keys, id_chunks, payslip_row, write_payslips
 from ayni.personnel.models import Servant
 from ayni.personnel.servant_records import NewServant, servants_create_bulk
 
@@ -350,12 +350,16 @@ def _build(
         rates_for(run.year, run.month),
         pensioners=run.kind == PayrollRun.Kind.CESANTES,
     )
-    ugel_name, kind_label = run.ugel.name, run.get_kind_display()
+    ugel_name, kind_label = run.ugel.name, str(run.get_kind_display())
     gross = net = 0
     total = len(parsed.lines)
+    keys = fresh_keys()
+    documents: dict[str, str] = {}  # document type → its name, looked up once
     for done, (key, amounts) in enumerate(parsed.lines.items(), start=1):
         row = master[key]
         lines, totals = builder.build(row.pension_system, amounts)
+        if key[0] not in documents:
+            documents[key[0]] = document(key[0], "").strip()
         header = header_snapshot(
             row,
             ugel_name=ugel_name,
@@ -363,8 +367,10 @@ def _build(
             run_label=label,
             kind_label=kind_label,
             service_time=service.get(key, ""),
+            document_label=documents[key[0]],
         )
-        text = payslip_row(json.dumps(header, ensure_ascii=False), lines, totals, new_code())
+        ref, code = next(keys)
+        text = payslip_row(json.dumps(header, ensure_ascii=False), lines, totals, code, ref)
         spool.write(f"{key[0]}\t{key[1]}\t{text}\n")
         gross += totals.gross
         net += totals.net
@@ -439,11 +445,9 @@ def _lookup_ids(keys: set[tuple[str, str]]) -> dict[tuple[str, str], tuple[int, 
         by_type.setdefault(doc_type, []).append(number)
     for doc_type, numbers in by_type.items():
         numbers.sort()
-        for start in range(0, len(numbers), 900):
+        for chunk in id_chunks(numbers, cast="varchar"):
             found = (
-                Servant.objects.filter(
-                    doc_type=doc_type, doc_number__in=numbers[start : start + 900]
-                )
+                Servant.objects.filter(doc_type=doc_type, doc_number__in=chunk)
                 .order_by()
                 .values_list("pk", "doc_number", "employing_unit__path")
             )

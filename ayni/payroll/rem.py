@@ -497,6 +497,8 @@ COMMON_LINE = re.compile(rf"(\d\d)\|(\d{{8}})\|(\d{{4}})\|{AMOUNT}\|{AMOUNT}\|?"
 
 def cents(amount: str) -> int:
     """`1234`, `1234.5` or `1234.50` (already validated) → 123450."""
+    if amount[-3:-2] == ".":  # two decimals, the common shape
+        return int(amount.replace(".", "", 1))
     whole, _, fraction = amount.partition(".")
     return int(whole) * 100 + int((fraction + "00")[:2])
 

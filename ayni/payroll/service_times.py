@@ -13,10 +13,9 @@ from typing import Any
 
 from django.conf import settings
 
+from ayni.payroll.writer import id_chunks
 from ayni.personnel.models import Cessation, Entry, Leave, Sanction
 from ayni.personnel.service_time import Period, service_time
-
-CHUNK = 900
 
 
 def _discount_end(start: date, end: date | None, days: int | None, today: date) -> date:
@@ -33,8 +32,7 @@ def service_times(servant_ids: Iterable[int], on: date) -> dict[int, str]:
     ids = sorted(set(servant_ids))
     config: dict[str, Any] = settings.SERVICE_TIME
     found: dict[int, str] = {}
-    for start in range(0, len(ids), CHUNK):
-        chunk = ids[start : start + CHUNK]
+    for chunk in id_chunks(ids):
         cessations: dict[int, list[date]] = defaultdict(list)
         for pk, day in Cessation.objects.filter(servant_id__in=chunk).values_list(
             "servant_id", "date_from"

@@ -12,13 +12,16 @@ Nothing may query the database while COPY holds the connection.
 from __future__ import annotations
 
 import json
+import secrets
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
-from typing import TypeVar
+from typing import Any, Literal, TypeVar
 
 from django.db import connection
+from django.db.models.expressions import RawSQL
 
+from ayni.core.verification import ALPHABET, CODE_LENGTH
 from ayni.payroll.compute import CentTotals, money
 from ayni.payroll.models import PayrollRun, Payslip
 
@@ -38,7 +41,25 @@ ROW_COLUMNS = [
 RUN_COLUMNS = ["run_id", "year", "month", "payment_date", "published", "pdf_file", "pdf_sha256"]
 COLUMNS = ["servant_id", *ROW_COLUMNS, *RUN_COLUMNS]
 BLOCK = 1000
+CHUNK = 900  # values per `IN (...)` where each is its own placeholder (SQLite)
 T = TypeVar("T")
+
+
+def id_chunks(
+    values: Sequence[Any], cast: Literal["bigint", "varchar"] = "bigint"
+) -> Iterator[Any]:
+    """`values` to filter on with `__in`, as few times as the engine allows. PostgreSQL:
+    all of them at once as one array parameter (`IN (SELECT unnest(%s))`), so a UGEL of
+    10,000 servants is one query, not 12 with 900 placeholders each to bind and plan;
+    other engines: 900 at a time."""
+    if not values:
+        return
+    if connection.vendor == "postgresql":
+        # the values are a parameter; `cast` is one of two literals
+        yield RawSQL(f"SELECT unnest(%s::{cast}[])", (list(values),))  # noqa: S611
+        return
+    for start in range(0, len(values), CHUNK):
+        yield values[start : start + CHUNK]
 
 
 def _in_blocks(items: Iterable[T]) -> Iterator[list[T]]:
@@ -58,11 +79,28 @@ def _escape(text: str) -> str:
     return text.replace("\\", "\\\\")
 
 
-def payslip_row(header_json: str, lines_json: str, totals: CentTotals, code: str) -> str:
-    """One payslip's own columns as COPY text (a fresh UUID each call), without newline."""
+def fresh_keys() -> Iterator[tuple[str, str]]:
+    """(UUID, verification code) for new payslips, without end: `uuid.uuid4()` and
+    `new_code()` over the same random bytes, read from the system 1,000 payslips at a
+    time instead of twice per payslip."""
+    size = 16 + 10  # a version-4 UUID's bytes, then a code's 80 bits
+    shifts = [5 * i for i in range(CODE_LENGTH)]
+    while True:
+        pool = secrets.token_bytes(size * BLOCK)
+        for start in range(0, len(pool), size):
+            key = uuid.UUID(bytes=pool[start : start + 16], version=4)
+            value = int.from_bytes(pool[start + 16 : start + size], "big")
+            yield str(key), "".join([ALPHABET[(value >> s) & 31] for s in shifts])
+
+
+def payslip_row(
+    header_json: str, lines_json: str, totals: CentTotals, code: str, key: str = ""
+) -> str:
+    """One payslip's own columns as COPY text, without newline; `key` its UUID (a fresh
+    one when not given)."""
     return "\t".join(
         [
-            str(uuid.uuid4()),
+            key or str(uuid.uuid4()),
             _escape(header_json),
             _escape(lines_json),
             *map(money, totals.values()),
