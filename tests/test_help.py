@@ -33,6 +33,7 @@ EXPECTED = {
     "servidores": [],
     "auditoria": [],
     "beneficios": [BenefitRequest.State, PaymentCertificate.State],
+    "api": [],
     "compartir": [ShareLink.State],
 }
 
@@ -50,6 +51,7 @@ SERVICE_PAGES = {
     "servidores": ("escalafon", "/servidores/"),
     "auditoria": ("dre_supervisor", "/auditoria/"),
     "beneficios": ("servant", "/beneficios/"),
+    "api": ("servant", "/cuenta/tokens/"),
     "compartir": ("servant", "/mis-enlaces/"),
 }
 

@@ -308,6 +308,7 @@ def _pages() -> dict[str, HelpPage]:
             ],
         ),
         HelpPage("auditoria", _("Auditoría"), "staff"),
+        HelpPage("api", _("API y tokens de acceso"), "servant"),  # issue 15
     ]
     return {page.slug: page for page in pages}
 
