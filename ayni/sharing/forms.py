@@ -7,6 +7,8 @@ from ayni.sharing.models import MAX_DAYS, MAX_OPENINGS
 
 DAY_CHOICES = [(d, d) for d in (1, 2, 3, 5, 7, 10, 15, 30)]
 OPENING_CHOICES = [(n, n) for n in (1, 2, 3, 5, 10, 20, 50)]
+assert DAY_CHOICES[-1][0] == MAX_DAYS and OPENING_CHOICES[-1][0] == MAX_OPENINGS
+CHOOSE_ONE = _("Elija una de las opciones de la lista.")
 
 
 class ShareForm(forms.Form):
@@ -15,8 +17,8 @@ class ShareForm(forms.Form):
         choices=DAY_CHOICES,
         coerce=int,
         initial=7,
-        help_text=_("Entre 1 y %(max)s días. Después el enlace deja de funcionar solo.")
-        % {"max": MAX_DAYS},
+        help_text=_("Entre 1 y 30 días. Después el enlace deja de funcionar solo."),
+        error_messages={"invalid_choice": CHOOSE_ONE},
     )
     max_openings = forms.TypedChoiceField(
         label=_("¿Cuántas veces se podrá abrir?"),
@@ -24,10 +26,10 @@ class ShareForm(forms.Form):
         coerce=int,
         initial=3,
         help_text=_(
-            "Entre 1 y %(max)s veces. Cada vez que alguien abre la página del enlace cuenta "
+            "Entre 1 y 50 veces. Cada vez que alguien abre la página del enlace cuenta "
             "como una vez."
-        )
-        % {"max": MAX_OPENINGS},
+        ),
+        error_messages={"invalid_choice": CHOOSE_ONE},
     )
     understood = forms.BooleanField(
         label=_("Entiendo que cualquier persona que tenga el enlace podrá ver este documento."),

@@ -1,0 +1,457 @@
+"""Share links (issue 15): a servant shares one of their documents with a link that a
+bank or a clinic opens without an account, for a few days and a few openings."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import threading
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.utils import timezone
+
+from ayni.core.models import AuditEvent
+from ayni.payroll.models import Payslip
+from ayni.payroll.pdf import payslip_pdf
+from ayni.payroll.services import payroll_annul
+from ayni.reports.models import Resume
+from ayni.reports.services import resume_generate
+from ayni.sharing.documents import own_document
+from ayni.sharing.models import LinkStatus, ShareLink, ShareOpening
+from ayni.sharing.selectors import my_link_rows
+from ayni.sharing.services import link_create, link_open
+from tests.test_i18n_pseudo import check_pages, pseudo_locale  # noqa: F401  (fixtures)
+
+pytestmark = pytest.mark.django_db
+
+TOKEN_URL = re.compile(r"/c/([A-Za-z0-9_-]{43})/")
+GONE = "Este enlace ya no es válido"
+
+
+def _slip(servant: Any, n: int = 0) -> Payslip:
+    return (
+        Payslip.objects.filter(
+            servant=servant,
+            published=True,
+            payment_date__lte=timezone.localdate(),
+            run__state="published",
+        )
+        .select_related("run")
+        .order_by("-payment_date")[n]
+    )
+
+
+def _create(client: Client, slip: Payslip, **data: Any) -> Any:
+    form = {"days": "7", "max_openings": "3", "understood": "on", **data}
+    return client.post(f"/mis-enlaces/nuevo/boleta/{slip.uuid}/", form)
+
+
+def _new_link(client_for: Any, servant_of: Any, **data: Any) -> tuple[str, ShareLink, Payslip]:
+    """The teacher shares her latest payslip from the page: (token, link, payslip)."""
+    client = client_for("servant")
+    slip = _slip(servant_of("servant"))
+    response = _create(client, slip, **data)
+    assert response.status_code == 302, response.content.decode()[:500]
+    shown = client.get(response["Location"]).content.decode()
+    token = TOKEN_URL.search(shown)[1]  # type: ignore[index]
+    return token, ShareLink.objects.get(token_hash=hashlib.sha256(token.encode()).hexdigest()), slip
+
+
+# --- creating a link ----------------------------------------------------------------------
+
+
+def test_the_token_is_shown_once_and_only_its_hash_is_stored(client_for, servant_of, persona):
+    client = client_for("servant")
+    slip = _slip(servant_of("servant"))
+    form = client.get(f"/mis-enlaces/nuevo/boleta/{slip.uuid}/").content.decode()
+    assert "cualquier persona que tenga el enlace podrá ver" in form.lower()
+    assert 'name="form_token"' in form and 'for="id_days"' in form
+    response = _create(client, slip)
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    token = TOKEN_URL.search(page)[1]  # type: ignore[index]
+    assert "no se volverá a mostrar" in page and "<svg" in page  # the QR code
+    assert 'id="copy-link"' in page
+    link = ShareLink.objects.filter(servant=servant_of("servant"), document_uuid=slip.uuid).first()
+    assert link is not None and link.token_hash == hashlib.sha256(token.encode()).hexdigest()
+    assert token not in str(list(ShareLink.objects.filter(pk=link.pk).values()))
+    for event in AuditEvent.objects.filter(object_id=str(link.pk)):
+        assert token not in f"{event.detail} {event.before} {event.after}"
+    # the URL holds no personal data: the token only
+    assert servant_of("servant").doc_number not in TOKEN_URL.search(page)[0]  # type: ignore[index]
+    assert link.max_openings == 3 and link.openings_count == 0
+    assert timedelta(days=6, hours=23) < link.expires_at - timezone.now() <= timedelta(days=7)
+    event = AuditEvent.objects.get(action="sharing.link_created", object_id=str(link.pk))
+    assert event.actor == persona("servant") and event.subject_id == servant_of("servant").pk
+    # shown once: a reload of the page no longer has it
+    again = client.get(response["Location"]).content.decode()
+    assert token not in again and "ya se mostró una vez" in again
+
+
+def test_a_double_click_creates_one_link(client_for, servant_of):
+    client = client_for("servant")
+    slip = _slip(servant_of("servant"))
+    before = ShareLink.objects.count()
+    data = {"form_token": "s" * 32}
+    first, second = _create(client, slip, **data), _create(client, slip, **data)
+    assert first.status_code == second.status_code == 302
+    assert first["Location"] == second["Location"]
+    assert ShareLink.objects.count() == before + 1
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"days": "31"}, "Elija una de las opciones de la lista."),
+        ({"days": "0"}, "Elija una de las opciones de la lista."),
+        ({"max_openings": "51"}, "Elija una de las opciones de la lista."),
+        ({"max_openings": "x" * 5000}, "Elija una de las opciones de la lista."),
+        ({"understood": ""}, "Marque esta casilla"),
+    ],
+)
+def test_bad_choices_are_refused_and_nothing_is_stored(client_for, servant_of, data, message):
+    before = ShareLink.objects.count()
+    response = _create(client_for("servant"), _slip(servant_of("servant")), **data)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert ShareLink.objects.count() == before
+
+
+def test_the_service_refuses_more_than_thirty_days_or_fifty_openings(persona):
+    from ayni.sharing.services import SharingError
+
+    user = persona("servant")
+    doc = own_document(user, "boleta", _slip(user.servant).uuid)
+    with pytest.raises(SharingError, match="de 1 a 30 días"):
+        link_create(user=user, document=doc, days=31, max_openings=1)
+    with pytest.raises(SharingError, match="de 1 a 50 veces"):
+        link_create(user=user, document=doc, days=1, max_openings=51)
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [
+        ("other_servant", 404),  # another servant's payslip: the same 404 as a missing one
+        ("cesante", 404),
+        ("escalafon", 404),  # staff never share a servant's document
+        ("planillas", 404),
+        ("admin", 404),
+        ("dre_supervisor", 404),
+        ("anonymous", 302),  # to the login page
+    ],
+)
+def test_only_the_owner_shares(client_for, servant_of, who, status):
+    slip = _slip(servant_of("servant"))
+    before = ShareLink.objects.count()
+    client = client_for(who)
+    assert client.get(f"/mis-enlaces/nuevo/boleta/{slip.uuid}/").status_code == status
+    response = _create(client, slip)
+    assert response.status_code == status
+    if status == 302:
+        assert response["Location"].startswith("/cuenta/ingresar/")
+    assert ShareLink.objects.count() == before
+
+
+def test_an_unknown_kind_or_document_is_404(client_for, servant_of):
+    client = client_for("servant")
+    slip = _slip(servant_of("servant"))
+    assert client.get(f"/mis-enlaces/nuevo/planilla/{slip.uuid}/").status_code == 404
+    assert client.get(f"/mis-enlaces/nuevo/informe/{slip.uuid}/").status_code == 404
+    other = _slip(servant_of("other_servant"))
+    assert client.get(f"/mis-enlaces/nuevo/boleta/{other.uuid}/").status_code == 404
+
+
+def test_a_retired_servant_shares_too(client_for, servant_of):
+    client = client_for("cesante")
+    slip = _slip(servant_of("cesante"))
+    page = client.get(f"/mi-boleta/{slip.uuid}/").content.decode()
+    assert f'href="/mis-enlaces/nuevo/boleta/{slip.uuid}/"' in page  # «Compartir»
+    response = _create(client, slip)
+    assert response.status_code == 302
+    assert ShareLink.objects.filter(servant=servant_of("cesante"), document_uuid=slip.uuid)
+
+
+def test_an_informe_and_a_hoja_de_vida_are_shared_from_their_pages(client_for, servant_of):
+    client = client_for("servant")
+    reports = client.get("/mi-legajo/reporte/informes/").content.decode()
+    informe = re.search(r'href="/mis-enlaces/nuevo/informe/([0-9a-f-]{36})/"', reports)
+    assert informe, "no «Compartir» beside the issued informe"
+    resume_page = client.get("/mi-legajo/reporte/hoja-de-vida/").content.decode()
+    resume = re.search(r'href="/mis-enlaces/nuevo/hoja_de_vida/([0-9a-f-]{36})/"', resume_page)
+    assert resume, "no «Compartir» beside the hoja de vida"
+    for kind, ref in (("informe", informe[1]), ("hoja_de_vida", resume[1])):
+        response = client.post(
+            f"/mis-enlaces/nuevo/{kind}/{ref}/",
+            {"days": "3", "max_openings": "1", "understood": "on"},
+        )
+        assert response.status_code == 302, kind
+        token = TOKEN_URL.search(client.get(response["Location"]).content.decode())[1]  # type: ignore[index]
+        opened = Client().get(f"/c/{token}/")
+        assert opened.status_code == 200, kind
+        assert "Documento válido." in opened.content.decode()
+
+
+# --- opening a link -----------------------------------------------------------------------
+
+
+def test_the_holder_sees_the_payslip_its_verification_and_the_same_pdf(
+    client_for, servant_of, settings
+):
+    token, link, slip = _new_link(client_for, servant_of)
+    bank = Client()
+    response = bank.get(f"/c/{token}/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Documento válido." in html and 'data-verdict="genuine"' in html
+    assert 'id="signature"' in html
+    assert slip.period_label in html and slip.header["apellidos"] in html
+    assert re.search(r'id="net">S/\s*[\d,]+\.\d\d<', html)
+    code = slip.verification_code
+    assert "-".join(code[i : i + 4] for i in range(0, 16, 4)) in html
+    # never indexed, cached or passed on as a Referer
+    assert "noindex" in response["X-Robots-Tag"]
+    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Cache-Control"] == "no-store"
+    # the PDF: the very bytes the servant downloads, without spending another opening
+    pdf_url = re.search(r'id="download-pdf" href="([^"]+)"', html)[1].replace("&amp;", "&")  # type: ignore[index]
+    pdf = bank.get(pdf_url)
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    own = client_for("servant").get(f"/mi-boleta/{slip.uuid}/pdf/")
+    assert pdf.content == own.content == payslip_pdf(slip)
+    assert pdf["X-Robots-Tag"].startswith("noindex") and pdf["Cache-Control"] == "no-store"
+    assert bank.get(pdf_url + "&ver=1")["Content-Disposition"].startswith("inline")
+    link.refresh_from_db()
+    assert link.openings_count == 1
+    opening = ShareOpening.objects.get(link=link)
+    assert opening.number == 1 and opening.pdf_fetched_at is not None
+    event = AuditEvent.objects.get(action="sharing.link_opened", object_id=str(link.pk))
+    assert event.actor is None and event.subject_id == slip.servant_id
+    assert event.client_ip == "127.0.0.1"  # kept for security reviews, never shown to the servant
+
+
+def test_a_pdf_address_without_a_valid_ticket_goes_back_to_the_page(client_for, servant_of):
+    token, link, _ = _new_link(client_for, servant_of)
+    for ticket in ("", "abc", "W1sxLDJdXQ:forged:sig"):
+        response = Client().get(f"/c/{token}/pdf/?a={ticket}")
+        assert response.status_code == 302 and response["Location"] == f"/c/{token}/"
+    # a ticket of another link does not open this one
+    other_token, _, _ = _new_link(client_for, servant_of)
+    page = Client().get(f"/c/{other_token}/").content.decode()
+    ticket = re.search(r"\?a=([^\"&]+)", page)[1]  # type: ignore[index]
+    assert Client().get(f"/c/{token}/pdf/?a={ticket}").status_code == 302
+    link.refresh_from_db()
+    assert link.openings_count == 0
+
+
+def _assert_gone(response: Any, servant: Any) -> None:
+    assert response.status_code == 410
+    html = response.content.decode()
+    assert GONE in html
+    assert "noindex" in response["X-Robots-Tag"] and response["Cache-Control"] == "no-store"
+    for private in (servant.doc_number, servant.paternal_surname, "Boleta de pago"):
+        assert private not in html, private
+
+
+def test_expired_revoked_and_used_up_links_say_the_same_and_reveal_nothing(
+    client_for, servant_of
+):
+    teacher = servant_of("servant")
+    openings_before = ShareOpening.objects.filter(link__servant=teacher).count()
+    expired, link, _ = _new_link(client_for, servant_of)
+    ShareLink.objects.filter(pk=link.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+    _assert_gone(Client().get(f"/c/{expired}/"), teacher)
+
+    revoked, link, _ = _new_link(client_for, servant_of)
+    client = client_for("servant")
+    assert client.post(f"/mis-enlaces/{link.uuid}/anular/").status_code == 302
+    _assert_gone(Client().get(f"/c/{revoked}/"), teacher)
+
+    once, link, _ = _new_link(client_for, servant_of, max_openings="1")
+    first = Client().get(f"/c/{once}/")
+    assert first.status_code == 200
+    _assert_gone(Client().get(f"/c/{once}/"), teacher)  # a reload is another opening
+    # the PDF of the granted opening stays reachable for its half hour
+    pdf_url = re.search(r'id="download-pdf" href="([^"]+)"', first.content.decode())[1]  # type: ignore[index]
+    assert Client().get(pdf_url.replace("&amp;", "&")).status_code == 200
+
+    for wrong in ("x" * 43, "short", "A" * 200, "%00..%20"):
+        _assert_gone(Client().get(f"/c/{wrong}/"), teacher)
+    assert ShareOpening.objects.filter(link__servant=teacher).count() == openings_before + 1
+
+
+def test_a_revoked_link_no_longer_serves_its_pdf(client_for, servant_of):
+    token, link, _ = _new_link(client_for, servant_of)
+    page = Client().get(f"/c/{token}/").content.decode()
+    pdf_url = re.search(r'id="download-pdf" href="([^"]+)"', page)[1].replace("&amp;", "&")  # type: ignore[index]
+    client_for("servant").post(f"/mis-enlaces/{link.uuid}/anular/")
+    response = Client().get(pdf_url)
+    assert response.status_code == 302  # back to the page, which is gone
+    _assert_gone(Client().get(response["Location"]), servant_of("servant"))
+
+
+def test_an_annulled_payslip_stops_its_links_and_cannot_be_shared(
+    client_for, servant_of, persona
+):
+    token, link, slip = _new_link(client_for, servant_of)
+    payroll_annul(
+        run=slip.run, actor=persona("planillas"), reason="Se publicó con un error de montos."
+    )
+    _assert_gone(Client().get(f"/c/{token}/"), servant_of("servant"))
+    rows = {r.link.pk: r for r in my_link_rows(persona("servant"))}
+    assert rows[link.pk].status == LinkStatus.DOCUMENT_INVALID
+    response = _create(client_for("servant"), slip)
+    assert response.status_code == 400
+    assert "fue anulado" in response.content.decode()
+
+
+def test_a_superseded_hoja_de_vida_stops_its_links(client_for, servant_of, persona):
+    client = client_for("servant")
+    page = client.get("/mi-legajo/reporte/hoja-de-vida/").content.decode()
+    ref = re.search(r'href="/mis-enlaces/nuevo/hoja_de_vida/([0-9a-f-]{36})/"', page)[1]  # type: ignore[index]
+    response = client.post(
+        f"/mis-enlaces/nuevo/hoja_de_vida/{ref}/",
+        {"days": "3", "max_openings": "5", "understood": "on"},
+    )
+    token = TOKEN_URL.search(client.get(response["Location"]).content.decode())[1]  # type: ignore[index]
+    assert Client().get(f"/c/{token}/").status_code == 200
+    resume_generate(servant=servant_of("servant"), actor=persona("escalafon"))
+    assert Resume.objects.filter(servant=servant_of("servant")).count() >= 2
+    _assert_gone(Client().get(f"/c/{token}/"), servant_of("servant"))
+
+
+def test_opening_attempts_are_limited_per_address(client_for, servant_of, settings):
+    settings.SHARE_OPEN_RATE_LIMIT_PER_HOUR = 5
+    token, link, _ = _new_link(client_for, servant_of, max_openings="50")
+    guesser = Client(REMOTE_ADDR="203.0.113.9")
+    for _ in range(4):
+        assert guesser.get(f"/c/{'y' * 43}/").status_code == 410
+    assert guesser.get(f"/c/{token}/").status_code == 429  # blocked, even with a good token
+    assert Client(REMOTE_ADDR="198.51.100.7").get(f"/c/{token}/").status_code == 200
+    link.refresh_from_db()
+    assert link.openings_count == 1
+
+
+# --- the last opening, raced --------------------------------------------------------------
+
+
+def test_no_opening_past_the_maximum(persona):
+    user = persona("servant")
+    doc = own_document(user, "boleta", _slip(user.servant).uuid)
+    link, token = link_create(user=user, document=doc, days=1, max_openings=2)
+    assert [link_open(token=token) is not None for _ in range(4)] == [True, True, False, False]
+    assert ShareLink.objects.get(pk=link.pk).openings_count == 2
+    assert list(
+        ShareOpening.objects.filter(link=link).order_by("number").values_list("number", flat=True)
+    ) == [1, 2]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_openings_racing_for_the_last_count_grant_exactly_one(persona):
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent writers need PostgreSQL; SQLite serialises them")
+    user = persona("servant")
+    doc = own_document(user, "boleta", _slip(user.servant).uuid)
+    link, token = link_create(user=user, document=doc, days=1, max_openings=3)
+    ShareLink.objects.filter(pk=link.pk).update(openings_count=2)  # one opening left
+    threads_n = 8
+    barrier = threading.Barrier(threads_n)
+    granted: list[bool] = []
+    errors: list[BaseException] = []
+
+    def open_it() -> None:
+        try:
+            barrier.wait()
+            granted.append(link_open(token=token) is not None)
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=open_it) for _ in range(threads_n)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert sorted(granted) == [False] * (threads_n - 1) + [True]
+    assert ShareLink.objects.get(pk=link.pk).openings_count == 3
+    assert ShareOpening.objects.filter(link=link).count() == 1
+    assert AuditEvent.objects.filter(action="sharing.link_opened", object_id=str(link.pk)).count() == 1
+
+
+# --- the servant's list -------------------------------------------------------------------
+
+
+def test_the_list_shows_each_opening_in_lima_time_and_revokes(client_for, servant_of, persona):
+    token, link, _ = _new_link(client_for, servant_of)
+    Client().get(f"/c/{token}/")
+    opening = ShareOpening.objects.get(link=link)
+    lima = timezone.localtime(opening.opened_at)
+    client = client_for("servant")
+    html = client.get("/mis-enlaces/").content.decode()
+    card = html[html.index(f'id="link-{link.uuid}"') :]
+    card = card[: card.index("</li>\n  \n")] if "</li>\n  \n" in card else card[:4000]
+    assert 'data-status="activo"' in html
+    assert f"El {lima:%d/%m/%Y} a las {lima:%H:%M}" in card
+    assert "1 de 3" in card
+    assert "127.0.0.1" not in html  # who opened it is not shown
+    assert 'href="/ayuda/compartir/"' in html
+    response = client.post(f"/mis-enlaces/{link.uuid}/anular/")
+    assert response.status_code == 302 and response["Location"] == "/mis-enlaces/"
+    link.refresh_from_db()
+    assert link.state == ShareLink.State.REVOKED and link.revoked_at is not None
+    event = AuditEvent.objects.get(action="sharing.link.anulado", object_id=str(link.pk))
+    assert event.actor == persona("servant")
+    html = client.get("/mis-enlaces/").content.decode()
+    assert f'action="/mis-enlaces/{link.uuid}/anular/"' not in html
+    # revoking again is refused in Spanish, nothing changes
+    again = client.post(f"/mis-enlaces/{link.uuid}/anular/")
+    assert again.status_code == 409 and "ya no está «Activo»" in again.content.decode()
+
+
+def test_nobody_revokes_or_sees_someone_elses_links(client_for, servant_of):
+    token, link, _ = _new_link(client_for, servant_of)
+    for who in ("other_servant", "cesante", "escalafon", "admin"):
+        client = client_for(who)
+        assert client.post(f"/mis-enlaces/{link.uuid}/anular/").status_code == 404
+        assert client.get(f"/mis-enlaces/{link.uuid}/").status_code == 404
+        assert link.title not in client.get("/mis-enlaces/").content.decode() or who == "cesante"
+    link.refresh_from_db()
+    assert link.state == ShareLink.State.ACTIVE
+    assert Client().get(f"/c/{token}/").status_code == 200
+
+
+def test_the_demo_teacher_and_cesante_have_links_in_every_state(client_for):
+    for who in ("servant", "cesante"):
+        html = client_for(who).get("/mis-enlaces/").content.decode()
+        for status in ("activo", "anulado", "vencido"):
+            assert f'data-status="{status}"' in html, (who, status)
+        assert "Veces que lo abrieron" in html
+
+
+def test_the_list_takes_the_same_queries_for_three_links_or_ten(client_for, persona):
+    from django.db import connection as conn
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for("servant")
+    client.get("/mis-enlaces/")  # the session's first page writes its own rows
+    with CaptureQueriesContext(conn) as three:
+        client.get("/mis-enlaces/")
+    user = persona("servant")
+    for n in range(7):
+        doc = own_document(user, "boleta", _slip(user.servant, n % 3).uuid)
+        _, token = link_create(user=user, document=doc, days=2, max_openings=5)
+        link_open(token=token)
+    with CaptureQueriesContext(conn) as ten:
+        html = client.get("/mis-enlaces/").content.decode()
+    assert html.count("share-link\"") == 10
+    assert len(ten) == len(three)
+
+
+def test_the_sharing_pages_pass_through_gettext(check_pages, client_for, servant_of):  # noqa: F811
+    slip = _slip(servant_of("servant"))
+    check_pages("servant", ["/mis-enlaces/", f"/mis-enlaces/nuevo/boleta/{slip.uuid}/"])
