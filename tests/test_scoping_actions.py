@@ -609,6 +609,43 @@ ACTIONS |= {
 }
 
 
+# Share links (issue 15): only the document's owner shares it or revokes its link.
+def _share_payslip() -> Act:
+    from ayni.payroll.models import Payslip
+    from ayni.sharing.models import ShareLink
+
+    def prepare(ctx: Any) -> tuple[str, dict[str, str]]:
+        slip = Payslip.objects.filter(
+            servant=_teacher(ctx),
+            run__state="published",
+            payment_date__lte=timezone.localdate(),
+        ).first()
+        ctx.before = ShareLink.objects.count()
+        return f"/mis-enlaces/nuevo/boleta/{slip.uuid}/", {
+            "days": "7",
+            "max_openings": "3",
+            "understood": "on",
+        }
+
+    return Act(prepare, lambda ctx: ShareLink.objects.count() == ctx.before + 1)
+
+
+def _share_revoke() -> Act:
+    from ayni.sharing.models import ShareLink
+
+    def prepare(ctx: Any) -> tuple[str, dict[str, str]]:
+        ctx.target = ShareLink.objects.filter(servant=_teacher(ctx), state="activo").first()
+        return f"/mis-enlaces/{ctx.target.uuid}/anular/", {}
+
+    return Act(prepare, lambda ctx: ShareLink.objects.get(pk=ctx.target.pk).state == "anulado")
+
+
+ACTIONS |= {
+    "share the teacher's payslip": (_share_payslip(), OWN_ONLY),
+    "revoke the teacher's share link": (_share_revoke(), OWN_ONLY),
+}
+
+
 CASES = [(act, who) for act in ACTIONS for who in PERSONAS]
 
 
