@@ -324,6 +324,10 @@ if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
             "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL"),
             "default_acl": "private",
             "querystring_auth": True,
+            # as on disk: a name already taken gets a new one, nothing is overwritten
+            "file_overwrite": False,
+            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            "addressing_style": os.environ.get("AWS_S3_ADDRESSING_STYLE") or None,
         },
     }
 else:
