@@ -30,6 +30,7 @@ from ayni.sharing.verify import document_verification
 
 SHOWN_ONCE = "sharing.new_tokens"  # session: {link uuid: token}, popped when shown
 OPEN_RATE_DEFAULT = 60  # openings (or tries) an hour from one address
+ROBOTS = ", ".join(("noindex", "nofollow", "noarchive"))  # X-Robots-Tag, not words for people
 
 
 # --- the servant -----------------------------------------------------------------------
@@ -120,7 +121,7 @@ def link_revoke_view(request: HttpRequest, ref: UUID) -> HttpResponse:
 
 def _private(response: HttpResponse) -> HttpResponse:
     """Never indexed, never cached, never sent on as a Referer (the address is the key)."""
-    response["X-Robots-Tag"] = "noindex, nofollow, noarchive"
+    response["X-Robots-Tag"] = ROBOTS
     response["Referrer-Policy"] = "no-referrer"
     response["Cache-Control"] = "no-store"
     return response
