@@ -15,6 +15,7 @@ from django.test import Client
 from django.utils import timezone
 
 from ayni.accounts.models import User
+from ayni.api.demo import seed_api_demo
 from ayni.core.formtoken import FIELD as FORM_TOKEN
 from ayni.core.formtoken import new_token
 from ayni.dataprotection.demo import seed_dataprotection_demo
@@ -65,6 +66,7 @@ def load_everything() -> None:
     ensure_minedu_supervisor()
     seed_identity_demo()
     seed_sharing_demo()
+    seed_api_demo()
     User.objects.update(privacy_accepted_at=timezone.now())
 
 

@@ -12,6 +12,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext
+from django.utils.translation import gettext_noop as N_
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.openapi.docs import Swagger
@@ -28,7 +29,8 @@ from ayni.api.problems import (
 )
 from ayni.core.errors import UserError
 
-DESCRIPTION = """
+DESCRIPTION = N_(
+    """
 API REST de Ayni para sistemas de las UGEL, DRE, bancos y servicios de salud.
 
 **Autenticación.** Cree un *token de acceso personal* en «Seguridad → Tokens de acceso»
@@ -47,6 +49,7 @@ respuesta es 304 si no cambió.
 
 Guía paso a paso con `curl`: docs/api.md.
 """
+)
 
 
 class SpanishSwagger(Swagger):

@@ -113,5 +113,5 @@ class PortalSession(SessionAuth):
 def scoped(*scopes: str) -> list[Any]:
     """The auth list of an operation that needs one of `scopes`."""
     if not scopes or any(scope not in SCOPES for scope in scopes):
-        raise ValueError(f"Unknown scope in {scopes!r}")
+        raise ValueError(scopes)  # a programming error: see ayni.api.scopes
     return [TokenAuth(*scopes), PortalSession(*scopes)]

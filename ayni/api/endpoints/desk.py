@@ -6,6 +6,7 @@ from typing import Any
 from uuid import UUID
 
 from django.http import HttpRequest
+from django.utils.translation import gettext_noop as N_
 from ninja import Field, Query, Router, Schema
 
 from ayni.api.auth import scoped
@@ -16,7 +17,7 @@ from ayni.desk.cases import case_read_record, case_route
 from ayni.desk.models import Case
 from ayni.desk.selectors import cases_in_scope, get_case_for_staff
 
-router = Router(tags=["Mesa de partes (personal)"], auth=scoped(DESK))
+router = Router(tags=[N_("Mesa de partes (personal)")], auth=scoped(DESK))
 
 
 class CaseOut(Schema):
@@ -52,12 +53,12 @@ def case_out(case: Case) -> dict[str, Any]:
 
 
 class CaseFilter(Schema):
-    estado: Case.State | None = Field(None, description="Por omisión: los abiertos")
+    estado: Case.State | None = Field(None, description=N_("Por omisión: los abiertos"))
     cursor: str | None = Field(None, max_length=200)
     limite: int | None = Field(None, ge=1, le=200)
 
 
-@router.get("", response=responses(CasePage), summary="Expedientes")
+@router.get("", response=responses(CasePage), summary=N_("Expedientes"))
 def case_list(request: HttpRequest, filters: Query[CaseFilter]) -> dict[str, Any]:
     """Los expedientes de su unidad (nunca los propios), como la bandeja de la mesa."""
     cases = cases_in_scope(request.user)
@@ -69,7 +70,7 @@ def case_list(request: HttpRequest, filters: Query[CaseFilter]) -> dict[str, Any
     return {"items": [case_out(c) for c in rows], "siguiente": following}
 
 
-@router.get("/{ref}", response=responses(CaseOut), summary="Un expediente")
+@router.get("/{ref}", response=responses(CaseOut), summary=N_("Un expediente"))
 def case_detail(request: HttpRequest, ref: UUID) -> dict[str, Any]:
     case = get_case_for_staff(request.user, ref)
     case_read_record(request, case)
@@ -77,11 +78,11 @@ def case_detail(request: HttpRequest, ref: UUID) -> dict[str, Any]:
 
 
 class RouteIn(Schema):
-    area: Case.Area = Field(..., description="escalafon, planillas o rrhh")
+    area: Case.Area = Field(..., description=N_("escalafon, planillas o rrhh"))
     comentario: str = Field("", max_length=500)
 
 
-@router.post("/{ref}/derivar", response=responses(CaseOut), summary="Derivar a un área")
+@router.post("/{ref}/derivar", response=responses(CaseOut), summary=N_("Derivar a un área"))
 def case_route_to(request: HttpRequest, ref: UUID, payload: RouteIn) -> dict[str, Any]:
     """Solo la mesa de partes deriva, y solo un expediente recibido o ya derivado."""
     case = get_case_for_staff(request.user, ref)

@@ -7,6 +7,7 @@ from typing import Any
 from uuid import UUID
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext_noop as N_
 from ninja import Field, Query, Router, Schema
 
 from ayni.api.auth import scoped
@@ -34,7 +35,7 @@ from ayni.personnel.selectors import own_servant
 from ayni.reports.models import ServiceReportRequest
 from ayni.reports.selectors import my_report_requests
 
-router = Router(tags=["Mis datos (servidor)"], auth=scoped(OWN))
+router = Router(tags=[N_("Mis datos (servidor)")], auth=scoped(OWN))
 
 
 def _own(request: HttpRequest) -> Servant:
@@ -44,7 +45,9 @@ def _own(request: HttpRequest) -> Servant:
     return servant
 
 
-@router.get("/legajo", response=responses(FileHomeOut), summary="Mi legajo: cabecera y secciones")
+@router.get(
+    "/legajo", response=responses(FileHomeOut), summary=N_("Mi legajo: cabecera y secciones")
+)
 def my_file(request: HttpRequest) -> dict[str, Any]:
     """Los datos de cabecera, el tiempo de servicios y la lista de las diez secciones."""
     servant = _own(request)
@@ -55,7 +58,9 @@ def my_file(request: HttpRequest) -> dict[str, Any]:
     }
 
 
-@router.get("/legajo/{seccion}", response=responses(SectionOut), summary="Una sección de mi legajo")
+@router.get(
+    "/legajo/{seccion}", response=responses(SectionOut), summary=N_("Una sección de mi legajo")
+)
 def my_section(request: HttpRequest, seccion: str) -> dict[str, Any]:
     """`seccion`: el nombre corto de la sección (filiacion, academica, ingreso, …)."""
     servant = _own(request)
@@ -78,7 +83,7 @@ class RequestFilter(Schema):
 @router.get(
     "/solicitudes",
     response=responses(RequestPage),
-    summary="Mis solicitudes de modificación",
+    summary=N_("Mis solicitudes de modificación"),
 )
 def my_change_requests(request: HttpRequest, filters: Query[RequestFilter]) -> dict[str, Any]:
     requests = my_requests(request.user).select_related("servant")
@@ -129,7 +134,7 @@ def payslip_out(p: Payslip) -> dict[str, Any]:
     }
 
 
-@router.get("/boletas", response=responses(PayslipPage), summary="Mis boletas de pago")
+@router.get("/boletas", response=responses(PayslipPage), summary=N_("Mis boletas de pago"))
 def my_payslips(request: HttpRequest, filters: Query[PayslipFilter]) -> dict[str, Any]:
     """Las boletas publicadas cuya fecha de pago ya llegó (hora de Lima), como en
     «Mi boleta»."""
@@ -140,7 +145,7 @@ def my_payslips(request: HttpRequest, filters: Query[PayslipFilter]) -> dict[str
     return {"items": [payslip_out(p) for p in rows], "siguiente": following}
 
 
-@router.get("/boletas/{ref}", response=responses(PayslipDetailOut), summary="Una boleta")
+@router.get("/boletas/{ref}", response=responses(PayslipDetailOut), summary=N_("Una boleta"))
 def my_payslip(request: HttpRequest, ref: UUID) -> dict[str, Any]:
     p = get_payslip_for_user(request.user, ref)
     return {**payslip_out(p), "cabecera": p.header, "lineas": p.lines}
@@ -149,14 +154,14 @@ def my_payslip(request: HttpRequest, ref: UUID) -> dict[str, Any]:
 @router.get(
     "/boletas/{ref}/pdf",
     response={200: None, 304: None, **responses(None)},
-    summary="El PDF de una boleta (con ETag)",
+    summary=N_("El PDF de una boleta (con ETag)"),
     openapi_extra={
         "responses": {
             200: {
-                "description": "El PDF",
+                "description": N_("El PDF"),
                 "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
             },
-            304: {"description": "No cambió desde el ETag enviado en If-None-Match"},
+            304: {"description": N_("No cambió desde el ETag enviado en If-None-Match")},
         }
     },
 )
@@ -216,7 +221,7 @@ def report_out(req: ServiceReportRequest) -> dict[str, Any]:
     }
 
 
-@router.get("/informes", response=responses(ReportPage), summary="Mis informes escalafonarios")
+@router.get("/informes", response=responses(ReportPage), summary=N_("Mis informes escalafonarios"))
 def my_reports(request: HttpRequest, filters: Query[PageFilter]) -> dict[str, Any]:
     """Los pedidos de informe escalafonario y, si ya se emitió, su informe."""
     rows, following = page_of(my_report_requests(request.user), filters.cursor, filters.limite)

@@ -16,6 +16,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext
+from django.utils.translation import gettext_noop as N_
 from ninja import Field, Query, Router, Schema
 
 from ayni.api.auth import scoped
@@ -30,7 +31,7 @@ from ayni.payroll.selectors import get_run_for_user, run_totals, runs_in_scope, 
 from ayni.payroll.services import payroll_publish, run_for_upload
 from ayni.payroll.tasks import import_payroll_task
 
-router = Router(tags=["Planillas (personal)"])
+router = Router(tags=[N_("Planillas (personal)")])
 
 #: The largest request body accepted: both files at their limit, and the form.
 MAX_BODY = 2 * MAX_UPLOAD + 1024 * 1024
@@ -113,7 +114,7 @@ class RunFilter(Schema):
     limite: int | None = Field(None, ge=1, le=200)
 
 
-@router.get("", response=responses(RunPage), auth=scoped(PAYROLL, PUBLISH), summary="Planillas")
+@router.get("", response=responses(RunPage), auth=scoped(PAYROLL, PUBLISH), summary=N_("Planillas"))
 def run_list(request: HttpRequest, filters: Query[RunFilter]) -> dict[str, Any]:
     """Las planillas de las UGEL de su ámbito, la más reciente primero."""
     runs = runs_in_scope(request.user)
@@ -135,7 +136,10 @@ UPLOAD_BODY = {
                 "type": "object",
                 "required": ["ugel", "anio", "mes", "tipo", "fecha_pago", "rem", "maestro"],
                 "properties": {
-                    "ugel": {"type": "string", "description": "Código de la UGEL (p. ej. 150108)"},
+                    "ugel": {
+                        "type": "string",
+                        "description": N_("Código de la UGEL (p. ej. 150108)"),
+                    },
                     "anio": {"type": "integer"},
                     "mes": {"type": "integer", "minimum": 1, "maximum": 12},
                     "tipo": {"type": "string", "enum": list(PayrollRun.Kind.values)},
@@ -144,12 +148,12 @@ UPLOAD_BODY = {
                     "rem": {
                         "type": "string",
                         "format": "binary",
-                        "description": "Archivo PLAME 0601AAAAMM<RUC>.rem",
+                        "description": N_("Archivo PLAME 0601AAAAMM<RUC>.rem"),
                     },
                     "maestro": {
                         "type": "string",
                         "format": "binary",
-                        "description": "Maestro de servidores (CSV con cabecera)",
+                        "description": N_("Maestro de servidores (CSV con cabecera)"),
                     },
                 },
             }
@@ -172,7 +176,7 @@ def _form_errors(form: UploadForm) -> list[dict[str, str]]:
     "",
     response=responses(RunOut, status=202),
     auth=scoped(PAYROLL, PUBLISH),
-    summary="Cargar una planilla (.rem y maestro)",
+    summary=N_("Cargar una planilla (.rem y maestro)"),
     openapi_extra={"requestBody": UPLOAD_BODY},
 )
 def run_upload(request: HttpRequest) -> tuple[int, dict[str, Any]]:
@@ -243,7 +247,7 @@ def run_upload(request: HttpRequest) -> tuple[int, dict[str, Any]]:
     "/{ref}",
     response=responses(RunOut),
     auth=scoped(PAYROLL, PUBLISH),
-    summary="Estado de una planilla y sus errores",
+    summary=N_("Estado de una planilla y sus errores"),
 )
 def run_status(request: HttpRequest, ref: UUID) -> dict[str, Any]:
     """Estado, avance y, si falló, cada error con su archivo y número de línea."""
@@ -259,7 +263,7 @@ class PublishOut(RunOut):
     "/{ref}/publicar",
     response=responses(PublishOut),
     auth=scoped(PUBLISH),
-    summary="Publicar una planilla en borrador",
+    summary=N_("Publicar una planilla en borrador"),
 )
 def run_publish(request: HttpRequest, ref: UUID) -> dict[str, Any]:
     """Irreversible: las boletas se verán desde su fecha de pago y quedan verificables.

@@ -7,6 +7,7 @@ import secrets
 from django.conf import settings
 from django.http import HttpRequest
 from django.utils.translation import gettext
+from django.utils.translation import gettext_noop as N_
 from ninja import Field, Query, Router, Schema
 
 from ayni.api.pagination import Page, page_of
@@ -16,7 +17,7 @@ from ayni.core import throttle
 from ayni.core.verification import Verdict, verify_document
 from ayni.org.models import OrgUnit
 
-router = Router(tags=["Público"])
+router = Router(tags=[N_("Público")])
 
 
 class UnitOut(Schema):
@@ -31,8 +32,8 @@ class UnitPage(Page):
 
 
 class UnitFilter(Schema):
-    padre: str | None = Field(None, max_length=10, description="Código de la unidad madre")
-    tipo: OrgUnit.Kind | None = Field(None, description="MINEDU, DRE, UGEL o IE")
+    padre: str | None = Field(None, max_length=10, description=N_("Código de la unidad madre"))
+    tipo: OrgUnit.Kind | None = Field(None, description=N_("MINEDU, DRE, UGEL o IE"))
     cursor: str | None = Field(None, max_length=200)
     limite: int | None = Field(None, ge=1, le=200)
 
@@ -41,7 +42,7 @@ class UnitFilter(Schema):
     "/unidades",
     response=responses(UnitPage, errors=PUBLIC_ERRORS),
     auth=None,
-    summary="Árbol de unidades (MINEDU, DRE, UGEL, instituciones)",
+    summary=N_("Árbol de unidades (MINEDU, DRE, UGEL, instituciones)"),
 )
 def unit_tree(request: HttpRequest, filters: Query[UnitFilter]) -> dict[str, object]:
     """Las unidades del sector, de la más alta a las instituciones educativas; con
@@ -67,11 +68,11 @@ def unit_tree(request: HttpRequest, filters: Query[UnitFilter]) -> dict[str, obj
 
 
 class VerifyIn(Schema):
-    codigo: str = Field(..., min_length=1, max_length=40, description="Código del documento")
+    codigo: str = Field(..., min_length=1, max_length=40, description=N_("Código del documento"))
     sha256: str | None = Field(
         None,
         pattern=r"^[0-9a-fA-F]{64}$",
-        description="Opcional: el SHA-256 del PDF recibido, para saber si es el emitido",
+        description=N_("Opcional: el SHA-256 del PDF recibido, para saber si es el emitido"),
     )
 
 
@@ -94,7 +95,7 @@ class VerifyOut(Schema):
     "/verificacion",
     response=responses(VerifyOut, errors=PUBLIC_ERRORS),
     auth=None,
-    summary="Verificar un documento por su código (y el hash de su PDF)",
+    summary=N_("Verificar un documento por su código (y el hash de su PDF)"),
 )
 def verify(request: HttpRequest, payload: VerifyIn) -> dict[str, object]:
     """El mismo veredicto y el mismo límite de consultas por hora que la página

@@ -11,6 +11,7 @@ from uuid import UUID
 
 from django.http import HttpRequest
 from django.utils.translation import gettext
+from django.utils.translation import gettext_noop as N_
 from ninja import Field, Query, Router, Schema
 
 from ayni.api.auth import scoped
@@ -21,7 +22,7 @@ from ayni.api.scopes import SERVANTS
 from ayni.personnel.selectors import get_servant_for_user, search_servants
 from ayni.personnel.services import servant_list_read_record, servant_read_record
 
-router = Router(tags=["Servidores (personal)"], auth=scoped(SERVANTS))
+router = Router(tags=[N_("Servidores (personal)")], auth=scoped(SERVANTS))
 
 
 def read_label(request: HttpRequest, what: str) -> str:
@@ -33,7 +34,7 @@ def read_label(request: HttpRequest, what: str) -> str:
 
 
 class SearchIn(Schema):
-    q: str = Field("", max_length=60, description="Apellidos, nombres o número de documento")
+    q: str = Field("", max_length=60, description=N_("Apellidos, nombres o número de documento"))
 
 
 class PageQuery(Schema):
@@ -45,7 +46,7 @@ class ServantPage(Page):
     items: list[ServantOut]
 
 
-@router.post("/busqueda", response=responses(ServantPage), summary="Buscar servidores")
+@router.post("/busqueda", response=responses(ServantPage), summary=N_("Buscar servidores"))
 def servant_search(
     request: HttpRequest, payload: SearchIn, page: Query[PageQuery]
 ) -> dict[str, Any]:
@@ -58,7 +59,7 @@ def servant_search(
     return {"items": [servant_out(s) for s in rows], "siguiente": following}
 
 
-@router.get("/{ref}/legajo", response=responses(FileOut), summary="El legajo de un servidor")
+@router.get("/{ref}/legajo", response=responses(FileOut), summary=N_("El legajo de un servidor"))
 def servant_file(request: HttpRequest, ref: UUID) -> dict[str, Any]:
     """Todas las secciones del legajo de un servidor de su ámbito (404 si no existe o
     está fuera de su alcance)."""

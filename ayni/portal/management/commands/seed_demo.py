@@ -2,6 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from ayni.api.demo import seed_api_demo
 from ayni.benefits.demo import seed_benefits_demo
 from ayni.dataprotection.demo import seed_dataprotection_demo
 from ayni.desk.demo import seed_desk_demo
@@ -54,6 +55,7 @@ class Command(BaseCommand):
             seed_supervision_demo()
             seed_identity_demo()  # staff enrolled with the published demo secret
             seed_sharing_demo()
+            seed_api_demo()  # API tokens of 20000002 and 20000001 (issue 15)
             self.stdout.write(f"Planillas de demostración publicadas: {runs}.")
         count = options["servants"]
         if count > 0:
