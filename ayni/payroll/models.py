@@ -6,6 +6,8 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F, Q
+from django.db.models.fields.json import KeyTransform
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -170,7 +172,19 @@ class Payslip(models.Model):
         indexes = [
             models.Index(
                 fields=["servant", "published", "-payment_date"], name="payslip_servant_visible"
-            )
+            ),
+            # the run page's first payslips by the master's names: read from the index,
+            # not a sort of the whole run (`selectors.run_sample`)
+            models.Index(
+                F("run"),
+                KeyTransform("apellidos", "header"),
+                KeyTransform("nombres", "header"),
+                F("id"),
+                name="payslip_run_names",
+            ),
+            # the run's payslips whose PDF is still to render: few once the run is
+            # published and rendered (`selectors.stored_pdf_count`)
+            models.Index(fields=["run"], condition=Q(pdf_file=""), name="payslip_run_pdf_pending"),
         ]
 
     def __str__(self) -> str:

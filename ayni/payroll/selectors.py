@@ -47,11 +47,21 @@ def get_run_for_user(user: Any, ref: UUID | str) -> PayrollRun:
     return run
 
 
+def _run_payslips(run: PayrollRun) -> QuerySet[Payslip]:
+    """The run's payslips, with its period: PostgreSQL reads one partition."""
+    return Payslip.objects.filter(run=run, year=run.year, month=run.month)
+
+
 def stored_pdf_count(run: PayrollRun) -> int:
-    """How many of a published run's payslips already have their PDF stored."""
+    """How many of a published run's payslips already have their PDF stored: the run's
+    payslips less those still without one (an index holds only those, so once the run is
+    rendered this reads nothing, where counting the stored ones read every payslip)."""
     if run.state != PayrollRun.State.PUBLISHED:
         return 0
-    return run.payslips.exclude(pdf_file="").count()
+    pending = _run_payslips(run).filter(pdf_file="").count()
+    if pending == 0 and not _run_payslips(run).exists():
+        return 0  # a run's summary without its payslips (synthetic supervision data)
+    return max(0, run.payslip_count - pending)
 
 
 def ugels_for_upload(user: Any) -> QuerySet[OrgUnit]:
@@ -73,9 +83,10 @@ def run_sample(run: PayrollRun) -> list[Payslip]:
     ):
         return []
     return list(
-        run.payslips.only(
-            "uuid", "run_id", "servant_id", "header", "gross", "deductions", "net", "published"
-        ).order_by("header__apellidos", "header__nombres", "pk")[:SAMPLE]
+        _run_payslips(run)
+        .only("uuid", "run_id", "servant_id", "header", "gross", "deductions", "net", "published")
+        # the order of the index payslip_run_names: the first page is read, not sorted
+        .order_by("header__apellidos", "header__nombres", "id")[:SAMPLE]
     )
 
 
