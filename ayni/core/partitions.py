@@ -150,7 +150,7 @@ def _periods_in(table: str) -> tuple[list[int], list[date]]:
         return [], sorted(r[0] for r in cursor.fetchall())
 
 
-def _create(part: Partition) -> None:
+def create_partition(part: Partition) -> None:
     """Create one partition. Rows of its period waiting in DEFAULT are moved into it first
     (ATTACH refuses while DEFAULT holds rows of the new range)."""
     default = f"{part.table}_default"
@@ -216,7 +216,7 @@ def maintain(
                     continue
                 report.created.append(part.name)
                 if not dry_run:
-                    _create(part)
+                    create_partition(part)
             with connection.cursor() as cursor:
                 cursor.execute(f"SELECT count(*) FROM {_q(table + '_default')}")  # noqa: S608
                 left = cursor.fetchone()[0]
