@@ -80,7 +80,9 @@ def _back_url(document: SharedDocument) -> str:
 
 def _qr_svg(payload: str) -> str:
     buffer = io.BytesIO()
-    segno.make(payload, error="m").save(buffer, kind="svg", scale=4, border=4, xmldecl=False)
+    segno.make(payload, error="m").save(
+        buffer, kind="svg", border=4, xmldecl=False, omitsize=True, svgclass="share-qr-code"
+    )
     return buffer.getvalue().decode()
 
 
