@@ -17,7 +17,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext
 from django.utils.translation import gettext_noop as N_
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from ayni.api.auth import scoped
 from ayni.api.pagination import Page, page_of
@@ -179,7 +179,7 @@ def _form_errors(form: UploadForm) -> list[dict[str, str]]:
     summary=N_("Cargar una planilla (.rem y maestro)"),
     openapi_extra={"requestBody": UPLOAD_BODY},
 )
-def run_upload(request: HttpRequest) -> tuple[int, dict[str, Any]]:
+def run_upload(request: HttpRequest) -> Status[dict[str, Any]]:
     """Recibe los dos archivos y pone la importación en cola (202). Consulte el estado
     con GET /planillas/{id}: «draft» (borrador) cuando cargó bien; «failed» con cada
     línea errada y su número si no (entonces no se cargó nada)."""
@@ -240,7 +240,7 @@ def run_upload(request: HttpRequest) -> tuple[int, dict[str, Any]]:
         default_storage.delete(master_file)
         raise
     run.refresh_from_db()
-    return 202, run_out(run)
+    return Status(202, run_out(run))
 
 
 @router.get(
