@@ -14,7 +14,7 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
-from ayni.core.models import AuditEvent
+from ayni.core.models import AuditEvent, VerificationRecord
 from ayni.payroll.models import Payslip
 from ayni.payroll.pdf import payslip_pdf
 from ayni.payroll.services import payroll_annul
@@ -24,7 +24,7 @@ from ayni.sharing.documents import own_document
 from ayni.sharing.models import LinkStatus, ShareLink, ShareOpening
 from ayni.sharing.selectors import my_link_rows
 from ayni.sharing.services import link_create, link_open
-from tests.test_i18n_pseudo import check_pages, pseudo_locale  # noqa: F401  (fixtures)
+from tests.test_i18n_pseudo import OPEN, check_pages, pseudo_locale, stored_strings, unmarked  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.django_db
 
@@ -449,6 +449,25 @@ def test_the_list_takes_the_same_queries_for_three_links_or_ten(client_for, pers
     assert len(ten) == len(three)
 
 
-def test_the_sharing_pages_pass_through_gettext(check_pages, client_for, servant_of):  # noqa: F811
+def test_the_sharing_pages_pass_through_gettext(check_pages, client_for, servant_of, persona):  # noqa: F811
     slip = _slip(servant_of("servant"))
-    check_pages("servant", ["/mis-enlaces/", f"/mis-enlaces/nuevo/boleta/{slip.uuid}/"])
+    link = ShareLink.objects.filter(servant=servant_of("servant")).first()
+    check_pages(
+        "servant",
+        [
+            "/mis-enlaces/",
+            f"/mis-enlaces/nuevo/boleta/{slip.uuid}/",
+            f"/mis-enlaces/{link.uuid}/",  # type: ignore[union-attr]
+            "/ayuda/compartir/",
+        ],
+    )
+    user = persona("servant")
+    _, token = link_create(
+        user=user, document=own_document(user, "boleta", slip.uuid), days=1, max_openings=5
+    )
+    # The holder's page: the verification record's labels are stored data (JSON keys, as
+    # /verificar/ shows them); everything else goes through gettext.
+    html = Client().get(f"/c/{token}/").content.decode()
+    assert OPEN in html
+    summary = VerificationRecord.objects.get(code=slip.verification_code).summary
+    assert unmarked(html, [*sorted(summary, key=len, reverse=True), *stored_strings()]) == []
