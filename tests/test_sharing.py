@@ -471,3 +471,33 @@ def test_the_sharing_pages_pass_through_gettext(check_pages, client_for, servant
     assert OPEN in html
     summary = VerificationRecord.objects.get(code=slip.verification_code).summary
     assert unmarked(html, [*sorted(summary, key=len, reverse=True), *stored_strings()]) == []
+
+
+def test_a_constancia_de_pagos_is_shared_from_its_page(client_for, servant_of, persona):
+    from ayni.benefits.constancia import MonthRange
+    from ayni.benefits.services import constancia_request
+
+    teacher = servant_of("servant")
+    last = timezone.localdate().replace(day=1)
+    cert = constancia_request(
+        user=persona("servant"),
+        servant=teacher,
+        span=MonthRange(last.replace(year=last.year - 1), last),
+    )
+    client = client_for("servant")
+    page = client.get(f"/constancias/{cert.uuid}/").content.decode()
+    assert f'href="/mis-enlaces/nuevo/constancia/{cert.uuid}/"' in page
+    response = client.post(
+        f"/mis-enlaces/nuevo/constancia/{cert.uuid}/",
+        {"days": "5", "max_openings": "2", "understood": "on"},
+    )
+    token = TOKEN_URL.search(client.get(response["Location"]).content.decode())[1]  # type: ignore[index]
+    bank = Client()
+    html = bank.get(f"/c/{token}/").content.decode()
+    assert "Documento válido." in html and "Constancia de pagos" in html
+    pdf_url = re.search(r'id="download-pdf" href="([^"]+)"', html)[1].replace("&amp;", "&")  # type: ignore[index]
+    assert bank.get(pdf_url).content == client.get(f"/constancias/{cert.uuid}/pdf/").content
+    # a planillas officer sees the constancia, but is offered no «Compartir» and cannot share it
+    officer = client_for("planillas")
+    assert "/mis-enlaces/nuevo/" not in officer.get(f"/constancias/{cert.uuid}/").content.decode()
+    assert officer.get(f"/mis-enlaces/nuevo/constancia/{cert.uuid}/").status_code == 404
