@@ -8,7 +8,7 @@ import hashlib
 
 from django.core.cache import cache
 
-from ayni.core.signing.check import SignatureCheck, check_signature
+from ayni.core.signing.check import SignatureCheck, SignatureState, check_signature
 from ayni.core.verification import VerificationResult, verify_document
 from ayni.sharing.documents import SharedDocument
 
@@ -22,7 +22,8 @@ def _signature(pdf: bytes, digest: str) -> SignatureCheck:
     if isinstance(known, SignatureCheck):
         return known
     result = check_signature(pdf)
-    cache.set(key, result, SIGNATURE_CACHE_SECONDS)
+    if result.state != SignatureState.UNREADABLE:  # a busy machine's timeout: try again next time
+        cache.set(key, result, SIGNATURE_CACHE_SECONDS)
     return result
 
 
