@@ -23,7 +23,7 @@ from ayni.personnel.file_selectors import (
     compute_service_time,
     file_history,
     open_requests_by_entry,
-    section_entries,
+    whole_file,
 )
 from ayni.personnel.presenters import kind_table
 from ayni.personnel.sections import KINDS, SECTIONS
@@ -70,14 +70,9 @@ def servant_detail(request: HttpRequest, ref: UUID) -> HttpResponse:
     if staff_read:
         servant_read_record(request, servant, what="Legajo completo")
     open_requests = open_requests_by_entry(servant)
+    entries = whole_file(servant)  # every section in one query
     sections = [
-        (
-            section,
-            [
-                kind_table(kind, entries, open_requests)
-                for kind, entries in section_entries(servant, section)
-            ],
-        )
+        (section, [kind_table(k, entries[k.key], open_requests) for k in section.kinds])
         for section in SECTIONS
     ]
     can_edit = (
@@ -91,7 +86,7 @@ def servant_detail(request: HttpRequest, ref: UUID) -> HttpResponse:
         {
             "servant": servant,
             "staff_read": staff_read,
-            "service": compute_service_time(servant),
+            "service": compute_service_time(servant, entries=entries),
             "sections": sections,
             "can_edit": can_edit,
             "can_issue": can_edit and has_perm(request.user, REPORTS_ISSUE, servant.employing_unit),
