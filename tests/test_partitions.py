@@ -227,6 +227,26 @@ def test_the_months_ahead_get_their_partitions(db):
         assert cursor.fetchall() == [(event.pk,)]
 
 
+def test_a_queued_runs_year_gets_its_partition_before_its_payslips(demo_data):
+    pg()
+    make_run(2012, 5)
+    assert "payroll_payslip_y2012" in partitions.maintain().created
+    servant_id = Payslip.objects.values_list("servant_id", flat=True).first()
+    slip = make_payslip(PayrollRun.objects.get(year=2012), servant_id)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id FROM payroll_payslip_y2012")
+        assert cursor.fetchall() == [(slip.pk,)]
+
+
+def test_back_creates_the_past_months(db):
+    pg()
+    report = partitions.maintain(ahead=0, back=2, today=date(2011, 1, 10))
+    assert {"core_auditevent_m201011", "core_auditevent_m201012", "core_auditevent_m201101"} <= set(
+        report.created
+    )
+    assert {"payroll_payslip_y2010", "payroll_payslip_y2011"} <= set(report.created)
+
+
 @pytest.mark.django_db(transaction=True)
 def test_two_workers_running_the_maintenance_at_once_create_each_partition_once():
     pg()

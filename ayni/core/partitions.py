@@ -25,6 +25,7 @@ checks it). SQLite keeps plain tables and every function here does nothing there
 
 from __future__ import annotations
 
+import logging
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -36,6 +37,7 @@ from django.db import connection, transaction
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 from django.utils import timezone
 
+logger = logging.getLogger(__name__)
 PAYSLIP_TABLE = "payroll_payslip"
 AUDIT_TABLE = "core_auditevent"
 LIMA = ZoneInfo("America/Lima")
@@ -100,8 +102,14 @@ def audit_partition(month: date) -> Partition:
     )
 
 
-def _wanted(today: date, ahead: int, payslip_years: Iterable[int], audit_months: Iterable[date]):
-    months = [_add_months(today.replace(day=1), n) for n in range(ahead + 1)]
+def _wanted(
+    today: date,
+    ahead: int,
+    payslip_years: Iterable[int],
+    audit_months: Iterable[date],
+    back: int = 0,
+) -> list[Partition]:
+    months = [_add_months(today.replace(day=1), n) for n in range(-back, ahead + 1)]
     years = {m.year for m in months} | set(payslip_years)
     wanted = [payslip_partition(y) for y in sorted(years)]
     wanted += [audit_partition(m) for m in sorted(set(months) | set(audit_months))]
@@ -150,6 +158,12 @@ def _periods_in(table: str) -> tuple[list[int], list[date]]:
         return [], sorted(r[0] for r in cursor.fetchall())
 
 
+def _run_years() -> list[int]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT DISTINCT year FROM payroll_payrollrun")
+        return [int(row[0]) for row in cursor.fetchall()]
+
+
 def create_partition(part: Partition) -> None:
     """Create one partition. Rows of its period waiting in DEFAULT are moved into it first
     (ATTACH refuses while DEFAULT holds rows of the new range)."""
@@ -184,21 +198,19 @@ def _bound_check(part: Partition) -> str:
     return f"occurred_at >= {lower.strip('()')} AND occurred_at < {upper.strip('()')}"
 
 
-def create_default(table: str) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"CREATE TABLE IF NOT EXISTS {_q(table + '_default')} PARTITION OF {_q(table)} DEFAULT"
-        )
-
-
 # --- maintenance ----------------------------------------------------------------------
 
 
 def maintain(
-    *, ahead: int = DEFAULT_AHEAD_MONTHS, dry_run: bool = False, today: date | None = None
+    *,
+    ahead: int = DEFAULT_AHEAD_MONTHS,
+    back: int = 0,
+    dry_run: bool = False,
+    today: date | None = None,
 ) -> Report:
-    """Create the partitions of the next `ahead` months and of every period present in
-    the data (moving rows out of DEFAULT). Idempotent; one worker at a time."""
+    """Create the partitions of the `back` months before today to the `ahead` months after,
+    of every period waiting in DEFAULT (moving its rows out) and of every payroll run's
+    year. Idempotent; one worker at a time (advisory lock); a dry run only lists."""
     report = Report()
     if connection.vendor != "postgresql":
         return report
@@ -211,7 +223,9 @@ def maintain(
                 continue
             years, months = _periods_in(f"{table}_default")
             have = existing_partitions(table)
-            for part in _wanted(today, ahead, years, months):
+            if table == PAYSLIP_TABLE:  # a queued run's payslips get their year before COPY
+                years = sorted(set(years) | set(_run_years()))
+            for part in _wanted(today, ahead, years, months, back):
                 if part.table != table or part.name in have:
                     continue
                 report.created.append(part.name)
@@ -222,6 +236,7 @@ def maintain(
                 left = cursor.fetchone()[0]
             if left:
                 report.left_in_default[table] = left
+                logger.warning("%s rows of %s wait in its DEFAULT partition", left, table)
         if dry_run:
             transaction.set_rollback(True)
     return report

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from ayni.api.demo import seed_api_demo
 from ayni.benefits.demo import seed_benefits_demo
+from ayni.core.partitions import maintain
 from ayni.dataprotection.demo import seed_dataprotection_demo
 from ayni.desk.demo import seed_desk_demo
 from ayni.identity.demo import seed_identity_demo
@@ -41,6 +42,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # PostgreSQL: the past months' partitions, so the rows go straight to theirs
+        maintain(back=max(36, options["payslip_months"] + 1))
         if not options["no_demo"]:
             created = seed_demo()
             self.stdout.write(
