@@ -501,3 +501,12 @@ def test_a_constancia_de_pagos_is_shared_from_its_page(client_for, servant_of, p
     officer = client_for("planillas")
     assert "/mis-enlaces/nuevo/" not in officer.get(f"/constancias/{cert.uuid}/").content.decode()
     assert officer.get(f"/mis-enlaces/nuevo/constancia/{cert.uuid}/").status_code == 404
+
+
+def test_her_links_are_in_her_personal_data_export_without_their_hash(persona):
+    from ayni.dataprotection.export import collect
+
+    data, _ = collect(persona("servant"))
+    rows = data["otros_registros"]["enlaces compartidos (sharing.sharelink)"]
+    assert len(rows) == 3 and {r["state"] for r in rows} == {"Activo", "Anulado"}
+    assert all("token_hash" not in r for r in rows)

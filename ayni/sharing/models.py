@@ -50,6 +50,8 @@ class ShareLink(BaseModel):
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("enlace compartido")
+        verbose_name_plural = _("enlaces compartidos")
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["servant", "-created_at"], name="sharelink_servant")]
         constraints = [
@@ -73,6 +75,8 @@ class ShareOpening(models.Model):
     pdf_fetched_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("apertura de un enlace compartido")
+        verbose_name_plural = _("aperturas de enlaces compartidos")
         ordering = ["-opened_at", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["link", "number"], name="uniq_share_opening_number")
