@@ -167,6 +167,11 @@ def main() -> None:
     out["allow_migrate"] = {
         a: router.allow_migrate(a, "payroll", model_name="payslip") for a in ("default", REPLICA)
     }
+    # 6. outside a web request (task workers, management commands): the primary
+    out["outside_request"] = {
+        "router": router.db_for_read(Payslip),
+        "queryset": Payslip.objects.all()[:1].db,
+    }
     print(json.dumps(out))
 
 

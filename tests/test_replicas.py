@@ -125,3 +125,7 @@ def test_a_stopped_replica_falls_back_to_the_primary(probe):
 
 def test_migrations_only_on_the_primary(probe):
     assert probe["allow_migrate"] == {"default": True, "replica_1": False}
+
+
+def test_outside_a_request_everything_reads_the_primary(probe):
+    assert probe["outside_request"] == {"router": "default", "queryset": "default"}
