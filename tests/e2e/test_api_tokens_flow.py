@@ -1,0 +1,153 @@
+"""Issue 15 end to end: a payroll officer creates an API token behind the second factor,
+sees it once, uses it, and revokes it in Chromium; and the curl script of docs/api.md,
+run as written against the live server, uploads and publishes a payroll run."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from collections.abc import Callable
+from importlib import import_module
+from pathlib import Path
+from urllib.error import HTTPError
+from urllib.request import Request, urlopen
+
+import pytest
+from django.conf import settings as django_settings
+from playwright.sync_api import BrowserContext, expect
+
+from ayni.api.api import api
+from ayni.api.models import AccessToken
+from ayni.api.tokens import digest_of
+from ayni.core.models import AuditEvent
+from ayni.identity.twofactor import VERIFIED_AT
+from ayni.payroll.models import PayrollRun
+from tests.api_helpers import REM_NAME, make_token
+from tests.e2e.conftest import totp_code
+from tests.test_payroll import GOOD_REM, MASTER
+
+BASH = shutil.which("bash") or "/bin/bash"
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "api.md"
+
+
+def documented_script() -> str:
+    """The bash block that follows the «guion:publicar-planilla» marker, as written."""
+    text = DOCS.read_text(encoding="utf-8")
+    after = text.split("<!-- guion:publicar-planilla", 1)[1]
+    match = re.search(r"```bash\n(.*?)```", after, re.S)
+    assert match, "docs/api.md has no script after its marker"
+    return match[1]
+
+
+def http_get(address: str, secret: str) -> tuple[int, dict[str, str]]:
+    """A GET from a plain HTTP client (the standard library's), token in the header."""
+    request = Request(address, headers={"Authorization": f"Bearer {secret}"})  # noqa: S310
+    try:
+        with urlopen(request, timeout=30) as response:  # noqa: S310 - the live server
+            return response.status, dict(response.headers)
+    except HTTPError as error:
+        return error.code, dict(error.headers)
+
+
+def test_the_documented_curl_script_uploads_and_publishes(
+    live_server, demo_data, persona, tmp_path
+):
+    officer = persona("planillas")
+    token = make_token(officer, ["planillas:cargar", "planillas:publicar"], name="Guion curl")
+    (tmp_path / REM_NAME).write_bytes(GOOD_REM.encode())
+    (tmp_path / "maestro.csv").write_bytes(MASTER)
+    script = tmp_path / "publicar-planilla.sh"
+    script.write_text(documented_script(), encoding="utf-8")
+    env = {
+        **os.environ,
+        "AYNI_URL": live_server.url,
+        "AYNI_TOKEN": token,
+        "REM": str(tmp_path / REM_NAME),
+        "MAESTRO": str(tmp_path / "maestro.csv"),
+        "UGEL": "150108",
+        "ANIO": "2030",
+        "MES": "1",
+        "FECHA_PAGO": "2030-01-20",
+    }
+    done = subprocess.run(  # noqa: S603 - our own documented script, on loopback
+        [BASH, str(script)], env=env, capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Borrador con 2 boletas." in done.stdout and "Estado: published" in done.stdout
+    run = PayrollRun.objects.get(ugel__code="150108", year=2030, month=1)
+    assert run.state == PayrollRun.State.PUBLISHED and run.published_by == officer
+    uses = AuditEvent.objects.filter(action="api.token_used", detail__startswith="Guion curl")
+    assert uses.count() >= 3  # upload, status, publish
+    # the same script again: the period is published; the upload is refused (422), not
+    # published twice, and the script stops on the problem document
+    again = subprocess.run(  # noqa: S603
+        [BASH, str(script)], env=env, capture_output=True, text=True, timeout=120, check=False
+    )
+    assert again.returncode != 0 and "Estado:" not in again.stdout
+    assert "Ayni respondió 422" in again.stderr and "ya está publicada" in again.stderr
+    assert PayrollRun.objects.filter(ugel__code="150108", year=2030, month=1).count() == 1
+
+
+def test_create_a_token_with_step_up_see_it_once_and_revoke_it(
+    new_context: Callable[[], BrowserContext], live_server, demo_data, login, url
+):
+    page = new_context().new_page()
+    login(page, "planillas")
+    page.goto(url("/cuenta/seguridad/"))
+    page.get_by_role("link", name="Mis tokens de acceso").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Tokens de acceso a la API")
+    # the demo's tokens: one active, one revoked, with their last use
+    expect(page.locator("#token-list")).to_contain_text("Sistema de planillas UGEL 07")
+    expect(page.locator("#token-list")).to_contain_text("Revocado")
+
+    # the second factor was checked at sign-in: make it stale, as 20 minutes later
+    key = next(c["value"] for c in page.context.cookies() if c["name"] == "sessionid")
+    store = import_module(django_settings.SESSION_ENGINE).SessionStore(session_key=key)
+    store[VERIFIED_AT] = store[VERIFIED_AT] - 20 * 60
+    store.save()
+    page.get_by_role("link", name="Crear un token").click()
+    expect(page).to_have_url(re.compile(r"/cuenta/segundo-factor/verificar/\?.*paso=1"))
+    page.locator("#code").fill(totp_code("20000002", 1))
+    page.get_by_role("button", name="Verificar").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Crear un token de acceso")
+
+    page.get_by_label("Nombre del token").fill("Integración de prueba e2e")
+    page.get_by_label(re.compile(r"Cargar planillas")).check()
+    page.get_by_label(re.compile(r"UGEL 07")).check()
+    page.get_by_label("Vence en").select_option("7d")
+    page.get_by_role("button", name="Crear el token").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Token creado")
+    secret = page.locator("#token-secret").inner_text().strip()
+    token = AccessToken.objects.get(name="Integración de prueba e2e")
+    assert token.digest == digest_of(secret) and token.scopes == ["planillas:cargar"]
+
+    # it works, from a real HTTP client, in the header only
+    status, _headers = http_get(url("/api/v1/planillas"), secret)
+    assert status == 200
+
+    page.get_by_role("link", name="Listo, ya lo copié").click()
+    expect(page.locator("#token-list")).to_contain_text("Integración de prueba e2e")
+    assert secret not in page.content()  # shown once: never again
+    row = page.locator("#token-list tr", has_text="Integración de prueba e2e")
+    expect(row).to_contain_text("1 uso")
+    row.get_by_role("button", name="Revocar").click()
+    expect(page.locator("main .messages")).to_contain_text("revocado")
+    expect(page.locator("#token-list tr", has_text="Integración de prueba e2e")).to_contain_text(
+        "Revocado"
+    )
+    status, headers = http_get(url("/api/v1/planillas"), secret)
+    assert status == 401 and headers["Content-Type"] == "application/problem+json"
+
+
+@pytest.mark.parametrize("path", ["/api/v1/docs"])
+def test_the_interactive_docs_show_every_operation_in_chromium(
+    new_context: Callable[[], BrowserContext], live_server, demo_data, url, path
+):
+    page = new_context().new_page()
+    page.goto(url(path))
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text("Ayni API")
+    operations = sum(len(methods) for methods in api.get_openapi_schema()["paths"].values())
+    expect(page.locator(".opblock")).to_have_count(operations)
+    expect(page.get_by_text("Publicar una planilla en borrador")).to_be_visible()
