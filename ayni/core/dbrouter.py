@@ -160,6 +160,14 @@ def is_healthy(alias: str) -> bool:
     return ok
 
 
+def check_now(alias: str) -> bool:
+    """A fresh health check, bypassing the per-process interval."""
+    ok = _check(alias)
+    with _health_lock:
+        _health[alias] = (time.monotonic(), ok)
+    return ok
+
+
 def mark_down(alias: str) -> None:
     logger.warning("replica %s failed during a request; marked down", alias)
     with _health_lock:

@@ -40,13 +40,15 @@ class ReplicaRoutingMiddleware:
         try:
             response = self.get_response(request)
             if state.replica_failed and not state.wrote:
-                # A replica failed in the middle of a read-only page (it stopped since its
-                # last health check): it is marked down and the page is served again,
-                # once, from the primary.
-                for alias in state.used:
+                # A database error in a page that read from a replica: if the replica no
+                # longer answers (it stopped since its last health check), it is marked
+                # down and the page is served again, once, from the primary.
+                dead = [alias for alias in state.used if not dbrouter.check_now(alias)]
+                for alias in dead:
                     dbrouter.mark_down(alias)
-                state.pinned, state.replica_failed = True, False
-                response = self.get_response(request)
+                if dead:
+                    state.pinned, state.replica_failed = True, False
+                    response = self.get_response(request)
         finally:
             dbrouter.end(token)
         if state.wrote or request.method not in SAFE_METHODS:
