@@ -510,3 +510,20 @@ def test_her_links_are_in_her_personal_data_export_without_their_hash(persona):
     rows = data["otros_registros"]["enlaces compartidos (sharing.sharelink)"]
     assert len(rows) == 3 and {r["state"] for r in rows} == {"Activo", "Anulado"}
     assert all("token_hash" not in r for r in rows)
+
+
+def test_at_most_twenty_live_links_at_once(client_for, servant_of, persona):
+    user = persona("servant")
+    doc = own_document(user, "boleta", _slip(user.servant).uuid)
+    live = ShareLink.objects.filter(  # the demo's active link
+        servant=user.servant, state="activo", expires_at__gt=timezone.now()
+    ).count()
+    for _ in range(20 - live):
+        link_create(user=user, document=doc, days=1, max_openings=1)
+    response = _create(client_for("servant"), _slip(servant_of("servant")))
+    assert response.status_code == 400
+    assert "Ya tiene 20 enlaces que todavía se pueden abrir" in response.content.decode()
+    # a used-up link no longer counts
+    first = ShareLink.objects.filter(servant=user.servant, max_openings=1).first()
+    ShareLink.objects.filter(pk=first.pk).update(openings_count=1)  # type: ignore[union-attr]
+    assert _create(client_for("servant"), _slip(servant_of("servant"))).status_code == 302

@@ -19,6 +19,7 @@ from ayni.personnel.models import Servant
 
 MAX_DAYS = 30
 MAX_OPENINGS = 50
+MAX_LIVE_LINKS = 20  # links of one servant that can still be opened, at once
 
 
 class DocumentKind(models.TextChoices):

@@ -17,9 +17,10 @@ from django.utils.translation import gettext
 
 from ayni.core.audit import audit_log
 from ayni.core.errors import UserError
+from ayni.personnel.models import Servant
 from ayni.personnel.selectors import own_servant
 from ayni.sharing.documents import SharedDocument, shared_document
-from ayni.sharing.models import MAX_DAYS, MAX_OPENINGS, ShareLink, ShareOpening
+from ayni.sharing.models import MAX_DAYS, MAX_LIVE_LINKS, MAX_OPENINGS, ShareLink, ShareOpening
 from ayni.sharing.selectors import document_in_force, link_for_token, token_hash
 from ayni.sharing.states import LINK_GATE
 
@@ -67,6 +68,23 @@ def link_create(
                 "no se puede compartir."
             )
         )
+    # One creation at a time per servant, so the count below holds.
+    Servant.objects.select_for_update().filter(pk=servant.pk).first()
+    now = timezone.now()
+    live = ShareLink.objects.filter(
+        servant=servant,
+        state=State.ACTIVE,
+        expires_at__gt=now,
+        openings_count__lt=F("max_openings"),
+    ).count()
+    if live >= MAX_LIVE_LINKS:
+        raise SharingError(
+            gettext(
+                "Ya tiene %(n)s enlaces que todavía se pueden abrir. Anule los que ya no "
+                "necesite en «Mis enlaces compartidos» y vuelva a intentarlo."
+            )
+            % {"n": live}
+        )
     token = secrets.token_urlsafe(32)
     link = ShareLink.objects.create(
         servant=servant,
@@ -76,7 +94,7 @@ def link_create(
         verification_code=document.verification_code,
         title=document.title[:200],
         token_hash=token_hash(token),
-        expires_at=timezone.now() + timedelta(days=days),
+        expires_at=now + timedelta(days=days),
         max_openings=max_openings,
     )
     audit_log(
