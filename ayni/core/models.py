@@ -27,7 +27,11 @@ class BaseModel(models.Model):
 
 
 class AuditEvent(models.Model):
-    """One thing that happened: who, what, on whom, from where, before and after."""
+    """One thing that happened: who, what, on whom, from where, before and after.
+
+    On PostgreSQL the table is partitioned by month of `occurred_at` (Lima time) and its
+    primary key is (id, occurred_at) (ayni.core.partitions); nothing may reference it
+    with a database foreign key."""
 
     occurred_at = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
