@@ -245,3 +245,19 @@ def test_mi_boleta_reads_the_same_queries_with_many_and_few_payslips(client_for,
         "servant pdf": EXPECTED["Mi boleta PDF (stored)"],
         "other_servant pdf": EXPECTED["Mi boleta PDF (stored)"],
     }
+
+
+def test_an_import_leaves_the_planners_statistics_fresh(ugel07):
+    """PostgreSQL: the import ends with ANALYZE of its year's payslips, so the next page's
+    plan knows the new rows (CI runs PostgreSQL with autovacuum off)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("ANALYZE is PostgreSQL's")
+    from ayni.payroll.writer import payslips_table
+
+    run = grow_payroll(ugel07, MANY, year=2031)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [payslips_table(run.year)]
+        )
+        (rows,) = cursor.fetchone()
+    assert rows >= MANY  # -1 (never analysed) before

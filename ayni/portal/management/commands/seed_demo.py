@@ -10,6 +10,7 @@ from ayni.desk.demo import seed_desk_demo
 from ayni.identity.demo import seed_identity_demo
 from ayni.payroll.demo import seed_payroll_demo
 from ayni.payroll.synthetic import generate_payslips
+from ayni.payroll.writer import analyze
 from ayni.personnel.demo import generate_servants, seed_demo
 from ayni.reports.demo import seed_reports_demo
 from ayni.sharing.demo import seed_sharing_demo
@@ -83,3 +84,5 @@ class Command(BaseCommand):
             )
             self.stdout.write("")
             self.stdout.write(f"Boletas sintéticas: {total:,} en {months} meses.")
+        if count > 0 or months > 0:
+            analyze()  # PostgreSQL: the planner's statistics of the bulk-loaded tables
