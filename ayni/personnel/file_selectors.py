@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
+from django.db import connections, router
 from django.db.models import CharField, DecimalField, F, Field, QuerySet, Value, Window
 from django.db.models.functions import Cast, JSONObject, RowNumber
 from django.utils import timezone
@@ -78,10 +78,9 @@ _ANY_SERVANT = -1  # stands for the servant in the compiled statement (no real i
 _WHOLE_FILE_SQL: dict[str, tuple[str, list[Any]]] = {}
 
 
-def _whole_file_sql() -> tuple[str, list[Any]]:
+def _whole_file_sql(vendor: str) -> tuple[str, list[Any]]:
     """The UNION ALL statement and its parameters, compiled once per process and engine
     (compiling fifteen annotated querysets costs more than running them)."""
-    vendor = connection.vendor
     if vendor not in _WHOLE_FILE_SQL:
         anyone = Servant(pk=_ANY_SERVANT)
         first, *rest = (_kind_rows(i, k, anyone) for i, k in enumerate(KINDS.values()))
@@ -95,9 +94,11 @@ def whole_file(servant: Servant) -> dict[str, list[Any]]:
     (a UNION ALL of the fifteen kinds' tables, each row as JSON with its place in its
     kind) where `section_entries` for every section takes fifteen."""
     kinds = list(KINDS.values())
-    sql, params = _whole_file_sql()
+    alias = router.db_for_read(Servant)  # a read replica when the page may use one
+    db = connections[alias]
+    sql, params = _whole_file_sql(db.vendor)
     found: dict[str, list[tuple[int, Any]]] = {kind.key: [] for kind in kinds}
-    with connection.cursor() as cursor:
+    with db.cursor() as cursor:
         cursor.execute(sql, [servant.pk if p == _ANY_SERVANT else p for p in params])
         rows = cursor.fetchall()
     for index, place, row in rows:
@@ -105,7 +106,7 @@ def whole_file(servant: Servant) -> dict[str, list[Any]]:
         data = json.loads(row) if isinstance(row, str) else row
         fields = kind.model._meta.concrete_fields
         values = [_from_json(f, data.get(f.attname)) for f in fields]
-        entry = kind.model.from_db(connection.alias, [f.attname for f in fields], values)
+        entry = kind.model.from_db(alias, [f.attname for f in fields], values)
         found[kind.key].append((place, entry))
     return {
         key: [entry for _, entry in sorted(rows, key=lambda r: r[0])] for key, rows in found.items()
