@@ -12,6 +12,8 @@ import os
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.test import Client
 from hypothesis import HealthCheck, Phase
 from hypothesis import settings as hypothesis_settings
@@ -75,7 +77,18 @@ def test_the_docs_page_serves_its_assets_from_ayni(demo_data):
 
 
 @pytest.fixture
-def tokens(persona, settings):
+def wsgi_keeps_the_test_connection():
+    """As Django's test client does: a request through the WSGI app must not close the
+    test's database connection (it holds the test's transaction on PostgreSQL)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def tokens(persona, settings, wsgi_keeps_the_test_connection):
     settings.API_TOKEN_RATE_PER_MINUTE = 100_000  # the fuzzer is one busy client
     settings.VERIFY_RATE_LIMIT_PER_HOUR = 100_000
     return {
