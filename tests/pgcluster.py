@@ -20,6 +20,16 @@ from pathlib import Path
 PG_BIN = Path(os.environ.get("AYNI_PG_BIN", "/usr/lib/postgresql/15/bin"))
 
 
+def suite_on_sqlite() -> bool:
+    """The suite's own database is SQLite (`make test`), not PostgreSQL (`make test-pg`).
+
+    The tests that start clusters or processes of their own do the same in both passes of
+    .ci/run; they run in one of them only."""
+    from django.conf import settings
+
+    return bool(settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"))
+
+
 def missing() -> str:
     """Why the clusters cannot be made here ('' when they can)."""
     if not (PG_BIN / "initdb").exists():

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from tests import pgcluster
+
 ROOT = Path(__file__).resolve().parent.parent
 REDIS_URL = os.environ.get("AYNI_TEST_REDIS_URL", "redis://127.0.0.1:6379/5")
 
@@ -32,6 +34,8 @@ def _redis():  # type: ignore[no-untyped-def]
 
 @pytest.fixture(scope="module")
 def run(tmp_path_factory):  # type: ignore[no-untyped-def]
+    if not pgcluster.suite_on_sqlite():
+        pytest.skip("its processes use a SQLite file of their own: run once, in the SQLite pass")
     redis_db = _redis()
     if redis_db is None:
         pytest.skip(f"no Redis at {REDIS_URL}")

@@ -20,7 +20,13 @@ from tests import pgcluster
 ROOT = Path(__file__).resolve().parent.parent
 PIN_SECONDS = 2
 
-pytestmark = pytest.mark.skipif(bool(pgcluster.missing()), reason=pgcluster.missing() or "-")
+pytestmark = [
+    pytest.mark.skipif(bool(pgcluster.missing()), reason=pgcluster.missing() or "-"),
+    pytest.mark.skipif(
+        pgcluster.suite_on_sqlite(),
+        reason=("starts its own PostgreSQL pair: run once, in the PostgreSQL pass (make test-pg)"),
+    ),
+]
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,15 @@ from tests import pgcluster
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 
-pytestmark = pytest.mark.skipif(bool(pgcluster.missing()), reason=pgcluster.missing() or "-")
+pytestmark = [
+    pytest.mark.skipif(bool(pgcluster.missing()), reason=pgcluster.missing() or "-"),
+    pytest.mark.skipif(
+        pgcluster.suite_on_sqlite(),
+        reason=(
+            "starts its own PostgreSQL cluster: run once, in the PostgreSQL pass (make test-pg)"
+        ),
+    ),
+]
 
 
 def test_point_in_time_restore_brings_back_exactly_the_rows_before_t():
