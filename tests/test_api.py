@@ -436,3 +436,20 @@ def test_errors_are_problem_documents(persona):
     ]
     problem(client.get("/api/v1/servidores/no-es-uuid/legajo"), 422)
     problem(client.get(f"/api/v1/servidores/{'0' * 8}-0000-0000-0000-{'0' * 12}/legajo"), 404)
+
+
+def test_guessing_tokens_from_one_address_is_stopped(demo_data):
+    guesser = Client(HTTP_AUTHORIZATION="Bearer ayni_adivinado")
+    answers = [guesser.get("/api/v1/yo/legajo").status_code for _ in range(30)]
+    assert answers == [401] * 29 + [429]
+    assert AuditEvent.objects.filter(action="api.token_refused").count() == 29
+
+
+def test_a_staff_tokens_uses_are_audited_in_its_unit(persona):
+    officer = persona("escalafon")
+    unit = officer.role_grants.get().unit
+    bearer(make_token(officer, ["servidores:leer"])).post(
+        "/api/v1/servidores/busqueda", {"q": ""}, JSON
+    )
+    use = AuditEvent.objects.filter(action="api.token_used", actor=officer).latest("id")
+    assert use.unit_path == unit.path

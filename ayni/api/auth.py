@@ -19,11 +19,14 @@ from ayni.accounts.permissions import forget_grants, is_staff_user, perm_paths
 from ayni.api import tokens
 from ayni.api.problems import ApiProblem, forbidden, not_authenticated
 from ayni.api.scopes import SCOPES
+from ayni.core import throttle
 from ayni.core.audit import audit_log
 from ayni.identity.oidc import strong_acr
 from ayni.identity.twofactor import has_second_factor
 
 GRANTS_ATTR = "_ayni_grants"  # ayni.accounts.permissions caches a user's grants there
+#: Wrong tokens from one address in an hour before it is refused outright (guessing).
+BAD_TOKENS_PER_HOUR = 30
 QUERY_TOKEN_NAMES = ("token", "access_token", "api_key", "key")
 
 
@@ -54,6 +57,15 @@ class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         found = tokens.find_active(token)
         if found is None:
+            if throttle.hit_hourly(request, "api-bad-token", BAD_TOKENS_PER_HOUR):
+                raise ApiProblem(
+                    429,
+                    gettext(
+                        "Demasiados tokens no válidos desde esta conexión. Inténtelo dentro "
+                        "de una hora."
+                    ),
+                    headers={"Retry-After": "3600"},
+                )
             audit_log(action="api.token_refused", request=request, detail=request.path[:200])
             raise ApiProblem(401, not_authenticated())
         user = found.user

@@ -212,5 +212,20 @@ def record_use(token: AccessToken, request: HttpRequest) -> None:
         actor=token.user,
         request=request,
         obj=token,
+        unit_path=common_unit(token.unit_paths),
         detail=f"{token.name} · {request.method} {request.path}",
     )
+
+
+def common_unit(paths: list[str]) -> str:
+    """The deepest unit containing all the token's units: its uses are audited there, so
+    that unit's auditors see them (a token for one's own data belongs to no unit)."""
+    if not paths:
+        return ""
+    parts = [p.strip("/").split("/") for p in paths]
+    common: list[str] = []
+    for segment in zip(*parts, strict=False):
+        if len(set(segment)) != 1:
+            break
+        common.append(segment[0])
+    return "/" + "/".join(common) + "/" if common else ""
