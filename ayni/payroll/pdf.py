@@ -73,7 +73,9 @@ def payslip_pdf(payslip: Payslip) -> bytes:
             return handle.read()
     with transaction.atomic():
         locked = (
-            Payslip.objects.select_for_update(of=("self",)).select_related("run").get(pk=payslip.pk)
+            Payslip.objects.select_for_update(of=("self",))
+            .select_related("run__ugel")  # the unit signs (or not): no query of its own
+            .get(pk=payslip.pk, year=payslip.year, month=payslip.month)  # one partition
         )
         if locked.pdf_file and default_storage.exists(locked.pdf_file):
             with default_storage.open(locked.pdf_file, "rb") as handle:
@@ -83,7 +85,9 @@ def payslip_pdf(payslip: Payslip) -> bytes:
             f"payslips/{locked.year}/{locked.month:02d}/{locked.uuid}.pdf", ContentFile(pdf)
         )
         digest = hashlib.sha256(pdf).hexdigest()
-        Payslip.objects.filter(pk=locked.pk).update(pdf_file=name, pdf_sha256=digest)
+        Payslip.objects.filter(pk=locked.pk, year=locked.year, month=locked.month).update(
+            pdf_file=name, pdf_sha256=digest
+        )
         VerificationRecord.objects.filter(code=locked.verification_code).update(pdf_sha256=digest)
         payslip.pdf_file, payslip.pdf_sha256 = name, digest
         return pdf

@@ -39,7 +39,9 @@ def _font_set() -> typst.Fonts:
 
 def qr_svg(payload: str) -> str:
     buffer = io.BytesIO()
-    segno.make(payload, error="m").save(buffer, kind="svg", border=0, dark="#000")
+    # One fixed mask pattern (any of the eight reads the same): choosing the best one
+    # scores all eight and cost 3.6 of the 4.5 ms a code took, in every document.
+    segno.make(payload, error="m", mask=0).save(buffer, kind="svg", border=0, dark="#000")
     return buffer.getvalue().decode()
 
 
