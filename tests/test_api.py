@@ -317,6 +317,20 @@ def test_payslip_pdf_has_an_etag_and_answers_304_when_unchanged(persona):
     assert other.status_code == 200
 
 
+def test_my_report_pdf_is_mine_only_with_its_etag(persona):
+    teacher = bearer(make_token(persona("servant"), ["propio"]))
+    reports = teacher.get("/api/v1/yo/informes").json()["items"]
+    issued = next(r for r in reports if r["informe_id"])
+    pdf = teacher.get(f"/api/v1/yo/informes/{issued['informe_id']}/pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    again = teacher.get(
+        f"/api/v1/yo/informes/{issued['informe_id']}/pdf", HTTP_IF_NONE_MATCH=pdf["ETag"]
+    )
+    assert again.status_code == 304
+    colleague = bearer(make_token(persona("other_servant"), ["propio"]))
+    problem(colleague.get(f"/api/v1/yo/informes/{issued['informe_id']}/pdf"), 404)
+
+
 # --- payroll: upload, status with line numbers, publish ------------------------------------
 
 

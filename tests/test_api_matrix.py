@@ -220,6 +220,7 @@ ELSEWHERE = {
     ("GET", "/api/v1/yo/legajo/{seccion}"),
     ("GET", "/api/v1/yo/solicitudes"),
     ("GET", "/api/v1/yo/informes"),
+    ("GET", "/api/v1/yo/informes/{ref}/pdf"),
     ("POST", "/api/v1/solicitudes/{ref}/aprobar"),
 }
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")

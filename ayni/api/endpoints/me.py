@@ -33,7 +33,8 @@ from ayni.personnel.request_selectors import my_requests
 from ayni.personnel.sections import SECTIONS, section_for
 from ayni.personnel.selectors import own_servant
 from ayni.reports.models import ServiceReportRequest
-from ayni.reports.selectors import my_report_requests
+from ayni.reports.selectors import get_my_report, my_report_requests
+from ayni.reports.services import report_pdf
 
 router = Router(tags=[N_("Mis datos (servidor)")], auth=scoped(OWN))
 
@@ -187,6 +188,7 @@ def document_response(request: HttpRequest, render: Any, filename: str) -> HttpR
 
 class ReportOut(Schema):
     id: str
+    informe_id: str | None
     finalidad: str
     estado: str
     pedido: str
@@ -210,6 +212,7 @@ def report_out(req: ServiceReportRequest) -> dict[str, Any]:
     report = getattr(req, "report", None)
     return {
         "id": str(req.uuid),
+        "informe_id": str(report.uuid) if report else None,
         "finalidad": req.get_purpose_display(),
         "estado": req.state,
         "pedido": req.created_at.isoformat(),
@@ -226,3 +229,27 @@ def my_reports(request: HttpRequest, filters: Query[PageFilter]) -> dict[str, An
     """Los pedidos de informe escalafonario y, si ya se emitió, su informe."""
     rows, following = page_of(my_report_requests(request.user), filters.cursor, filters.limite)
     return {"items": [report_out(r) for r in rows], "siguiente": following}
+
+
+@router.get(
+    "/informes/{ref}/pdf",
+    response={200: None, 304: None, **responses(None)},
+    summary=N_("El PDF de un informe escalafonario (con ETag)"),
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": N_("El PDF"),
+                "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+            },
+            304: {"description": N_("No cambió desde el ETag enviado en If-None-Match")},
+        }
+    },
+)
+def my_report_pdf(request: HttpRequest, ref: UUID) -> HttpResponse:
+    """`ref`: el `informe_id` de la lista de mis informes. El mismo PDF que en el portal."""
+    report = get_my_report(request.user, ref)
+    return document_response(
+        request,
+        lambda: report_pdf(report),
+        f"informe-escalafonario-{report.number:05d}-{report.year}.pdf",
+    )
