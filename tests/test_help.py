@@ -10,12 +10,16 @@ import pytest
 
 from ayni.benefits.models import BenefitRequest, PaymentCertificate
 from ayni.core.verification import Verdict
+from ayni.dataprotection.models import ArcoRequest, DataExport
+from ayni.dataprotection.terms import TERMS
 from ayni.desk.models import AccessRequest, AccountRecovery, Case
 from ayni.payroll.models import PayrollRun
 from ayni.personnel.models import ChangeRequest
 from ayni.portal.help import PAGES
 from ayni.reports.models import ServiceReport, ServiceReportRequest
 from ayni.sharing.models import ShareLink
+from ayni.supervision.models import ListExport
+from tests.test_i18n_pseudo import check_pages, pseudo_locale  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db
 
@@ -35,6 +39,10 @@ EXPECTED = {
     "beneficios": [BenefitRequest.State, PaymentCertificate.State],
     "api": [],
     "compartir": [ShareLink.State],
+    "seguridad": [],
+    "mis-datos": [ArcoRequest.State, DataExport.State],
+    "proteccion-de-datos": [ArcoRequest.State],
+    "supervision": [ListExport.State],
 }
 
 #: the service page (as its persona) that links to its help
@@ -53,7 +61,24 @@ SERVICE_PAGES = {
     "beneficios": ("servant", "/beneficios/"),
     "api": ("servant", "/cuenta/tokens/"),
     "compartir": ("servant", "/mis-enlaces/"),
+    "seguridad": ("servant", "/cuenta/seguridad/"),
+    "mis-datos": ("servant", "/mis-datos-personales/"),
+    "proteccion-de-datos": ("dp_officer", "/proteccion-de-datos/"),
+    "supervision": ("dre_supervisor", "/supervision/150101/"),
 }
+
+#: more pages of the same services that link their guide (a part of it after «#»)
+MORE_SERVICE_PAGES = [
+    ("seguridad", "servant", "/cuenta/sesiones/"),
+    ("seguridad", "escalafon", "/cuenta/segundo-factor/verificar/?paso=1"),
+    ("seguridad", "servant", "/cuenta/segundo-factor/configurar/"),
+    ("mis-datos", "anonymous", "/proteccion-de-datos/uso-de-sus-datos/"),
+    ("proteccion-de-datos#inventario", "dp_officer", "/proteccion-de-datos/inventario/"),
+    ("proteccion-de-datos#incidentes", "dp_officer", "/proteccion-de-datos/incidentes/nuevo/"),
+    ("supervision", "minedu_supervisor", "/supervision/000000/"),
+    ("supervision#listas", "dre_supervisor", "/supervision/150101/lista/solicitudes/"),
+    ("supervision#datos-abiertos", "anonymous", "/datos-abiertos/"),
+]
 
 
 def _states_section(html: str) -> str:
@@ -101,6 +126,61 @@ def test_each_service_page_links_to_its_help(slug, client_for):
     )
 
 
+@pytest.mark.parametrize(("target", "who", "path"), MORE_SERVICE_PAGES)
+def test_more_service_pages_link_to_their_help(target, who, path, client_for):
+    slug, _sep, part = target.partition("#")
+    html = client_for(who).get(path).content.decode()
+    href = f"/ayuda/{slug}/" + (f"#{part}" if part else "")
+    assert re.search(rf'<a [^>]*href="{re.escape(href)}"[^>]*>[^<]*Ayuda', html), (
+        f"{path} has no «Ayuda» link to {href}"
+    )
+    if part:
+        guide = client_for("anonymous").get(f"/ayuda/{slug}/").content.decode()
+        assert f'id="{part}"' in guide
+
+
+def test_the_officers_arco_page_links_to_the_desk_guide(client_for, persona):
+    from ayni.dataprotection.services import file_arco
+
+    arco = file_arco(
+        persona("servant"), right="oposicion", detail="No quiero que mi correo se use para avisos."
+    )
+    html = client_for("dp_officer").get(f"/proteccion-de-datos/arco/{arco.uuid}/").content.decode()
+    assert 'href="/ayuda/proteccion-de-datos/"' in html
+
+
+def test_the_guides_quote_the_configured_figures(client_for, settings):
+    settings.STEP_UP_SECONDS = 7 * 60
+    settings.SESSION_IDLE_SECONDS = 23 * 60
+    security = unescape(client_for("anonymous").get("/ayuda/seguridad/").content.decode())
+    assert "tiene más de 7 minutos" in security and "después de 23 minutos" in security
+    for part in ("codigos-de-recuperacion", "telefono-perdido", "llaves-de-acceso", "sesiones"):
+        assert f'id="{part}"' in security
+    assert 'id="id-gob-pe"' in security and 'href="/ayuda/api/"' in security
+    my_data = unescape(client_for("anonymous").get("/ayuda/mis-datos/").content.decode())
+    desk = unescape(client_for("anonymous").get("/ayuda/proteccion-de-datos/").content.decode())
+    for right, term in TERMS.items():
+        days = f"{term.working_days} días hábiles"
+        assert str(term.what) in my_data and days in my_data, right
+        assert str(term.officer) in desk and days in desk, right
+    assert "Autoridad Nacional de Protección de Datos Personales" in my_data
+    board = unescape(client_for("anonymous").get("/ayuda/supervision/").content.decode())
+    assert "de 1 a 4 personas" in board and "«s»" in board
+    assert "más de 30 días hábiles" in board
+
+
+def test_the_new_guides_pass_every_word_through_gettext(check_pages):  # noqa: F811
+    check_pages(
+        "anonymous",
+        [
+            "/ayuda/seguridad/",
+            "/ayuda/mis-datos/",
+            "/ayuda/proteccion-de-datos/",
+            "/ayuda/supervision/",
+        ],
+    )
+
+
 def test_the_batch_page_links_to_its_part_of_the_staff_guide(client_for):
     html = client_for("escalafon").get("/escalafon/hojas-de-vida/").content.decode()
     assert 'href="/ayuda/servidores/#hojas-de-vida"' in html
@@ -143,6 +223,11 @@ def test_the_help_index_lists_staff_guides_to_staff_only(client_for):
     assert "/planillas/guia/" not in teacher and "Para el personal de la UGEL" not in teacher
     assert "/planillas/guia/" not in client_for("anonymous").get("/ayuda/").content.decode()
     assert "/ayuda/revision/" in officer
+    # the account and personal-data guides are everyone's; the desks' guides are staff's
+    assert "/ayuda/seguridad/" in teacher and "/ayuda/mis-datos/" in teacher
+    assert "/ayuda/proteccion-de-datos/" not in teacher and "/ayuda/supervision/" not in teacher
+    assert "/ayuda/supervision/" in client_for("dre_supervisor").get("/ayuda/").content.decode()
+    assert "/ayuda/proteccion-de-datos/" in client_for("dp_officer").get("/ayuda/").content.decode()
 
 
 def test_the_benefit_pages_are_reachable_from_where_people_start(client_for):

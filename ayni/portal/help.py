@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,11 +22,13 @@ from django.views.decorators.http import require_GET
 from ayni.accounts.permissions import is_staff_user
 from ayni.benefits.models import BenefitRequest, PaymentCertificate
 from ayni.core.verification import Verdict
+from ayni.dataprotection.models import ArcoRequest, DataExport
 from ayni.desk.models import AccessRequest, AccountRecovery, Case
 from ayni.payroll.models import PayrollRun
 from ayni.personnel.models import ChangeRequest
 from ayni.reports.models import ServiceReport, ServiceReportRequest
 from ayni.sharing.models import LinkStatus
+from ayni.supervision.models import ListExport
 
 
 @dataclass(frozen=True)
@@ -218,6 +221,65 @@ SHARE_LINK_STATES = {
     ),
 }
 
+ARCO_STATES = {
+    ArcoRequest.State.RECEIVED: _(
+        "Su solicitud llegó al oficial de protección de datos personales. Debe responderle "
+        "hasta la fecha de la columna «Vence»."
+    ),
+    ArcoRequest.State.ANSWERED: _(
+        "El oficial respondió a su pedido. La respuesta, debajo del estado, dice qué se hará "
+        "y qué área lo hará."
+    ),
+    ArcoRequest.State.DENIED: _(
+        "El oficial no aceptó su pedido y explica el motivo en la respuesta. Si no está de "
+        "acuerdo, puede reclamar ante la Autoridad Nacional de Protección de Datos Personales."
+    ),
+}
+
+ARCO_DESK_STATES = {
+    ArcoRequest.State.RECEIVED: _(
+        "Por atender: el plazo corre desde la recepción, en días hábiles. En la bandeja se "
+        "marca «Vencida» cuando pasó la fecha sin respuesta."
+    ),
+    ArcoRequest.State.ANSWERED: _(
+        "Usted (u otro oficial) registró la respuesta: la persona recibió un aviso y la ve en "
+        "«Mis datos personales». Ya no se puede cambiar."
+    ),
+    ArcoRequest.State.DENIED: _(
+        "Se denegó con su motivo, que la persona ve en «Mis datos personales». Ya no se puede "
+        "cambiar; la persona puede presentar una solicitud nueva o reclamar ante la Autoridad."
+    ),
+}
+
+DATA_EXPORT_STATES = {
+    DataExport.State.QUEUED: _("Pedida: espera su turno para prepararse."),
+    DataExport.State.RUNNING: _(
+        "Se está armando el archivo; la barra muestra el avance. Puede cerrar la página y "
+        "volver más tarde."
+    ),
+    DataExport.State.DONE: _(
+        "Lista: el botón «Descargar mis datos (ZIP)» funciona solo para usted hasta la fecha y "
+        "hora que indica. Después pida una descarga nueva."
+    ),
+    DataExport.State.FAILED: _(
+        "No se pudo preparar. Pida una nueva; si vuelve a fallar, escriba al oficial de "
+        "protección de datos personales."
+    ),
+}
+
+LIST_EXPORT_STATES = {
+    ListExport.State.QUEUED: _("Pedida: espera su turno para prepararse."),
+    ListExport.State.RUNNING: _(
+        "Se está escribiendo el archivo; la página muestra cuántos registros van. Puede "
+        "cerrarla y volver con el mismo enlace."
+    ),
+    ListExport.State.DONE: _("Lista: pulse «Descargar». Solo usted puede bajar este archivo."),
+    ListExport.State.FAILED: _(
+        "No se pudo preparar. Vuelva a pedirla desde la lista; si se repite, avise al "
+        "administrador del sistema."
+    ),
+}
+
 
 def _pages() -> dict[str, HelpPage]:
     requests = _table(
@@ -227,6 +289,7 @@ def _pages() -> dict[str, HelpPage]:
     access = _table(
         _("Estados de una solicitud de acceso"), AccessRequest.State.choices, ACCESS_REQUEST_STATES
     )
+    arco_title = _("Estados de una solicitud de derechos ARCO")
     pages = [
         HelpPage("mi-legajo", _("Mi legajo"), "servant"),
         HelpPage("solicitudes", _("Solicitudes de modificación"), "servant", [requests]),
@@ -309,6 +372,38 @@ def _pages() -> dict[str, HelpPage]:
         ),
         HelpPage("auditoria", _("Auditoría"), "staff"),
         HelpPage("api", _("API y tokens de acceso"), "servant"),  # issue 15
+        HelpPage("seguridad", _("Seguridad de mi cuenta"), "servant"),
+        HelpPage(
+            "mis-datos",
+            _("Mis datos personales"),
+            "servant",
+            [
+                _table(arco_title, ArcoRequest.State.choices, ARCO_STATES),
+                _table(
+                    _("Estados de una descarga de sus datos"),
+                    DataExport.State.choices,
+                    DATA_EXPORT_STATES,
+                ),
+            ],
+        ),
+        HelpPage(
+            "proteccion-de-datos",
+            _("Protección de datos personales (oficial de protección de datos)"),
+            "staff",
+            [_table(arco_title, ArcoRequest.State.choices, ARCO_DESK_STATES)],
+        ),
+        HelpPage(
+            "supervision",
+            _("Supervisión (DRE y MINEDU)"),
+            "staff",
+            [
+                _table(
+                    _("Estados de una descarga grande"),
+                    ListExport.State.choices,
+                    LIST_EXPORT_STATES,
+                )
+            ],
+        ),
     ]
     return {page.slug: page for page in pages}
 
@@ -338,7 +433,34 @@ def help_page(request: HttpRequest, slug: str) -> HttpResponse:
     page = PAGES.get(slug)
     if page is None:
         raise Http404
-    return render(request, f"help/{slug}.html", {"page": page})
+    return render(request, f"help/{slug}.html", {"page": page, "facts": _facts()})
+
+
+def _facts() -> dict[str, Any]:
+    """The configured figures a guide quotes (minutes, hours, limits, terms), never retyped."""
+    from ayni.dataprotection.models import Right
+    from ayni.dataprotection.terms import TERMS
+    from ayni.identity.twofactor import RECOVERY_COUNT
+    from ayni.supervision.aggregates import term_days
+    from ayni.supervision.opendata import THRESHOLD
+    from ayni.supervision.views import FRESH_MINUTES, sync_rows
+
+    return {
+        "step_up_minutes": settings.STEP_UP_SECONDS // 60,
+        "idle_minutes": settings.SESSION_IDLE_SECONDS // 60,
+        "max_hours": settings.SESSION_COOKIE_AGE // 3600,
+        "recovery_codes": RECOVERY_COUNT,
+        "otp_failures": settings.OTP_MAX_FAILURES,
+        "lockout_minutes": settings.OTP_LOCKOUT_SECONDS // 60,
+        "export_hours": settings.DATAPROTECTION_EXPORT_HOURS,
+        "incident_hours": settings.DATAPROTECTION_INCIDENT_NOTICE_HOURS,
+        "fresh_minutes": FRESH_MINUTES,
+        "term_days": term_days(),
+        "sync_rows": sync_rows(),
+        "largest_reserved": THRESHOLD - 1,
+        "reserve_threshold": THRESHOLD,
+        "arco_terms": [(Right(key).label, term) for key, term in TERMS.items()],
+    }
 
 
 @login_not_required
