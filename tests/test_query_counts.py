@@ -49,8 +49,8 @@ EXPECTED = {
     "desk list": 7,
     "supervision board": 9,
     "supervision list": 10,
-    "Mi boleta": 7,
-    "Mi boleta PDF (stored)": 5,
+    "Mi boleta": 6,
+    "Mi boleta PDF (stored)": 4,
 }
 
 

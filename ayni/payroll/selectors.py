@@ -14,16 +14,15 @@ from ayni.accounts.permissions import PAYROLL_MANAGE, perm_paths
 from ayni.org.models import OrgUnit, PayrollConcept, PensionRegime
 from ayni.org.selectors import under_any
 from ayni.payroll.models import ContributionRate, PayrollRun, Payslip
-from ayni.personnel.selectors import own_servant
 
 
 def visible_payslips(user: Any) -> QuerySet[Payslip]:
-    """The servant's own published payslips whose payment day (Lima) has come."""
-    servant = own_servant(user)
-    if servant is None:
+    """The servant's own published payslips whose payment day (Lima) has come (the
+    servant found through the account in the same query)."""
+    if not getattr(user, "is_authenticated", False):
         return Payslip.objects.none()
     return Payslip.objects.filter(
-        servant=servant, published=True, payment_date__lte=timezone.localdate()
+        servant__user=user, published=True, payment_date__lte=timezone.localdate()
     ).select_related("run")
 
 
