@@ -9,6 +9,7 @@ import re
 import shutil
 import subprocess
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from importlib import import_module
 from pathlib import Path
 from urllib.error import HTTPError
@@ -21,7 +22,7 @@ from playwright.sync_api import BrowserContext, expect
 from ayni.api.api import api
 from ayni.api.models import AccessToken
 from ayni.api.tokens import digest_of
-from ayni.core.models import AuditEvent
+from ayni.core.models import AuditEvent, VerificationRecord
 from ayni.identity.twofactor import VERIFIED_AT
 from ayni.payroll.models import PayrollRun
 from tests.api_helpers import REM_NAME, make_token
@@ -151,3 +152,67 @@ def test_the_interactive_docs_show_every_operation_in_chromium(
     operations = sum(len(methods) for methods in api.get_openapi_schema()["paths"].values())
     expect(page.locator(".opblock")).to_have_count(operations)
     expect(page.get_by_text("Publicar una planilla en borrador")).to_be_visible()
+
+
+def test_two_clients_publishing_the_same_run_at_once_publish_it_once(
+    live_server, demo_data, persona
+):
+    """Two integrations (or a double click) publish one draft at the same moment: one
+    publishes it, the other is told it moved on (409); one set of verification records."""
+    officer = persona("planillas")
+    token = make_token(officer, ["planillas:cargar", "planillas:publicar"])
+    boundary = "ayni-limite"
+    fields = {"ugel": "150108", "anio": "2030", "mes": "1", "tipo": "activos"}
+    fields["fecha_pago"] = "2030-01-20"
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode()
+        for k, v in fields.items()
+    ]
+    for name, filename, data in (
+        ("rem", REM_NAME, GOOD_REM.encode()),
+        ("maestro", "m.csv", MASTER),
+    ):
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
+            f'filename="{filename}"\r\n\r\n'.encode()
+            + data
+            + b"\r\n"
+        )
+    body = b"".join(parts) + f"--{boundary}--\r\n".encode()
+    upload = Request(  # noqa: S310 - the live server
+        live_server.url + "/api/v1/planillas",
+        data=body,
+        headers={
+            "Authorization": f"Bearer {token}",
+            "Content-Type": f"multipart/form-data; boundary={boundary}",
+        },
+    )
+    with urlopen(upload, timeout=60) as response:  # noqa: S310
+        assert response.status == 202
+    run = PayrollRun.objects.get(ugel__code="150108", year=2030, month=1)
+    assert run.state == PayrollRun.State.DRAFT
+
+    def publish() -> int:
+        request = Request(  # noqa: S310
+            f"{live_server.url}/api/v1/planillas/{run.uuid}/publicar",
+            data=b"",
+            method="POST",
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        try:
+            with urlopen(request, timeout=60) as response:  # noqa: S310
+                return response.status
+        except HTTPError as error:
+            return error.code
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        answers = sorted(pool.map(lambda _: publish(), range(2)))
+    assert answers == [200, 409]
+    run.refresh_from_db()
+    assert run.state == PayrollRun.State.PUBLISHED
+    codes = run.payslips.values_list("verification_code", flat=True)
+    assert VerificationRecord.objects.filter(code__in=list(codes)).count() == 2
+    assert (
+        AuditEvent.objects.filter(action="payroll.run.published", object_id=str(run.pk)).count()
+        == 1
+    )
