@@ -30,6 +30,7 @@ from tests.e2e.conftest import totp_code
 from tests.test_payroll import GOOD_REM, MASTER
 
 BASH = shutil.which("bash") or "/bin/bash"
+SHOTS = "/tmp/ayni-api"  # noqa: S108 - screenshots for a person to look at
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "api.md"
 
 
@@ -120,6 +121,7 @@ def test_create_a_token_with_step_up_see_it_once_and_revoke_it(
     page.get_by_label("Vence en").select_option("7d")
     page.get_by_role("button", name="Crear el token").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Token creado")
+    page.screenshot(path=f"{SHOTS}-created-360.png", full_page=True)
     secret = page.locator("#token-secret").inner_text().strip()
     token = AccessToken.objects.get(name="Integración de prueba e2e")
     assert token.digest == digest_of(secret) and token.scopes == ["planillas:cargar"]
@@ -133,6 +135,7 @@ def test_create_a_token_with_step_up_see_it_once_and_revoke_it(
     assert secret not in page.content()  # shown once: never again
     row = page.locator("#token-list tr", has_text="Integración de prueba e2e")
     expect(row).to_contain_text("1 uso")
+    page.screenshot(path=f"{SHOTS}-list-360.png", full_page=True)
     row.get_by_role("button", name="Revocar").click()
     expect(page.locator("main .messages")).to_contain_text("revocado")
     expect(page.locator("#token-list tr", has_text="Integración de prueba e2e")).to_contain_text(
@@ -152,6 +155,8 @@ def test_the_interactive_docs_show_every_operation_in_chromium(
     operations = sum(len(methods) for methods in api.get_openapi_schema()["paths"].values())
     expect(page.locator(".opblock")).to_have_count(operations)
     expect(page.get_by_text("Publicar una planilla en borrador")).to_be_visible()
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.screenshot(path=f"{SHOTS}-docs-1280.png")
 
 
 def test_two_clients_publishing_the_same_run_at_once_publish_it_once(
