@@ -16,6 +16,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from ayni.core.audit import reads_of_subject
 from ayni.core.models import AuditEvent
 from ayni.core.workdays import LIMA
 from ayni.org.models import OrgUnit
@@ -565,6 +566,10 @@ def test_a_large_list_is_prepared_in_the_background(
     assert sorted(r[1] for r in rows[1:]) == sorted(cr.servant.full_name for cr in expected)
     event = AuditEvent.objects.get(action="supervision.export_downloaded")
     assert event.actor == persona("dre_supervisor") and event.unit_path == "/000000/150101/"
+    # the file names people: each of them sees the download as a read of their file
+    assert sorted(event.subject_ids) == sorted({cr.servant_id for cr in expected})
+    teacher = expected.first().servant
+    assert reads_of_subject("servant", teacher.pk).filter(pk=event.pk).exists()
 
 
 def test_a_list_export_is_built_once(sector, persona):

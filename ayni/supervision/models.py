@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ayni.core.fields import IdListField
 from ayni.core.models import BaseModel
 
 
@@ -82,6 +83,8 @@ class ListExport(BaseModel):
     done = models.PositiveIntegerField(default=0)
     file_name = models.CharField(max_length=200, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The servants the file names, so its download is a read each of them sees.
+    subject_ids = IdListField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

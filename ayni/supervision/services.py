@@ -115,8 +115,11 @@ def build_list_export(export_id: int) -> int:
         total = items.count()
         ListExport.objects.filter(pk=export.pk).update(total=total)
         rows = []
+        people: list[int] = []
         for index, item in enumerate(items.iterator(chunk_size=PROGRESS_EVERY), start=1):
             rows.append(spec["row"](item))
+            if spec["people"]:
+                people.extend(spec["people"]([item]))
             if index % PROGRESS_EVERY == 0:
                 ListExport.objects.filter(pk=export.pk).update(done=index)
         title = str(spec["title"]())
@@ -139,6 +142,7 @@ def build_list_export(export_id: int) -> int:
             "file_name": name,
             "total": len(rows),
             "done": len(rows),
+            "subject_ids": sorted(set(people)) or None,
             "finished_at": timezone.now(),
         },
     )

@@ -229,7 +229,9 @@ def export_file(request: HttpRequest, ref: UUID) -> HttpResponse:
     if export.state != ListExport.State.DONE:
         raise Http404
     title = str(lists.list_spec(export.kind)["title"]())
-    services.export_record(request, export.unit, f"{title}: {export.total} filas", export.fmt, None)
+    services.export_record(
+        request, export.unit, f"{title}: {export.total} filas", export.fmt, export.subject_ids
+    )
     with default_storage.open(export.file_name, "rb") as handle:
         data = handle.read()
     content_type = exports.XLSX_TYPE if export.fmt == "xlsx" else exports.CSV_TYPE
