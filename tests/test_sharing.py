@@ -28,7 +28,7 @@ from tests.test_i18n_pseudo import OPEN, check_pages, pseudo_locale, stored_stri
 
 pytestmark = pytest.mark.django_db
 
-TOKEN_URL = re.compile(r"/c/([A-Za-z0-9_-]{43})/")
+TOKEN_URL = re.compile(r"/c/#([A-Za-z0-9_-]{43})\b")
 GONE = "Este enlace ya no es válido"
 
 
@@ -43,6 +43,12 @@ def _slip(servant: Any, n: int = 0) -> Payslip:
         .select_related("run")
         .order_by("-payment_date")[n]
     )
+
+
+def _open(client: Client, token: str) -> Any:
+    """The holder presses «Ver el documento» on `/c/#<token>` (the page copies the token
+    after «#» into its form)."""
+    return client.post("/c/ver/", {"token": token})
 
 
 def _create(client: Client, slip: Payslip, **data: Any) -> Any:
@@ -190,7 +196,7 @@ def test_an_informe_and_a_hoja_de_vida_are_shared_from_their_pages(client_for, s
         )
         assert response.status_code == 302, kind
         token = TOKEN_URL.search(client.get(response["Location"]).content.decode())[1]  # type: ignore[index]
-        opened = Client().get(f"/c/{token}/")
+        opened = _open(Client(), token)
         assert opened.status_code == 200, kind
         assert "Documento válido." in opened.content.decode()
 
@@ -203,7 +209,7 @@ def test_the_holder_sees_the_payslip_its_verification_and_the_same_pdf(
 ):
     token, link, slip = _new_link(client_for, servant_of)
     bank = Client()
-    response = bank.get(f"/c/{token}/")
+    response = _open(bank, token)
     assert response.status_code == 200
     html = response.content.decode()
     assert "Documento válido." in html and 'data-verdict="genuine"' in html
@@ -212,10 +218,12 @@ def test_the_holder_sees_the_payslip_its_verification_and_the_same_pdf(
     assert re.search(r'id="net">S/\s*[\d,]+\.\d\d<', html)
     code = slip.verification_code
     assert "-".join(code[i : i + 4] for i in range(0, 16, 4)) in html
-    # never indexed, cached or passed on as a Referer
+    # never indexed, cached (by the browser or a proxy, for anyone) or framed
     assert "noindex" in response["X-Robots-Tag"]
-    assert response["Referrer-Policy"] == "no-referrer"
-    assert response["Cache-Control"] == "no-store"
+    assert response["Cache-Control"] == "no-store" and "Cookie" in response["Vary"]
+    assert response["X-Frame-Options"] == "DENY"
+    assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
+    assert response["Referrer-Policy"] == "same-origin"  # its address /c/ver/ holds nothing
     # the PDF: the very bytes the servant downloads, without spending another opening
     pdf_url = re.search(r'id="download-pdf" href="([^"]+)"', html)[1].replace("&amp;", "&")  # type: ignore[index]
     pdf = bank.get(pdf_url)
@@ -223,6 +231,8 @@ def test_the_holder_sees_the_payslip_its_verification_and_the_same_pdf(
     own = client_for("servant").get(f"/mi-boleta/{slip.uuid}/pdf/")
     assert pdf.content == own.content == payslip_pdf(slip)
     assert pdf["X-Robots-Tag"].startswith("noindex") and pdf["Cache-Control"] == "no-store"
+    assert pdf["Referrer-Policy"] == "no-referrer"  # its address holds the ticket
+    assert token not in pdf_url
     assert bank.get(pdf_url + "&ver=1")["Content-Disposition"].startswith("inline")
     link.refresh_from_db()
     assert link.openings_count == 1
@@ -233,18 +243,31 @@ def test_the_holder_sees_the_payslip_its_verification_and_the_same_pdf(
     assert event.client_ip == "127.0.0.1"  # kept for security reviews, never shown to the servant
 
 
-def test_a_pdf_address_without_a_valid_ticket_goes_back_to_the_page(client_for, servant_of):
+def test_a_pdf_address_without_a_valid_ticket_is_refused(client_for, servant_of):
+    from django.core import signing
+
+    from ayni.sharing.services import TICKET_SALT
+
     token, link, _ = _new_link(client_for, servant_of)
-    for ticket in ("", "abc", "W1sxLDJdXQ:forged:sig"):
-        response = Client().get(f"/c/{token}/pdf/?a={ticket}")
-        assert response.status_code == 302 and response["Location"] == f"/c/{token}/"
-    # a ticket of another link does not open this one
-    other_token, _, _ = _new_link(client_for, servant_of)
-    page = Client().get(f"/c/{other_token}/").content.decode()
-    ticket = re.search(r"\?a=([^\"&]+)", page)[1]  # type: ignore[index]
-    assert Client().get(f"/c/{token}/pdf/?a={ticket}").status_code == 302
+    other_token, other, _ = _new_link(client_for, servant_of)
+    page = _open(Client(), other_token).content.decode()
+    opening = ShareOpening.objects.get(link=other)
+    for ticket in (
+        "",
+        "abc",
+        "W1sxLDJdXQ:forged:sig",
+        "x" * 5000,
+        signing.dumps([link.pk, opening.pk], salt="another.salt"),
+        # an opening of one link presented as if it were of another
+        signing.dumps([link.pk, opening.pk], salt=TICKET_SALT, compress=True),
+    ):
+        _assert_gone(Client().get("/c/pdf/", {"a": ticket}), servant_of("servant"))
     link.refresh_from_db()
     assert link.openings_count == 0
+    # the other link's own ticket serves the other link's document only
+    ticket = re.search(r"\?a=([^\"&]+)", page)[1]  # type: ignore[index]
+    pdf = Client().get(f"/c/pdf/?a={ticket}")
+    assert pdf.status_code == 200 and token not in pdf["Content-Disposition"]
 
 
 def _assert_gone(response: Any, servant: Any) -> None:
@@ -261,34 +284,32 @@ def test_expired_revoked_and_used_up_links_say_the_same_and_reveal_nothing(clien
     openings_before = ShareOpening.objects.filter(link__servant=teacher).count()
     expired, link, _ = _new_link(client_for, servant_of)
     ShareLink.objects.filter(pk=link.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
-    _assert_gone(Client().get(f"/c/{expired}/"), teacher)
+    _assert_gone(_open(Client(), expired), teacher)
 
     revoked, link, _ = _new_link(client_for, servant_of)
     client = client_for("servant")
     assert client.post(f"/mis-enlaces/{link.uuid}/anular/").status_code == 302
-    _assert_gone(Client().get(f"/c/{revoked}/"), teacher)
+    _assert_gone(_open(Client(), revoked), teacher)
 
     once, link, _ = _new_link(client_for, servant_of, max_openings="1")
-    first = Client().get(f"/c/{once}/")
+    first = _open(Client(), once)
     assert first.status_code == 200
-    _assert_gone(Client().get(f"/c/{once}/"), teacher)  # a reload is another opening
+    _assert_gone(_open(Client(), once), teacher)  # a reload is another opening
     # the PDF of the granted opening stays reachable for its half hour
     pdf_url = re.search(r'id="download-pdf" href="([^"]+)"', first.content.decode())[1]  # type: ignore[index]
     assert Client().get(pdf_url.replace("&amp;", "&")).status_code == 200
 
-    for wrong in ("x" * 43, "short", "A" * 200, "%00..%20"):
-        _assert_gone(Client().get(f"/c/{wrong}/"), teacher)
+    for wrong in ("x" * 43, "short", "A" * 200, "%00..%20", "", once + "\n", "١" * 43):
+        _assert_gone(_open(Client(), wrong), teacher)
     assert ShareOpening.objects.filter(link__servant=teacher).count() == openings_before + 1
 
 
 def test_a_revoked_link_no_longer_serves_its_pdf(client_for, servant_of):
     token, link, _ = _new_link(client_for, servant_of)
-    page = Client().get(f"/c/{token}/").content.decode()
+    page = _open(Client(), token).content.decode()
     pdf_url = re.search(r'id="download-pdf" href="([^"]+)"', page)[1].replace("&amp;", "&")  # type: ignore[index]
     client_for("servant").post(f"/mis-enlaces/{link.uuid}/anular/")
-    response = Client().get(pdf_url)
-    assert response.status_code == 302  # back to the page, which is gone
-    _assert_gone(Client().get(response["Location"]), servant_of("servant"))
+    _assert_gone(Client().get(pdf_url), servant_of("servant"))
 
 
 def test_an_annulled_payslip_stops_its_links_and_cannot_be_shared(client_for, servant_of, persona):
@@ -296,7 +317,7 @@ def test_an_annulled_payslip_stops_its_links_and_cannot_be_shared(client_for, se
     payroll_annul(
         run=slip.run, actor=persona("planillas"), reason="Se publicó con un error de montos."
     )
-    _assert_gone(Client().get(f"/c/{token}/"), servant_of("servant"))
+    _assert_gone(_open(Client(), token), servant_of("servant"))
     rows = {r.link.pk: r for r in my_link_rows(persona("servant"))}
     assert rows[link.pk].status == LinkStatus.DOCUMENT_INVALID
     response = _create(client_for("servant"), slip)
@@ -313,10 +334,10 @@ def test_a_superseded_hoja_de_vida_stops_its_links(client_for, servant_of, perso
         {"days": "3", "max_openings": "5", "understood": "on"},
     )
     token = TOKEN_URL.search(client.get(response["Location"]).content.decode())[1]  # type: ignore[index]
-    assert Client().get(f"/c/{token}/").status_code == 200
+    assert _open(Client(), token).status_code == 200
     resume_generate(servant=servant_of("servant"), actor=persona("escalafon"))
     assert Resume.objects.filter(servant=servant_of("servant")).count() >= 2
-    _assert_gone(Client().get(f"/c/{token}/"), servant_of("servant"))
+    _assert_gone(_open(Client(), token), servant_of("servant"))
 
 
 def test_opening_attempts_are_limited_per_address(client_for, servant_of, settings):
@@ -324,9 +345,9 @@ def test_opening_attempts_are_limited_per_address(client_for, servant_of, settin
     token, link, _ = _new_link(client_for, servant_of, max_openings="50")
     guesser = Client(REMOTE_ADDR="203.0.113.9")
     for _ in range(4):
-        assert guesser.get(f"/c/{'y' * 43}/").status_code == 410
-    assert guesser.get(f"/c/{token}/").status_code == 429  # blocked, even with a good token
-    assert Client(REMOTE_ADDR="198.51.100.7").get(f"/c/{token}/").status_code == 200
+        assert _open(guesser, "y" * 43).status_code == 410
+    assert _open(guesser, token).status_code == 429  # blocked, even with a good token
+    assert _open(Client(REMOTE_ADDR="198.51.100.7"), token).status_code == 200
     link.refresh_from_db()
     assert link.openings_count == 1
 
@@ -385,7 +406,7 @@ def test_two_openings_racing_for_the_last_count_grant_exactly_one(persona):
 
 def test_the_list_shows_each_opening_in_lima_time_and_revokes(client_for, servant_of, persona):
     token, link, _ = _new_link(client_for, servant_of)
-    Client().get(f"/c/{token}/")
+    _open(Client(), token)
     opening = ShareOpening.objects.get(link=link)
     lima = timezone.localtime(opening.opened_at)
     client = client_for("servant")
@@ -419,7 +440,7 @@ def test_nobody_revokes_or_sees_someone_elses_links(client_for, servant_of):
         assert link.title not in client.get("/mis-enlaces/").content.decode() or who == "cesante"
     link.refresh_from_db()
     assert link.state == ShareLink.State.ACTIVE
-    assert Client().get(f"/c/{token}/").status_code == 200
+    assert _open(Client(), token).status_code == 200
 
 
 def test_the_demo_teacher_and_cesante_have_links_in_every_state(client_for):
@@ -467,7 +488,7 @@ def test_the_sharing_pages_pass_through_gettext(check_pages, client_for, servant
     )
     # The holder's page: the verification record's labels are stored data (JSON keys, as
     # /verificar/ shows them); everything else goes through gettext.
-    html = Client().get(f"/c/{token}/").content.decode()
+    html = _open(Client(), token).content.decode()
     assert OPEN in html
     summary = VerificationRecord.objects.get(code=slip.verification_code).summary
     assert unmarked(html, [*sorted(summary, key=len, reverse=True), *stored_strings()]) == []
@@ -493,7 +514,7 @@ def test_a_constancia_de_pagos_is_shared_from_its_page(client_for, servant_of, p
     )
     token = TOKEN_URL.search(client.get(response["Location"]).content.decode())[1]  # type: ignore[index]
     bank = Client()
-    html = bank.get(f"/c/{token}/").content.decode()
+    html = _open(bank, token).content.decode()
     assert "Documento válido." in html and "Constancia de pagos" in html
     pdf_url = re.search(r'id="download-pdf" href="([^"]+)"', html)[1].replace("&amp;", "&")  # type: ignore[index]
     assert bank.get(pdf_url).content == client.get(f"/constancias/{cert.uuid}/pdf/").content

@@ -26,8 +26,8 @@ class ShareForm(forms.Form):
         coerce=int,
         initial=3,
         help_text=_(
-            "Entre 1 y 50 veces. Cada vez que alguien abre la página del enlace cuenta "
-            "como una vez."
+            "Entre 1 y 50 veces. Cuenta una vez cada vez que alguien abre el enlace y "
+            "pulsa «Ver el documento»."
         ),
         error_messages={"invalid_choice": CHOOSE_ONE},
     )

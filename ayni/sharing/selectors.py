@@ -28,9 +28,10 @@ def token_hash(token: str) -> str:
 def link_for_token(token: str) -> ShareLink | None:
     """The link a token opens (None for a malformed or unknown one). Looked up by the
     token's hash: the token itself is stored nowhere."""
-    if not TOKEN_SHAPE.match(token):
+    if not isinstance(token, str) or not TOKEN_SHAPE.fullmatch(token):
         return None
-    return ShareLink.objects.filter(token_hash=token_hash(token)).first()
+    links = ShareLink.objects.select_related("created_by")
+    return links.filter(token_hash=token_hash(token)).first()
 
 
 def document_in_force(verification_code: str) -> bool:

@@ -139,17 +139,24 @@ class Opened:
     ticket: str  # lets this opening fetch the PDF for a while without counting again
 
 
+def _link_works(link: ShareLink) -> bool:
+    """Apart from its count: the link may be used (its owner's account still active, the
+    document still valid). A deactivated account's links stop with it (docs/decisions.md)."""
+    return bool(link.created_by.is_active) and document_in_force(link.verification_code)
+
+
 def link_open(*, token: str, request: HttpRequest | None = None) -> Opened | None:
     """Count one opening of the link `token` names, if it may still be opened: active,
-    not expired, openings left, and its document still valid. None otherwise (unknown,
-    revoked, expired, used up, annulled document: the holder is told the same).
+    not expired, openings left, its owner's account active and its document still valid.
+    None otherwise (unknown, revoked, expired, used up, annulled document: the holder is
+    told the same).
 
     The count is one conditional UPDATE (`openings_count < max_openings` in its WHERE):
     the database serialises concurrent openings on the row, so of two openings racing
     for the last count exactly one is granted.
     """
     link = link_for_token(token)
-    if link is None or not document_in_force(link.verification_code):
+    if link is None or not _link_works(link):
         return None
     document = shared_document(link.kind, link.document_uuid, link.servant_id)
     if document is None:
@@ -181,25 +188,29 @@ def link_open(*, token: str, request: HttpRequest | None = None) -> Opened | Non
     return Opened(link=link, opening=opening, document=document, ticket=ticket)
 
 
-def opening_pdf(*, token: str, ticket: str) -> tuple[SharedDocument, bytes] | None:
-    """The PDF for an opening counted in the last half hour (its `ticket`), if the link
-    still works apart from its count: not revoked, not expired, document valid. The
-    first fetch is noted on the opening; fetching does not count as another opening."""
-    link = link_for_token(token)
-    if link is None:
-        return None
+def opening_pdf(*, ticket: str) -> tuple[SharedDocument, bytes] | None:
+    """The PDF for an opening counted in the last half hour (its signed `ticket`, which
+    names the link and the opening), if the link still works apart from its count: not
+    revoked, not expired, its owner's account active, document valid. The first fetch is
+    noted on the opening; fetching does not count as another opening."""
     try:
         link_pk, opening_pk = signing.loads(ticket, salt=TICKET_SALT, max_age=TICKET_SECONDS)
     except (signing.BadSignature, ValueError, TypeError):
         return None
-    if link_pk != link.pk or link.state != State.ACTIVE or link.expires_at <= timezone.now():
+    opening = (
+        ShareOpening.objects.filter(pk=opening_pk, link_id=link_pk)
+        .select_related("link", "link__created_by")
+        .first()
+    )
+    if opening is None:
         return None
-    if not document_in_force(link.verification_code):
+    link = opening.link
+    if link.state != State.ACTIVE or link.expires_at <= timezone.now() or not _link_works(link):
         return None
     document = shared_document(link.kind, link.document_uuid, link.servant_id)
     if document is None:
         return None
-    ShareOpening.objects.filter(pk=opening_pk, link=link, pdf_fetched_at__isnull=True).update(
+    ShareOpening.objects.filter(pk=opening.pk, pdf_fetched_at__isnull=True).update(
         pdf_fetched_at=timezone.now()
     )
     return document, document.pdf()

@@ -9,6 +9,7 @@ urlpatterns = [
     path("mis-enlaces/nuevo/<slug:kind>/<uuid:ref>/", views.link_new, name="link_new"),
     path("mis-enlaces/<uuid:ref>/", views.link_created, name="link_created"),
     path("mis-enlaces/<uuid:ref>/anular/", views.link_revoke_view, name="link_revoke"),
-    path("c/<str:token>/", views.open_link, name="open"),
-    path("c/<str:token>/pdf/", views.open_pdf, name="open_pdf"),
+    path("c/", views.open_gate, name="open"),  # the token follows «#»: /c/#<token>
+    path("c/ver/", views.open_link, name="open_link"),
+    path("c/pdf/", views.open_pdf, name="open_pdf"),
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 from collections import OrderedDict
+from urllib.parse import urlencode
 from uuid import UUID
 
 import segno
@@ -14,6 +15,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -95,7 +97,7 @@ def link_created(request: HttpRequest, ref: UUID) -> HttpResponse:
     request.session[SHOWN_ONCE] = tokens
     context: dict[str, object] = {"link": link}
     if token:
-        address = settings.SITE_URL.rstrip("/") + reverse("sharing:open", args=[token])
+        address = settings.SITE_URL.rstrip("/") + reverse("sharing:open") + "#" + token
         context |= {"address": address, "qr": mark_safe(_qr_svg(address))}  # noqa: S308 - segno's SVG
     return render(request, "sharing/created.html", context)
 
@@ -121,11 +123,16 @@ def link_revoke_view(request: HttpRequest, ref: UUID) -> HttpResponse:
 # --- whoever holds the link ----------------------------------------------------------------
 
 
-def _private(response: HttpResponse) -> HttpResponse:
-    """Never indexed, never cached, never sent on as a Referer (the address is the key)."""
+def _private(response: HttpResponse, *, referrer: str = "same-origin") -> HttpResponse:
+    """Never indexed, never cached (by the browser or a proxy), never framed (the site's
+    X-Frame-Options and frame-ancestors). The pages' address is `/c/`, with no secret, so
+    they keep the site's same-origin Referrer-Policy (no-referrer there would make the
+    browser send «Origin: null» with the form and fail the CSRF check); the PDF's address
+    holds its ticket, so it is sent nowhere."""
     response["X-Robots-Tag"] = ROBOTS
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = referrer
     response["Cache-Control"] = "no-store"
+    patch_vary_headers(response, ["Cookie"])
     return response
 
 
@@ -142,12 +149,27 @@ def _throttled(request: HttpRequest) -> bool:
 
 @login_not_required
 @require_GET
-def open_link(request: HttpRequest, token: str) -> HttpResponse:
-    """The holder of a link sees the document and its verification; each visit to this
-    page is one opening (docs/decisions.md, issue 15)."""
+def open_gate(request: HttpRequest) -> HttpResponse:
+    """The address of a link is `/c/#<token>`: the token travels after «#», which browsers
+    never send, so no access log, proxy or Referer holds it. This page counts nothing (a
+    messaging app's preview or a mail scanner fetching the address spends no opening); its
+    button POSTs the token to `open_link` (copied from the address by a static script, or
+    pasted without JavaScript) (docs/decisions.md, issue 15)."""
+    return _private(render(request, "sharing/gate.html"))
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def open_link(request: HttpRequest) -> HttpResponse:
+    """One opening: the holder sees the document and its verification. Its own address
+    (`/c/ver/`), so that pasting another link in the same tab loads the gate again
+    instead of only changing the «#» of this page. A GET (a bookmark) goes to the gate."""
+    if request.method == "GET":
+        return redirect("sharing:open")
     if _throttled(request):
         return _private(render(request, "429.html", status=429))
-    opened = link_open(token=token, request=request)
+    token = request.POST.get("token", "").strip() or request.POST.get("codigo", "").strip()
+    opened = link_open(token=token.lstrip("#")[:100], request=request)
     if opened is None:
         return _gone(request)
     document = opened.document
@@ -156,7 +178,7 @@ def open_link(request: HttpRequest, token: str) -> HttpResponse:
         "opening": opened.opening,
         "document": document,
         "result": document_verification(document),
-        "pdf_url": reverse("sharing:open_pdf", args=[token]) + f"?a={opened.ticket}",
+        "pdf_url": reverse("sharing:open_pdf") + "?" + urlencode({"a": opened.ticket}),
     }
     if document.kind == DocumentKind.PAYSLIP:
         context |= _payslip_context(document)
@@ -180,13 +202,14 @@ def _payslip_context(document: SharedDocument) -> dict[str, object]:
 
 @login_not_required
 @require_GET
-def open_pdf(request: HttpRequest, token: str) -> HttpResponse:
-    """The document's PDF for an opening of the last half hour; without a valid ticket,
-    back to the link's page (which counts an opening)."""
+def open_pdf(request: HttpRequest) -> HttpResponse:
+    """The document's PDF for an opening of the last half hour (its signed ticket names the
+    link and the opening); without a valid ticket, the same refusal as the link's."""
     if _throttled(request):
         return _private(render(request, "429.html", status=429))
-    found = opening_pdf(token=token, ticket=request.GET.get("a", ""))
+    found = opening_pdf(ticket=request.GET.get("a", "")[:300])
     if found is None:
-        return _private(redirect("sharing:open", token=token))
+        return _gone(request)
     document, pdf = found
-    return _private(pdf_response(pdf, document.filename, inline=bool(request.GET.get("ver"))))
+    response = pdf_response(pdf, document.filename, inline=bool(request.GET.get("ver")))
+    return _private(response, referrer="no-referrer")
