@@ -26,7 +26,7 @@ from ayni.core.models import AuditEvent, VerificationRecord
 from ayni.identity.twofactor import VERIFIED_AT
 from ayni.payroll.models import PayrollRun
 from tests.api_helpers import REM_NAME, make_token
-from tests.e2e.conftest import totp_code
+from tests.e2e.conftest import axe_violations, totp_code
 from tests.test_payroll import GOOD_REM, MASTER
 
 BASH = shutil.which("bash") or "/bin/bash"
@@ -221,3 +221,14 @@ def test_two_clients_publishing_the_same_run_at_once_publish_it_once(
         AuditEvent.objects.filter(action="payroll.run.published", object_id=str(run.pk)).count()
         == 1
     )
+
+
+def test_the_token_pages_pass_axe(axe_context, login, url):
+    page = axe_context().new_page()
+    login(page, "planillas")
+    problems: list[str] = []
+    for path in ("/cuenta/tokens/", "/cuenta/tokens/nuevo/", "/ayuda/api/"):
+        page.goto(url(path))
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
+        problems += [f"{path}: {line}" for line in axe_violations(page)]
+    assert not problems, "\n".join(problems)
