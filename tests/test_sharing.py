@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import secrets
 import threading
 from datetime import timedelta
 from typing import Any
@@ -22,7 +23,7 @@ from ayni.reports.models import Resume
 from ayni.reports.services import resume_generate
 from ayni.sharing.documents import own_document
 from ayni.sharing.models import LinkStatus, ShareLink, ShareOpening
-from ayni.sharing.selectors import my_link_rows
+from ayni.sharing.selectors import my_link_rows, token_hash
 from ayni.sharing.services import link_create, link_open
 from tests.test_i18n_pseudo import OPEN, check_pages, pseudo_locale, stored_strings, unmarked  # noqa: F401  (fixtures)
 
@@ -548,3 +549,311 @@ def test_at_most_twenty_live_links_at_once(client_for, servant_of, persona):
     first = ShareLink.objects.filter(servant=user.servant, max_openings=1).first()
     ShareLink.objects.filter(pk=first.pk).update(openings_count=1)  # type: ignore[union-attr]
     assert _create(client_for("servant"), _slip(servant_of("servant"))).status_code == 302
+
+
+# --- attacks and walks (the second pass) ----------------------------------------------------
+
+
+def _gate(client: Client) -> str:
+    """The link's first page: its random visit value, as the form carries it."""
+    html = client.get("/c/").content.decode()
+    return re.search(r'name="visita" value="([^"]+)"', html)[1]  # type: ignore[index]
+
+
+def test_the_links_first_page_counts_nothing_so_a_chat_preview_spends_no_opening(
+    client_for, servant_of
+):
+    token, link, _ = _new_link(client_for, servant_of, max_openings="1")
+    events = AuditEvent.objects.count()
+    for agent in ("WhatsApp/2.23.20.0", "Mozilla/5.0 (compatible; Microsoft Safe Links)", ""):
+        page = Client(HTTP_USER_AGENT=agent).get("/c/")
+        assert page.status_code == 200
+        html = page.content.decode()
+        assert "Ver el documento" in html and "Código del enlace" in html
+        assert "noindex" in page["X-Robots-Tag"] and page["Cache-Control"] == "no-store"
+        assert page["X-Frame-Options"] == "DENY"
+    # a GET of the opening's own address (a bookmark, a crawler) goes to the first page
+    assert Client().get("/c/ver/")["Location"] == "/c/"
+    link.refresh_from_db()
+    assert link.openings_count == 0 and AuditEvent.objects.count() == events
+    # the bank, after the preview, still has its one opening
+    assert _open(Client(), token).status_code == 200
+
+
+def test_the_address_holds_the_token_after_a_hash_only(client_for, servant_of):
+    client = client_for("servant")
+    slip = _slip(servant_of("servant"))
+    page = client.get(_create(client, slip)["Location"]).content.decode()
+    address = re.search(r'id="share-address"[^>]*>([^<]+)<', page)[1]  # type: ignore[index]
+    assert re.fullmatch(r"https?://[^/]+/c/#[A-Za-z0-9_-]{43}", address), address
+    # without JavaScript the holder pastes the part after «#» (or all of it)
+    token = address.split("#", 1)[1]
+    for pasted in (token, f"#{token}", f"  {token} "):
+        bank = Client()
+        response = bank.post("/c/ver/", {"token": "", "codigo": pasted, "visita": _gate(bank)})
+        assert response.status_code == 200 and "Documento válido." in response.content.decode()
+
+
+def test_a_double_click_or_a_reload_of_the_result_is_one_opening(client_for, servant_of):
+    token, link, _ = _new_link(client_for, servant_of, max_openings="2")
+    bank = Client()
+    visit = _gate(bank)
+    first = bank.post("/c/ver/", {"token": token, "visita": visit})
+    second = bank.post("/c/ver/", {"token": token, "visita": visit})  # double click / reload
+    assert first.status_code == second.status_code == 200
+    assert "Esta es la apertura 1 de 2" in second.content.decode()
+    link.refresh_from_db()
+    assert link.openings_count == 1
+    assert ShareOpening.objects.filter(link=link).count() == 1
+    assert (
+        AuditEvent.objects.filter(action="sharing.link_opened", object_id=str(link.pk)).count() == 1
+    )
+    # opening the link again (a new first page) is another opening; then it is used up
+    assert bank.post("/c/ver/", {"token": token, "visita": _gate(bank)}).status_code == 200
+    link.refresh_from_db()
+    assert link.openings_count == 2
+    # the last opening's double click still shows the document, not «ya no es válido»
+    last = Client()
+    visit = _gate(last)
+    assert last.post("/c/ver/", {"token": token, "visita": visit}).status_code == 410
+    # a visit value alone opens nothing: the page of an old visit of another link
+    other, _, _ = _new_link(client_for, servant_of)
+    _assert_gone(
+        Client().post("/c/ver/", {"token": "z" * 43, "visita": visit}), servant_of("servant")
+    )
+    assert _open(Client(), other).status_code == 200
+
+
+def test_a_revoked_link_does_not_reopen_through_its_old_visit(client_for, servant_of):
+    token, link, _ = _new_link(client_for, servant_of)
+    bank = Client()
+    visit = _gate(bank)
+    assert bank.post("/c/ver/", {"token": token, "visita": visit}).status_code == 200
+    client_for("servant").post(f"/mis-enlaces/{link.uuid}/anular/")
+    _assert_gone(bank.post("/c/ver/", {"token": token, "visita": visit}), servant_of("servant"))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_page_sent_by_racing_requests_counts_once(persona):
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent writers need PostgreSQL; SQLite serialises them")
+    user = persona("servant")
+    doc = own_document(user, "boleta", _slip(user.servant).uuid)
+    link, token = link_create(user=user, document=doc, days=1, max_openings=5)
+    threads_n = 6
+    barrier = threading.Barrier(threads_n)
+    numbers: list[int | None] = []
+    errors: list[BaseException] = []
+
+    def open_it() -> None:
+        try:
+            barrier.wait()
+            opened = link_open(token=token, visit="the-same-page-value-0123456789")
+            numbers.append(opened.opening.number if opened else None)
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=open_it) for _ in range(threads_n)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert numbers == [1] * threads_n  # every click shows the one opening
+    assert ShareLink.objects.get(pk=link.pk).openings_count == 1
+    assert ShareOpening.objects.filter(link=link).count() == 1
+    opened = AuditEvent.objects.filter(action="sharing.link_opened", object_id=str(link.pk))
+    assert opened.count() == 1
+
+
+def test_unknown_and_revoked_links_get_the_very_same_answer(client_for, servant_of):
+    token, link, _ = _new_link(client_for, servant_of)
+    client_for("servant").post(f"/mis-enlaces/{link.uuid}/anular/")
+    revoked = Client().post("/c/ver/", {"token": token})
+    unknown = Client().post("/c/ver/", {"token": secrets.token_urlsafe(32)})
+    malformed = Client().post("/c/ver/", {"token": "' OR 1=1 --"})
+    assert revoked.status_code == unknown.status_code == malformed.status_code == 410
+    assert revoked.content == unknown.content == malformed.content
+    same = ("Content-Type", "Cache-Control", "X-Robots-Tag", "Referrer-Policy", "Vary")
+    assert [revoked.get(h) for h in same] == [unknown.get(h) for h in same]
+
+
+def _old_ticket(link: ShareLink, opening: ShareOpening, minutes: int) -> str:
+    import time
+
+    from django.core import signing
+
+    from ayni.sharing.services import TICKET_SALT
+
+    class Back(signing.TimestampSigner):
+        def timestamp(self) -> str:
+            return signing.b62_encode(int(time.time()) - minutes * 60)
+
+    return Back(salt=TICKET_SALT).sign_object([link.pk, opening.pk], compress=True)
+
+
+def test_the_pdf_ticket_ends_with_its_half_hour_its_link_and_its_owners_account(
+    client_for, servant_of, persona
+):
+    token, link, _ = _new_link(client_for, servant_of)
+    assert _open(Client(), token).status_code == 200
+    opening = ShareOpening.objects.get(link=link)
+    assert Client().get("/c/pdf/", {"a": _old_ticket(link, opening, 29)}).status_code == 200
+    _assert_gone(Client().get("/c/pdf/", {"a": _old_ticket(link, opening, 31)}), link.servant)
+    fresh = _old_ticket(link, opening, 0)
+    ShareLink.objects.filter(pk=link.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+    _assert_gone(Client().get("/c/pdf/", {"a": fresh}), link.servant)
+
+
+def test_a_deactivated_account_stops_its_links_a_retired_servant_keeps_hers(
+    client_for, servant_of, persona
+):
+    token, link, _ = _new_link(client_for, servant_of)
+    assert _open(Client(), token).status_code == 200
+    ticket = _old_ticket(link, ShareOpening.objects.get(link=link), 0)
+    teacher = persona("servant")
+    type(teacher).objects.filter(pk=teacher.pk).update(is_active=False)
+    _assert_gone(_open(Client(), token), servant_of("servant"))
+    _assert_gone(Client().get("/c/pdf/", {"a": ticket}), servant_of("servant"))
+    type(teacher).objects.filter(pk=teacher.pk).update(is_active=True)
+    assert Client().get("/c/pdf/", {"a": ticket}).status_code == 200
+    # the cesante (retired, account active) shares and her link opens
+    client = client_for("cesante")
+    response = _create(client, _slip(servant_of("cesante")))
+    retired = TOKEN_URL.search(client.get(response["Location"]).content.decode())[1]  # type: ignore[index]
+    opened = _open(Client(), retired)
+    assert opened.status_code == 200 and "Documento válido." in opened.content.decode()
+
+
+def test_no_log_line_nor_audit_row_holds_the_token_or_the_servants_identity(
+    client_for, servant_of, caplog
+):
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    teacher = servant_of("servant")
+    token, link, _ = _new_link(client_for, servant_of)
+    html = _open(Client(), token).content.decode()
+    pdf_url = re.search(r'id="download-pdf" href="([^"]+)"', html)[1].replace("&amp;", "&")  # type: ignore[index]
+    Client().get(pdf_url)
+    client_for("servant").post(f"/mis-enlaces/{link.uuid}/anular/")
+    _open(Client(), token)  # 410: logged by django.request as «Gone: /c/ver/»
+    Client().get(pdf_url)  # 410 too
+    assert "/c/ver/" in caplog.text  # the refusals were logged, by their address only
+    assert token not in caplog.text and token_hash(token) not in caplog.text
+    rows = AuditEvent.objects.filter(object_id=str(link.pk), action__startswith="sharing.")
+    assert {r.action for r in rows} == {
+        "sharing.link_created",
+        "sharing.link_opened",
+        "sharing.link.anulado",
+    }
+    for row in rows:
+        text = f"{row.detail} {row.before} {row.after}"
+        for secret in (token, token_hash(token), teacher.doc_number, teacher.paternal_surname):
+            assert secret not in text, (row.action, secret)
+
+
+def test_csrf_is_checked_on_every_sharing_post(client_for, servant_of, persona):
+    token, link, slip = _new_link(client_for, servant_of)
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(persona("servant"))
+    before = ShareLink.objects.count()
+    refused = strict.post(
+        f"/mis-enlaces/nuevo/boleta/{slip.uuid}/",
+        {"days": "7", "max_openings": "3", "understood": "on", "form_token": "c" * 32},
+    )
+    assert refused.status_code == 403 and ShareLink.objects.count() == before
+    assert strict.post(f"/mis-enlaces/{link.uuid}/anular/").status_code == 403
+    link.refresh_from_db()
+    assert link.state == ShareLink.State.ACTIVE
+    bank = Client(enforce_csrf_checks=True)
+    assert bank.post("/c/ver/", {"token": token}).status_code == 403
+    link.refresh_from_db()
+    assert link.openings_count == 0
+    # with the first page's cookie and field, the bank's browser gets through
+    html = bank.get("/c/").content.decode()
+    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)[1]  # type: ignore[index]
+    opened = bank.post("/c/ver/", {"token": token, "csrfmiddlewaretoken": csrf})
+    assert opened.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"days": "-1"},
+        {"days": "10" * 15},  # 10^30-ish
+        {"days": "1e30"},
+        {"days": "7.0"},
+        {"days": "siete"},
+        {"days": "٧"},  # an Arabic-Indic seven: int() would take it, the list does not
+        {"days": "７"},  # a full-width seven
+        {"max_openings": "0"},
+        {"max_openings": "-3"},
+        {"max_openings": "3\x00"},
+    ],
+)
+def test_odd_numbers_are_refused_in_spanish(client_for, servant_of, data):
+    before = ShareLink.objects.count()
+    response = _create(client_for("servant"), _slip(servant_of("servant")), **data)
+    assert response.status_code == 400
+    assert "Elija una de las opciones de la lista." in response.content.decode()
+    assert ShareLink.objects.count() == before
+
+
+def test_missing_fields_are_refused_in_spanish(client_for, servant_of):
+    slip = _slip(servant_of("servant"))
+    before = ShareLink.objects.count()
+    response = client_for("servant").post(
+        f"/mis-enlaces/nuevo/boleta/{slip.uuid}/", {"understood": "on", "form_token": "m" * 32}
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert html.count("Este campo es obligatorio.") == 2
+    assert ShareLink.objects.count() == before
+
+
+def test_a_replayed_form_token_creates_nothing_new_and_never_shows_the_token_again(
+    client_for, servant_of
+):
+    client = client_for("servant")
+    slip = _slip(servant_of("servant"))
+    first = _create(client, slip, form_token="r" * 32)
+    token = TOKEN_URL.search(client.get(first["Location"]).content.decode())[1]  # type: ignore[index]
+    count = ShareLink.objects.count()
+    replay = _create(client, slip, form_token="r" * 32)
+    assert replay["Location"] == first["Location"] and ShareLink.objects.count() == count
+    assert token not in client.get(replay["Location"]).content.decode()
+    # another servant replaying her form value gets her own result, never the teacher's
+    other = client_for("other_servant")
+    response = other.post(
+        f"/mis-enlaces/nuevo/boleta/{slip.uuid}/",
+        {"days": "7", "max_openings": "3", "understood": "on", "form_token": "r" * 32},
+    )
+    assert response.status_code == 400 and ShareLink.objects.count() == count
+    assert first["Location"] not in response.content.decode()
+    assert "ya se está procesando" in response.content.decode()
+
+
+def test_no_sharing_page_can_be_framed(client_for, servant_of):
+    token, _, slip = _new_link(client_for, servant_of)
+    client = client_for("servant")
+    pages = [
+        client.get("/mis-enlaces/"),
+        client.get(f"/mis-enlaces/nuevo/boleta/{slip.uuid}/"),
+        Client().get("/c/"),
+        _open(Client(), token),
+        _open(Client(), "q" * 43),
+    ]
+    for response in pages:
+        assert response["X-Frame-Options"] == "DENY"
+        assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
+
+
+def test_staff_see_an_empty_list_and_no_one_elses_link(client_for, servant_of):
+    _new_link(client_for, servant_of)
+    for who in ("escalafon", "planillas", "admin", "dre_supervisor"):
+        html = client_for(who).get("/mis-enlaces/").content.decode()
+        assert "Aún no ha compartido ningún documento." in html, who
+        assert "Boleta de pago" not in html, who

@@ -74,13 +74,21 @@ class ShareOpening(models.Model):
     number = models.PositiveSmallIntegerField()  # 1 for the first opening of the link
     opened_at = models.DateTimeField(auto_now_add=True)
     pdf_fetched_at = models.DateTimeField(null=True, blank=True)
+    # SHA-256 of the random value of the page that asked for this opening: the same page
+    # sent twice (a double click, a reload) is this opening again, not another one
+    visit = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         verbose_name = _("apertura de un enlace compartido")
         verbose_name_plural = _("aperturas de enlaces compartidos")
         ordering = ["-opened_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["link", "number"], name="uniq_share_opening_number")
+            models.UniqueConstraint(fields=["link", "number"], name="uniq_share_opening_number"),
+            models.UniqueConstraint(
+                fields=["link", "visit"],
+                condition=~models.Q(visit=""),
+                name="uniq_share_opening_visit",
+            ),
         ]
 
 

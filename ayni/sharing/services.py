@@ -9,7 +9,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.core import signing
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
@@ -145,15 +145,30 @@ def _link_works(link: ShareLink) -> bool:
     return bool(link.created_by.is_active) and document_in_force(link.verification_code)
 
 
-def link_open(*, token: str, request: HttpRequest | None = None) -> Opened | None:
+class _SameVisit(Exception):
+    """The page's visit was counted by a concurrent request: undo this one's count."""
+
+
+def _again(link: ShareLink, visit: str, since: Any) -> ShareOpening | None:
+    if not visit:
+        return None
+    return ShareOpening.objects.filter(link=link, visit=visit, opened_at__gt=since).first()
+
+
+def link_open(*, token: str, visit: str = "", request: HttpRequest | None = None) -> Opened | None:
     """Count one opening of the link `token` names, if it may still be opened: active,
     not expired, openings left, its owner's account active and its document still valid.
     None otherwise (unknown, revoked, expired, used up, annulled document: the holder is
     told the same).
 
+    `visit` is the random value of the page the holder pressed «Ver el documento» on:
+    the same page sent again within half an hour (a double click, a reload of the
+    result) is the same opening, not another one, while the link still works.
+
     The count is one conditional UPDATE (`openings_count < max_openings` in its WHERE):
     the database serialises concurrent openings on the row, so of two openings racing
-    for the last count exactly one is granted.
+    for the last count exactly one is granted; of two sends of one page racing, the
+    unique (link, visit) lets one count and the other finds it.
     """
     link = link_for_token(token)
     if link is None or not _link_works(link):
@@ -162,6 +177,26 @@ def link_open(*, token: str, request: HttpRequest | None = None) -> Opened | Non
     if document is None:
         return None
     now = timezone.now()
+    visit_hash = token_hash(visit) if visit else ""
+    since = now - timedelta(seconds=TICKET_SECONDS)
+    opening = None
+    if link.state == State.ACTIVE and link.expires_at > now:
+        opening = _again(link, visit_hash, since)
+    if opening is None:
+        try:
+            opening = _count_opening(link, visit_hash, now, request)
+        except _SameVisit:
+            opening = _again(link, visit_hash, since)
+        if opening is None:
+            return None
+    link.refresh_from_db(fields=["openings_count", "updated_at"])
+    ticket = signing.dumps([link.pk, opening.pk], salt=TICKET_SALT, compress=True)
+    return Opened(link=link, opening=opening, document=document, ticket=ticket)
+
+
+def _count_opening(
+    link: ShareLink, visit: str, now: Any, request: HttpRequest | None
+) -> ShareOpening | None:
     with transaction.atomic():
         granted = ShareLink.objects.filter(
             pk=link.pk,
@@ -173,7 +208,13 @@ def link_open(*, token: str, request: HttpRequest | None = None) -> Opened | Non
             return None
         # This transaction holds the row's lock: the count read is the one just written.
         link.refresh_from_db(fields=["openings_count", "updated_at"])
-        opening = ShareOpening.objects.create(link=link, number=link.openings_count)
+        try:
+            with transaction.atomic():
+                opening = ShareOpening.objects.create(
+                    link=link, number=link.openings_count, visit=visit
+                )
+        except IntegrityError as exc:  # the same page, counted meanwhile: undo this count
+            raise _SameVisit from exc
         audit_log(
             action="sharing.link_opened",
             request=request,
@@ -184,8 +225,7 @@ def link_open(*, token: str, request: HttpRequest | None = None) -> Opened | Non
             after={"opening": opening.number, "of": link.max_openings},
             detail=link.title,
         )
-    ticket = signing.dumps([link.pk, opening.pk], salt=TICKET_SALT, compress=True)
-    return Opened(link=link, opening=opening, document=document, ticket=ticket)
+    return opening
 
 
 def opening_pdf(*, ticket: str) -> tuple[SharedDocument, bytes] | None:

@@ -4,6 +4,7 @@ page whoever holds a link opens (no account)."""
 from __future__ import annotations
 
 import io
+import secrets
 from collections import OrderedDict
 from urllib.parse import urlencode
 from uuid import UUID
@@ -155,7 +156,7 @@ def open_gate(request: HttpRequest) -> HttpResponse:
     messaging app's preview or a mail scanner fetching the address spends no opening); its
     button POSTs the token to `open_link` (copied from the address by a static script, or
     pasted without JavaScript) (docs/decisions.md, issue 15)."""
-    return _private(render(request, "sharing/gate.html"))
+    return _private(render(request, "sharing/gate.html", {"visit": secrets.token_urlsafe(24)}))
 
 
 @login_not_required
@@ -169,7 +170,11 @@ def open_link(request: HttpRequest) -> HttpResponse:
     if _throttled(request):
         return _private(render(request, "429.html", status=429))
     token = request.POST.get("token", "").strip() or request.POST.get("codigo", "").strip()
-    opened = link_open(token=token.lstrip("#")[:100], request=request)
+    opened = link_open(
+        token=token.lstrip("#")[:100],
+        visit=request.POST.get("visita", "")[:64],
+        request=request,
+    )
     if opened is None:
         return _gone(request)
     document = opened.document
