@@ -88,8 +88,10 @@ def review_detail(request: HttpRequest, ref: UUID) -> HttpResponse:
     if request.method == "POST":
         action = request.POST.get("action")
         note = request.POST.get("note", "")[:500]
-        if action == "approve" and (refusal := step_up_refusal(request, return_to=request.path)):
-            return refusal  # approving changes a file: second factor again when stale
+        if action in {"approve", "observe", "reject"} and (
+            refusal := step_up_refusal(request, return_to=request.path)
+        ):
+            return refusal  # deciding a request (a file, a typed reason): second factor again
         if action == "approve" and request.POST.get(CONFIRMED) != "1":
             return _approve_confirmation(request, cr, note)
         try:
