@@ -640,9 +640,70 @@ def _share_revoke() -> Act:
     return Act(prepare, lambda ctx: ShareLink.objects.get(pk=ctx.target.pk).state == "anulado")
 
 
+def _share_other(kind: str) -> Act:
+    """Share the teacher's issued informe, latest hoja de vida or a fresh constancia."""
+    from ayni.sharing.models import ShareLink
+
+    def prepare(ctx: Any) -> tuple[str, dict[str, str]]:
+        teacher = _teacher(ctx)
+        if kind == "informe":
+            ref = ServiceReport.objects.filter(servant=teacher, state="emitido").first().uuid
+        elif kind == "hoja_de_vida":
+            ref = Resume.objects.filter(servant=teacher).latest("created_at").uuid
+        else:
+            from ayni.benefits.constancia import MonthRange
+            from ayni.benefits.services import constancia_request
+
+            last = timezone.localdate().replace(day=1)
+            span = MonthRange(last.replace(year=last.year - 1), last)
+            ref = constancia_request(user=teacher.user, servant=teacher, span=span).uuid
+        ctx.before = ShareLink.objects.count()
+        return f"/mis-enlaces/nuevo/{kind}/{ref}/", {
+            "days": "7",
+            "max_openings": "3",
+            "understood": "on",
+        }
+
+    return Act(prepare, lambda ctx: ShareLink.objects.count() == ctx.before + 1)
+
+
+def _share_open(what: str) -> Act:
+    """Whoever holds a live link opens it (no account needed), or fetches its PDF."""
+    from ayni.sharing.documents import own_document
+    from ayni.sharing.models import ShareOpening
+    from ayni.sharing.services import link_create, link_open
+
+    def prepare(ctx: Any) -> tuple[str, dict[str, str]]:
+        from ayni.payroll.models import Payslip
+
+        user = ctx.persona("servant")
+        slip = Payslip.objects.filter(
+            servant=_teacher(ctx), run__state="published", payment_date__lte=timezone.localdate()
+        ).first()
+        doc = own_document(user, "boleta", slip.uuid)
+        ctx.target, token = link_create(user=user, document=doc, days=1, max_openings=5)
+        if what == "open":
+            return "/c/ver/", {"token": token}
+        opened = link_open(token=token)  # an opening of the last half hour
+        return f"/c/pdf/?a={opened.ticket}", {}  # type: ignore[union-attr]
+
+    def happened(ctx: Any) -> bool:
+        if what == "open":
+            return ShareOpening.objects.filter(link=ctx.target).count() == 1
+        return ctx.response.status_code == 200 and ctx.response.content.startswith(b"%PDF-")
+
+    return Act(prepare, happened, method="open" if what == "open" else "get")
+
+
+HOLDER = dict.fromkeys(PERSONAS, "done")  # the link is the key: account or none
 ACTIONS |= {
     "share the teacher's payslip": (_share_payslip(), OWN_ONLY),
+    "share the teacher's informe": (_share_other("informe"), OWN_ONLY),
+    "share the teacher's hoja de vida": (_share_other("hoja_de_vida"), OWN_ONLY),
+    "share the teacher's constancia": (_share_other("constancia"), OWN_ONLY),
     "revoke the teacher's share link": (_share_revoke(), OWN_ONLY),
+    "open a share link": (_share_open("open"), HOLDER),
+    "download a share link's PDF": (_share_open("pdf"), HOLDER),
 }
 
 
@@ -666,7 +727,7 @@ def test_action_matrix(act, who, client_for, servant_of, persona):
     url, data = action.prepare(ctx)
     client = client_for(who)
     started = timezone.now()
-    response = client.post(url, data) if action.method == "post" else client.get(url)
+    response = client.get(url) if action.method == "get" else client.post(url, data)
     ctx.response = response
     happened = action.happened(ctx)
     if expected == "done":
@@ -674,6 +735,11 @@ def test_action_matrix(act, who, client_for, servant_of, persona):
         if action.method == "post":
             assert response.status_code == 302
             assert AuditEvent.objects.filter(actor=persona(who), occurred_at__gte=started).exists()
+        if action.method == "open":  # answered by the page, audited on the object
+            assert response.status_code == 200
+            assert AuditEvent.objects.filter(
+                object_id=str(ctx.target.pk), occurred_at__gte=started
+            ).exists()
         return
     assert not happened, f"{who} must not {act}"
     if expected == 302:
