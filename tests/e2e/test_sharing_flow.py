@@ -139,3 +139,33 @@ def test_the_sharing_pages_pass_axe(  # type: ignore[no-untyped-def]
     bank.goto(url("/c/"))  # no «#»: the field to paste the code shows
     expect(bank.locator("#share-code")).to_be_visible()
     assert axe_violations(bank) == [], "gate without a code"
+
+
+def test_a_second_link_pasted_in_the_same_tab_shows_the_second_document(  # type: ignore[no-untyped-def]
+    page: Page, url, persona
+):
+    """/c/#a then /c/#b in one tab only changes the «#»: the page must take the new code,
+    never show the first document under the second address; a double click on «Ver el
+    documento» is one opening."""
+    teacher = persona("servant")
+    slips = list(visible_payslips(teacher)[:2])
+    links = []
+    for slip in slips:
+        link, token = link_create(
+            user=teacher,
+            document=own_document(teacher, "boleta", slip.uuid),
+            days=1,
+            max_openings=5,
+        )
+        links.append((link, token))
+    page.goto(url(f"/c/#{links[0][1]}"))
+    page.goto(url(f"/c/#{links[1][1]}"))  # same document: only the hash changes
+    page.get_by_role("button", name="Ver el documento").dblclick()
+    page.wait_for_url(url("/c/ver/"))
+    expect(page.locator("h1")).to_have_text(links[1][0].title)
+    assert ShareOpening.objects.filter(link=links[0][0]).count() == 0
+    assert ShareLink.objects.get(pk=links[1][0].pk).openings_count == 1
+    # from the document's page, the first link pasted: the gate again, then its document
+    page.goto(url(f"/c/#{links[0][1]}"))
+    page.get_by_role("button", name="Ver el documento").click()
+    expect(page.locator("h1")).to_have_text(links[0][0].title)
