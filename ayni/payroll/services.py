@@ -24,7 +24,7 @@ from ayni.payroll.importer import PayrollError
 from ayni.payroll.models import PayrollRun, Payslip
 from ayni.payroll.states import CLOSED_STATES, OPEN_STATES, run_move
 from ayni.payroll.tasks import render_run_pdfs_task
-from ayni.payroll.writer import analyze, payslips_table
+from ayni.payroll.writer import analyze, analyze_payslips
 
 State = PayrollRun.State
 SUPERSEDED_NOTE = _("Se cargó un archivo más nuevo para el mismo periodo.")
@@ -172,7 +172,12 @@ def payroll_publish(
     Payslip.objects.filter(run=run).update(published=True)
     # statistics of the rewritten payslips and the new records, once they are committed
     year = run.year
-    transaction.on_commit(lambda: analyze(payslips_table(year), VerificationRecord._meta.db_table))
+
+    def statistics() -> None:
+        analyze_payslips(year)
+        analyze(VerificationRecord._meta.db_table)
+
+    transaction.on_commit(statistics)
     if settings.PAYROLL_PRERENDER_PDF:
         run_id = run.pk
         transaction.on_commit(lambda: render_run_pdfs_task.enqueue(run_id))

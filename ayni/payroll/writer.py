@@ -124,17 +124,35 @@ def analyze(*tables: str) -> None:
             cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
 
 
+def analyze_payslips(year: int) -> None:
+    """ANALYZE a year's payslips (`payslips_table`), every column but the two JSON
+    snapshots: no query filters on them, and reading their statistics meant detoasting
+    every sampled row (10,000 payslips: 200 to 350 ms; 45 to 100 ms without them)."""
+    if connection.vendor != "postgresql":
+        return
+    quote = connection.ops.quote_name
+    columns = ", ".join(
+        quote(f.attname)  # each column is named as its attribute (run_id, servant_id…)
+        for f in Payslip._meta.concrete_fields
+        if f.name not in ("header", "lines")
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {quote(payslips_table(year))} ({columns})")
+
+
 def payslips_table(year: int) -> str:
-    """Where a year's payslips are: their partition, else the table (plain, or its
-    DEFAULT partition among the others)."""
-    partition = payslip_partition(year).name
+    """Where a year's payslips are: their year's partition, else the DEFAULT partition
+    (a year the daily maintenance has not partitioned yet), else the plain table. Never
+    the partitioned parent: its ANALYZE would sample and analyse every year."""
+    table = Payslip._meta.db_table
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [partition])
-            row = cursor.fetchone()
-        if row and row[0]:
-            return partition
-    return Payslip._meta.db_table
+            for name in (payslip_partition(year).name, f"{table}_default"):
+                cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [name])
+                row = cursor.fetchone()
+                if row and row[0]:
+                    return name
+    return table
 
 
 def write_payslips(run: PayrollRun, rows: Iterable[tuple[int, str]], *, published: bool) -> int:
