@@ -6,8 +6,8 @@ Usage:
 
 Builds a PostgreSQL database (BENCH_PG_URL, default
 postgres://postgres@127.0.0.1:5432/ayni_bench_payday, created and dropped here)
-with the org tree, K synthetic servants with accounts
-(`ayni.personnel.demo.generate_servants(K, with_accounts=True)`: password
+with the org tree, K synthetic servants with accounts in UGEL 07 San Borja
+(`bench/payroll_import.build_servants(K, with_accounts=True)`: password
 "ayni-demo-2026", privacy notice accepted) and one published month of payslips
 for all of them, loaded through the real importer and `payroll_publish`. Then it
 starts the app under gunicorn as production would (DEBUG=0, static files
@@ -74,7 +74,7 @@ from payroll_import import (  # noqa: E402 - the sibling benchmark, found throug
 DEFAULT_SERVANTS = 10_000
 DEFAULT_PG_URL = "postgres://postgres@127.0.0.1:5432/ayni_bench_payday"
 PASSWORD = "ayni-demo-2026"
-DNI_START = 40_000_000  # generate_servants' first DNI
+DNI_START = 60_000_000  # payroll_import.build_servants' first DNI
 LINES_PER_PAYSLIP = 9
 RESERVED = 20  # the last servants: timed in-process, kept out of the load
 STEPS = ["login page", "login POST", "Mi boleta", "PDF"]
@@ -96,7 +96,7 @@ def build(servants: int, workdir: Path, prerender: bool) -> dict[str, Any]:
     from django.core.management import call_command
     from django.db import connection, connections
     from django.utils import timezone
-    from payroll_import import build_files
+    from payroll_import import build_files, build_servants, specs_for
 
     from ayni.accounts.models import User
     from ayni.org.loaders import load_catalogues, load_org_tree
@@ -105,8 +105,6 @@ def build(servants: int, workdir: Path, prerender: bool) -> dict[str, Any]:
     from ayni.payroll.models import Payslip
     from ayni.payroll.pdf import render_payslip
     from ayni.payroll.services import payroll_publish, run_for_upload
-    from ayni.personnel.demo import generate_servants
-    from ayni.personnel.models import Servant
 
     facts: dict[str, Any] = {"steps": []}
 
@@ -120,19 +118,14 @@ def build(servants: int, workdir: Path, prerender: bool) -> dict[str, Any]:
     load_catalogues()
     step("migrate + org tree + catalogues", start)
 
+    # One UGEL's servants (a payroll file names only its own UGEL's servants: one of
+    # another UGEL is refused since the trust work), with accounts.
     start = time.perf_counter()
-    generate_servants(servants, with_accounts=True)
-    step(f"generate_servants({servants:,}, with_accounts=True)", start)
+    build_servants(servants, with_accounts=True)
+    step(f"{servants:,} servants with accounts in UGEL 07", start)
 
     start = time.perf_counter()
-    specs = [
-        {"dni": dni, "pension": code or "02", "cuspp": f"{dni[-6:]}ABCDE1", "afp": "1"}
-        if system == "AFP"
-        else {"dni": dni, "pension": code or "02", "cuspp": "", "afp": ""}
-        for dni, code, system in Servant.objects.filter(doc_number__gte=str(DNI_START))
-        .order_by("doc_number")
-        .values_list("doc_number", "pension_regime__code", "pension_regime__system")
-    ]
+    specs = specs_for(servants)
     today = timezone.localdate()
     index = today.year * 12 + today.month - 2  # last month, paid on the 20th: visible today
     year, month = index // 12, index % 12 + 1
