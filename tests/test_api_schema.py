@@ -71,6 +71,8 @@ def test_the_docs_page_serves_its_assets_from_ayni(demo_data):
     html = Client().get("/api/v1/docs").content.decode()
     assert 'lang="es-PE"' in html and "documentación interactiva" in html
     assert "/static/ninja/swagger-ui-bundle.js" in html
+    assert "/static/api/swagger-es.js" in html  # its labels in Spanish (docs/decisions.md)
+    assert Client().get("/static/api/swagger-es.js").status_code == 200
     assert "cdn" not in html.lower() and "https://" not in html
     bundle = Client().get("/static/ninja/swagger-ui-bundle.js")
     assert bundle.status_code == 200

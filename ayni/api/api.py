@@ -7,6 +7,7 @@ scoped selectors and services as the pages. Every refusal is a problem document
 
 from __future__ import annotations
 
+from http import HTTPStatus
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -26,6 +27,7 @@ from ayni.api.problems import (
     not_authenticated,
     not_found,
     problem_response,
+    titles,
 )
 from ayni.core.errors import UserError
 
@@ -58,13 +60,26 @@ class SpanishSwagger(Swagger):
     template = "api/swagger.html"
 
 
+def _reason(status: Any) -> str:
+    try:
+        return HTTPStatus(int(status)).phrase
+    except ValueError:
+        return ""
+
+
 class AyniAPI(NinjaAPI):
     def get_openapi_schema(self, **kwargs: Any) -> Any:
-        """Errors are documented as problem documents, as they are sent."""
+        """Errors are documented as problem documents, as they are sent, and each
+        answer is described in Spanish (ninja writes the English reason phrase)."""
         schema = super().get_openapi_schema(**kwargs)
+        described = {**titles(), 200: gettext("Correcto"), 202: gettext("Recibida")}
         for path in schema.get("paths", {}).values():
             for operation in path.values():
                 for status, response in operation.get("responses", {}).items():
+                    if response.get("description") == _reason(status):
+                        response["description"] = described.get(
+                            int(status), response["description"]
+                        )
                     content = response.get("content", {})
                     if str(status).startswith(("4", "5")) and "application/json" in content:
                         response["content"] = {CONTENT_TYPE: content["application/json"]}

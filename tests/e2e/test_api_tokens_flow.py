@@ -159,6 +159,75 @@ def test_the_interactive_docs_show_every_operation_in_chromium(
     page.screenshot(path=f"{SHOTS}-docs-1280.png")
 
 
+#: Swagger UI's own English labels (ayni/api/static/api/swagger-es.js relabels them).
+ENGLISH_LABELS = {
+    "Try it out", "Cancel", "Execute", "Clear", "Reset", "Authorize", "Authorized",
+    "Available authorizations", "Logout", "Close", "Value:", "Name:", "In:", "Parameters",
+    "No parameters", "Request body", "Responses", "Code", "Description", "Details", "Links",
+    "No links", "Media type", "Media Type", "Controls", "Example Value", "Edit Value",
+    "Schema", "Schemas", "Model", "Server response", "Response body", "Response headers",
+    "Request URL", "Request duration", "Download", "Download file", "Undocumented",
+    "Send empty value", "Available values", "Default value", "required", "query", "path",
+    "Expand operation", "Collapse operation", "Copy to clipboard", "Apply credentials",
+    "OK", "Accepted", "Bad Request", "Unauthorized", "Forbidden", "Not Found", "Conflict",
+    "Unprocessable Entity", "Too Many Requests", "Error: Unauthorized", "Error: Not Found",
+    "authorization button unlocked", "authorization button locked", "auth-bearer-value",
+    "Expand all", "Collapse all", "Examples", "Example",
+}  # fmt: skip
+
+VISIBLE_WORDS = """() => {
+  const out = new Set();
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  let node;
+  while ((node = walker.nextNode())) {
+    const el = node.parentElement;
+    const text = node.nodeValue.trim();
+    if (!text || !el || el.closest("pre, code, textarea, script")) continue;
+    const box = el.getBoundingClientRect();
+    if (box.width && box.height) out.add(text);
+  }
+  for (const el of document.querySelectorAll("[title], [aria-label], [placeholder]")) {
+    for (const name of ["title", "aria-label", "placeholder"]) {
+      const value = el.getAttribute(name);
+      if (value) out.add(value.trim());
+    }
+  }
+  return [...out];
+}"""
+
+
+def test_the_docs_speak_spanish_after_probar_and_ejecutar_at_360px(
+    new_context: Callable[[], BrowserContext], live_server, demo_data, url
+):
+    """Swagger UI's own words (its buttons, headings, the live answer, the authorization
+    dialog) are Spanish, from Ayni's own static file, on a phone-sized screen."""
+    page = new_context().new_page()
+    requested: list[str] = []
+    page.on("request", lambda r: requested.append(r.url))
+    page.goto(url("/api/v1/docs"))
+    operation = page.locator(".opblock", has_text="Estado de una planilla y sus errores")
+    operation.locator(".opblock-summary-control").click()
+    page.get_by_role("button", name="Probar", exact=True).click()
+    operation.get_by_placeholder("ref").fill("00000000-0000-4000-8000-000000000000")
+    page.get_by_role("button", name="Ejecutar", exact=True).click()
+    expect(operation.locator(".live-responses-table")).to_contain_text("401")
+    expect(operation).to_contain_text("Respuesta del servidor")
+    operation.screenshot(path=f"{SHOTS}-docs-operation-360.png")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.locator(".btn.authorize").first.click()
+    expect(page.locator(".modal-ux")).to_contain_text("Autorizaciones disponibles")
+    page.screenshot(path=f"{SHOTS}-docs-authorize-360.png")
+    shown = set(page.evaluate(VISIBLE_WORDS))
+    assert not shown & ENGLISH_LABELS, sorted(shown & ENGLISH_LABELS)
+    assert {"Cancelar", "Ejecutar", "Parámetros", "Respuestas", "Autorizar"} <= shown
+    page.locator(".modal-ux .btn-done").first.click()
+    operation.get_by_role("button", name="Cancelar", exact=True).click()
+    shown = set(page.evaluate(VISIBLE_WORDS))
+    assert not shown & ENGLISH_LABELS, sorted(shown & ENGLISH_LABELS)
+    # every file from Ayni itself: no CDN
+    assert all(u.startswith(live_server.url) for u in requested), requested
+
+
 def test_two_clients_publishing_the_same_run_at_once_publish_it_once(
     live_server, demo_data, persona
 ):
