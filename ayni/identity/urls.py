@@ -7,6 +7,11 @@ app_name = "identity"
 urlpatterns = [
     path("segundo-factor/configurar/", views.enrol, name="enrol"),
     path("segundo-factor/verificar/", views.verify, name="verify"),
+    path(
+        "segundo-factor/continuar/<str:stash_id>/",
+        views.step_up_continue,
+        name="step_up_continue",
+    ),
     path("segundo-factor/codigos/", views.recovery_codes, name="recovery_codes"),
     path("segundo-factor/restablecer/", views.admin_reset, name="admin_reset"),
     path("seguridad/", views.security, name="security"),

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ayni.accounts.forms import DocumentFieldsMixin
@@ -20,9 +21,9 @@ from ayni.accounts.models import User, login_id_for
 from ayni.accounts.permissions import ACCOUNTS_MANAGE, has_perm, is_staff_user, require_perm
 from ayni.core.errors import UserError
 from ayni.core.formtoken import one_time_form
-from ayni.identity import sessions, twofactor
+from ayni.identity import sessions, stepup_stash, twofactor
 from ayni.identity.demo import DEMO_TOTP_KEY
-from ayni.identity.stepup import step_up
+from ayni.identity.stepup import step_up, step_up_url
 
 NEW_CODES = "ayni_2fa_new_codes"
 
@@ -142,6 +143,52 @@ def verify(request: HttpRequest) -> HttpResponse:
         "passkeys": twofactor.passkey_count(user),
     }
     return render(request, "identity/verify.html", context, status=status)
+
+
+@require_GET
+@never_cache
+def step_up_continue(request: HttpRequest, stash_id: str) -> HttpResponse:
+    """«Identidad confirmada»: what the refused form will send, and «Continuar», which
+    POSTs the kept fields to the original path (a fresh CSRF and form token; the stash
+    spent by that POST). Only this session's own stash, within the step-up window."""
+    stash = stepup_stash.get(request, stash_id)
+    if stash is None:
+        messages.error(
+            request,
+            gettext(
+                "Ese envío ya no está disponible: ya se hizo, venció o es de otra sesión. "
+                "No se hizo ningún cambio; vuelva a abrir el formulario."
+            ),
+        )
+        return redirect(settings.LOGIN_REDIRECT_URL)
+    if stash.expired:
+        stepup_stash.drop(request, stash.id)
+        messages.error(
+            request,
+            gettext(
+                "Pasaron más de %(minutes)s minutos y lo que escribió ya no se guarda. No se "
+                "hizo ningún cambio: vuelva a escribirlo en el formulario."
+            )
+            % {"minutes": settings.STEP_UP_SECONDS // 60},
+        )
+        return redirect(stash.back)
+    if not twofactor.is_fresh(request):
+        return redirect(step_up_url(request.path))
+    if stash.files:
+        stepup_stash.drop(request, stash.id)
+        messages.warning(
+            request,
+            gettext(
+                "Su identidad está confirmada. Los archivos no se guardan mientras confirma: "
+                "adjúntelos de nuevo y envíe el formulario otra vez."
+            ),
+        )
+        return redirect(stash.back)
+    return render(
+        request,
+        "identity/step_up_continue.html",
+        {"stash": stash, "field": stepup_stash.FIELD},
+    )
 
 
 @require_http_methods(["GET", "POST"])
