@@ -148,9 +148,9 @@ def payslips_table(year: int) -> str:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             for name in (payslip_partition(year).name, f"{table}_default"):
-                cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [name])
+                cursor.execute("SELECT to_regclass(%s)", [name])  # NULL: no such table
                 row = cursor.fetchone()
-                if row and row[0]:
+                if row and row[0] is not None:
                     return name
     return table
 

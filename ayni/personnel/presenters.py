@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+from uuid import UUID
+
+from django.urls import reverse
 
 from ayni.personnel.models import ChangeRequest, FileEntry
 from ayni.personnel.sections import (
@@ -20,6 +23,8 @@ class EntryRow:
     entry: FileEntry
     cells: list[tuple[str, str]]  # (column label, value)
     open_request: ChangeRequest | None
+    edit_url: str = ""  # staff's «Corregir» and «Eliminar» (`with_staff_links`)
+    remove_url: str = ""
 
 
 @dataclass
@@ -27,6 +32,7 @@ class KindTable:
     kind: EntryKind
     headers: list[str]
     rows: list[EntryRow]
+    new_url: str = ""  # staff's «Registrar» (`with_staff_links`)
 
 
 def kind_table(
@@ -49,6 +55,24 @@ def kind_table(
             for e in entries
         ],
     )
+
+
+_ANY_ENTRY = UUID(int=0)
+
+
+def with_staff_links(table: KindTable, servant_ref: UUID) -> KindTable:
+    """The staff's links of a table (register, correct, remove): each kind's addresses
+    reversed once with a stand-in entry, then filled in per row (a `{% url %}` per row
+    cost more than the rest of the file page's table rendering)."""
+    args = (servant_ref, table.kind.key)
+    table.new_url = reverse("personnel:entry_new", args=args)
+    edit = reverse("personnel:entry_edit", args=(*args, _ANY_ENTRY))
+    remove = reverse("personnel:entry_remove", args=(*args, _ANY_ENTRY))
+    stand_in = str(_ANY_ENTRY)
+    for row in table.rows:
+        ref = str(row.entry.uuid)
+        row.edit_url, row.remove_url = edit.replace(stand_in, ref), remove.replace(stand_in, ref)
+    return table
 
 
 @dataclass

@@ -25,7 +25,7 @@ from ayni.personnel.file_selectors import (
     open_requests_by_entry,
     whole_file,
 )
-from ayni.personnel.presenters import kind_table
+from ayni.personnel.presenters import kind_table, with_staff_links
 from ayni.personnel.sections import KINDS, SECTIONS
 from ayni.personnel.selectors import get_servant_for_user, search_servants
 from ayni.personnel.services import SUBJECT, servant_list_read_record, servant_read_record
@@ -71,15 +71,15 @@ def servant_detail(request: HttpRequest, ref: UUID) -> HttpResponse:
         servant_read_record(request, servant, what="Legajo completo")
     open_requests = open_requests_by_entry(servant)
     entries = whole_file(servant)  # every section in one query
-    sections = [
-        (section, [kind_table(k, entries[k.key], open_requests) for k in section.kinds])
-        for section in SECTIONS
-    ]
     can_edit = (
         staff_read
         and servant.user_id != request.user.pk
         and has_perm(request.user, PERSONNEL_EDIT, servant.employing_unit)
     )
+    tables = {k.key: kind_table(k, entries[k.key], open_requests) for k in KINDS.values()}
+    if can_edit:
+        tables = {key: with_staff_links(t, servant.uuid) for key, t in tables.items()}
+    sections = [(section, [tables[k.key] for k in section.kinds]) for section in SECTIONS]
     return render(
         request,
         "personnel/servant_detail.html",
