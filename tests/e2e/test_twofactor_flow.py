@@ -98,8 +98,10 @@ def test_enrol_sign_in_with_the_code_and_step_up_before_publishing(
     assert run.state == PayrollRun.State.DRAFT
     officer.locator("#code").fill(totp_code("20000002", 1))
     officer.get_by_role("button", name="Verificar").click()
-    expect(officer).to_have_url(url(publish))
-    officer.get_by_role("button", name="Sí, publicar planilla").click()
+    # what she sent was kept: «Identidad confirmada» sends it again with «Continuar»
+    expect(officer.get_by_role("heading", level=1)).to_have_text("Identidad confirmada")
+    expect(officer.locator("#step-up-act")).to_have_text("Publicar la planilla")
+    officer.get_by_role("button", name="Continuar").click()
     expect(officer.locator("main .messages")).to_contain_text("Planilla publicada")
     run.refresh_from_db()
     assert run.state == PayrollRun.State.PUBLISHED
