@@ -10,6 +10,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -42,6 +43,7 @@ from ayni.payroll.services import payroll_annul, payroll_publish, run_for_upload
 from ayni.payroll.tasks import import_payroll_task
 
 RECENT = 12
+ANY_PAYSLIP = uuid.UUID(int=0)
 
 
 # --- the servant: Mi boleta ---------------------------------------------------------
@@ -215,6 +217,9 @@ def run_detail(request: HttpRequest, ref: UUID) -> HttpResponse:
             f"{MONTHS[run.month - 1].lower()} de {run.year}",
         )
     context["sample"] = sample
+    # each payslip's PDF address: reversed once with a stand-in, filled in per row
+    pdf_url = reverse("payroll:run_payslip_pdf", args=(run.uuid, ANY_PAYSLIP))
+    context["sample_rows"] = [(p, pdf_url.replace(str(ANY_PAYSLIP), str(p.uuid))) for p in sample]
     if polled:
         return render(request, "payroll/_run_status.html", context)
     context["period_runs"] = period_runs(run)
