@@ -56,8 +56,21 @@ def my_payslips(request: HttpRequest) -> HttpResponse:
     years = sorted({y for y in payslips.values_list("year", flat=True)}, reverse=True)
     year = request.GET.get("anio", "")
     shown = list(payslips.filter(year=int(year))) if year.isdigit() else list(payslips[:RECENT])
+    # each payslip's two addresses: reversed once with a stand-in, filled in per row
+    detail = reverse("payroll:payslip_detail", args=(ANY_PAYSLIP,))
+    pdf = reverse("payroll:payslip_pdf", args=(ANY_PAYSLIP,))
+    rows = [
+        (
+            p,
+            detail.replace(str(ANY_PAYSLIP), str(p.uuid)),
+            pdf.replace(str(ANY_PAYSLIP), str(p.uuid)),
+        )
+        for p in shown
+    ]
     return render(
-        request, "payroll/my_payslips.html", {"payslips": shown, "years": years, "year": year}
+        request,
+        "payroll/my_payslips.html",
+        {"payslips": shown, "rows": rows, "years": years, "year": year},
     )
 
 
