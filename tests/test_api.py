@@ -49,7 +49,7 @@ def test_org_tree_is_public_and_paged_by_cursor(demo_data):
     ugels = client.get("/api/v1/unidades", {"padre": "150101", "limite": 200}).json()["items"]
     assert "150108" in {u["codigo"] for u in ugels}
     forged = client.get("/api/v1/unidades", {"cursor": "123:abc"})
-    assert problem(forged, 422)["errors"][0]["campo"] == "cursor"
+    assert problem(forged, 400)["errors"][0]["campo"] == "cursor"
 
 
 def test_verification_gives_the_pages_verdict_and_shares_its_hourly_limit(

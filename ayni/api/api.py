@@ -10,13 +10,14 @@ from __future__ import annotations
 from http import HTTPStatus
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_noop as N_
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.openapi.docs import Swagger
+from ninja.parser import Parser
 
 from ayni.api.endpoints import desk, me, payroll, public, requests, servants
 from ayni.api.problems import (
@@ -67,6 +68,28 @@ def _reason(status: Any) -> str:
         return ""
 
 
+class WrongMediaType(Exception):
+    """A JSON operation sent something else (a form, plain text): 415."""
+
+
+class JsonOnly(Parser):
+    """Bodies of JSON operations are JSON only. A form or text/plain body is refused
+    (415) rather than read as JSON: a browser sends those cross-site without asking
+    first. Nesting too deep for the decoder, a NUL character (PostgreSQL stores none) and
+    a body that is not one JSON object are each a 400, like any unreadable body."""
+
+    def parse_body(self, request: HttpRequest) -> Any:
+        kind = (request.content_type or "").lower()
+        if kind != "application/json" and not kind.endswith("+json"):
+            raise WrongMediaType(kind)
+        if b"\\u0000" in request.body:  # NUL: PostgreSQL stores no such text
+            raise ValueError("NUL")
+        data = super().parse_body(request)
+        if not isinstance(data, dict):  # every body of this API is one JSON object
+            raise ValueError(type(data).__name__)
+        return data
+
+
 class AyniAPI(NinjaAPI):
     def get_openapi_schema(self, **kwargs: Any) -> Any:
         """Errors are documented as problem documents, as they are sent, and each
@@ -75,6 +98,14 @@ class AyniAPI(NinjaAPI):
         described = {**titles(), 200: gettext("Correcto"), 202: gettext("Recibida")}
         for path in schema.get("paths", {}).values():
             for operation in path.values():
+                body = operation.get("requestBody", {}).get("content", {})
+                refusal = operation.get("responses", {}).get(400)
+                if refusal and any(kind.endswith("json") for kind in body):
+                    for status in (413, 415):  # a body too big, or not JSON (JsonOnly)
+                        operation["responses"][status] = {
+                            **refusal,
+                            "description": titles()[status],
+                        }
                 for status, response in operation.get("responses", {}).items():
                     if response.get("description") == _reason(status):
                         response["description"] = described.get(
@@ -96,6 +127,7 @@ api = AyniAPI(
     ),
     docs_url="/docs",
     openapi_url="/openapi.json",
+    parser=JsonOnly(),
 )
 
 api.add_router("/", public.router)
@@ -118,6 +150,12 @@ def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResp
 
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if isinstance(exc.__cause__, WrongMediaType):
+        return problem_response(
+            request,
+            415,
+            gettext("Envíe el cuerpo como JSON (Content-Type: application/json)."),
+        )
     if exc.status_code == 403:  # ninja's CSRF check on a session write
         detail = gettext("Falta el token CSRF de su sesión en el portal.")
     elif exc.status_code == 400:  # a body ninja could not read
@@ -127,6 +165,13 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     else:
         detail = gettext("La solicitud no se pudo atender.")
     return problem_response(request, exc.status_code, detail)
+
+
+@api.exception_handler(RequestDataTooBig)
+def _too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    return problem_response(
+        request, 413, gettext("El cuerpo de la solicitud es demasiado grande (más de 5 MB).")
+    )
 
 
 @api.exception_handler(Http404)

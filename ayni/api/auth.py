@@ -17,7 +17,7 @@ from ninja.security import HttpBearer, SessionAuth
 
 from ayni.accounts.permissions import forget_grants, is_staff_user, perm_paths
 from ayni.api import tokens
-from ayni.api.problems import ApiProblem, forbidden, not_authenticated
+from ayni.api.problems import ApiProblem, forbidden, not_authenticated, safe_path
 from ayni.api.scopes import SCOPES
 from ayni.core import throttle
 from ayni.core.audit import audit_log
@@ -66,7 +66,7 @@ class TokenAuth(HttpBearer):
                     ),
                     headers={"Retry-After": "3600"},
                 )
-            audit_log(action="api.token_refused", request=request, detail=request.path[:200])
+            audit_log(action="api.token_refused", request=request, detail=safe_path(request))
             raise ApiProblem(401, not_authenticated())
         user = found.user
         forget_grants(user)

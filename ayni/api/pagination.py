@@ -1,7 +1,8 @@
 """Cursor pagination: `?cursor=…&limite=…`, newest first, stable under inserts.
 
-The cursor is the last row's id, signed, so it is opaque and cannot be forged into
-someone else's rows (and the scoped queryset is filtered anyway).
+The cursor is the last row's id, signed for its list's model, so it is opaque, cannot
+be forged, and one list's cursor is refused by another (400); the scoped queryset is
+filtered anyway, so even a valid cursor never reaches rows out of scope.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ class Page(Schema):
 
 def _bad_cursor() -> ApiProblem:
     return ApiProblem(
-        422,
+        400,
         gettext("El cursor no es válido: use el valor «siguiente» de la página anterior."),
         errors=[{"campo": "cursor", "mensaje": gettext("cursor no válido")}],
     )
@@ -43,16 +44,17 @@ def page_of(
     size = min(max(limit or DEFAULT_LIMIT, 1), MAX_LIMIT)
     order = "pk" if ascending else "-pk"
     qs = queryset.order_by(order)
+    signer = signing.Signer(salt=f"{SALT}:{queryset.model._meta.label_lower}")
     if cursor:
         try:
-            last = int(signing.Signer(salt=SALT).unsign(cursor))
+            last = int(signer.unsign(cursor))
         except (signing.BadSignature, ValueError) as exc:
             raise _bad_cursor() from exc
         qs = qs.filter(pk__gt=last) if ascending else qs.filter(pk__lt=last)
     rows = list(qs[: size + 1])
     more = len(rows) > size
     rows = rows[:size]
-    following = signing.Signer(salt=SALT).sign(str(rows[-1].pk)) if more and rows else None
+    following = signer.sign(str(rows[-1].pk)) if more and rows else None
     return rows, following
 
 

@@ -1,20 +1,38 @@
 """Every error of the API as an RFC 9457 problem: `application/problem+json`, Spanish.
 
 `{"type", "title", "status", "detail", "instance"}`, plus `errors` (the fields at
-fault) on a 422. The same shape for 400, 401, 403, 404, 405, 409, 413, 422, 429 and
-500, whichever layer refused: authentication, a scope, a selector's 404, a service's
+fault) on a 422. The same shape for 400, 401, 403, 404, 405, 409, 413, 415, 422, 429
+and 500, whichever layer refused: authentication, a scope, a selector's 404, a service's
 `UserError`, the request's validation, the rate limit.
 """
 
 from __future__ import annotations
 
 import json
+import logging
+import re
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext
 
 CONTENT_TYPE = "application/problem+json"
+logger = logging.getLogger("ayni.api")
+
+#: A segment of an API address that is kept as it is: a word of the API or a UUID.
+#: Anything else (a DNI, a name that a client put where an id goes) is masked in the
+#: problem's `instance`, in the log line and in the audit, so none of them repeats it.
+_PLAIN_SEGMENT = re.compile(
+    r"^(?:[a-z][a-z0-9_-]{0,39}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$"
+)
+
+
+def safe_path(request: HttpRequest) -> str:
+    """The request's path with every segment that is not a word of the API or a UUID
+    replaced by «…» (never the query string)."""
+    return "/".join(
+        part if not part or _PLAIN_SEGMENT.match(part) else "…" for part in request.path.split("/")
+    )[:200]
 
 
 def titles() -> dict[int, str]:
@@ -26,6 +44,7 @@ def titles() -> dict[int, str]:
         405: gettext("Método no permitido"),
         409: gettext("Conflicto con el estado actual"),
         413: gettext("Archivo demasiado grande"),
+        415: gettext("Tipo de contenido no admitido"),
         422: gettext("Datos no válidos"),
         429: gettext("Demasiadas solicitudes"),
         500: gettext("Error interno"),
@@ -63,7 +82,7 @@ def problem_response(
         "title": titles().get(status, gettext("Error")),
         "status": status,
         "detail": detail,
-        "instance": request.path,
+        "instance": safe_path(request),
     }
     if errors is not None:
         body["errors"] = errors
@@ -74,6 +93,10 @@ def problem_response(
         response[name] = value
     if status == 401:
         response["WWW-Authenticate"] = 'Bearer realm="ayni"'
+    # Django would log «Not Found: <path>» with the path as sent; this line masks it.
+    response._has_been_logged = True  # type: ignore[attr-defined]
+    log = logger.error if status >= 500 else logger.warning
+    log("%s %s %s", status, request.method, safe_path(request))
     return response
 
 

@@ -23,6 +23,7 @@ from django.utils.translation import gettext
 
 from ayni.accounts.permissions import perm_paths
 from ayni.api.models import AccessToken
+from ayni.api.problems import safe_path
 from ayni.api.scopes import (
     MAX_DAYS,
     PUBLISH,
@@ -170,6 +171,26 @@ def find_active(secret: str) -> AccessToken | None:
     return token
 
 
+def still_in_force(request: HttpRequest) -> bool:
+    """Is the token of this request (if any) still in force? Called again, inside the
+    transaction, by an act that reads a long body (an upload of up to 200 MB) between
+    the token's check and its effect: the row is locked, so a revocation either lands
+    before (the act is refused) or waits until the act is done."""
+    token = getattr(request, "api_token", None)
+    if token is None:
+        return True
+    return (
+        AccessToken.objects.select_for_update()
+        .filter(
+            pk=token.pk,
+            revoked_at__isnull=True,
+            expires_at__gt=timezone.now(),
+            user__is_active=True,
+        )
+        .exists()
+    )
+
+
 def narrowed_grants(user: Any, token: AccessToken) -> list[tuple[str, str]]:
     """The user's grants today, narrowed to the token's units: (role, path) pairs."""
     grants = list(user.role_grants.filter(active=True).values_list("role", "unit__path"))
@@ -213,7 +234,7 @@ def record_use(token: AccessToken, request: HttpRequest) -> None:
         request=request,
         obj=token,
         unit_path=common_unit(token.unit_paths),
-        detail=f"{token.name} · {request.method} {request.path}",
+        detail=f"{token.name} · {request.method} {safe_path(request)}",
     )
 
 

@@ -22,6 +22,10 @@ from ayni.api.problems import CONTENT_TYPE, not_found, problem_response
 def _problems(view: Callable[..., Any]) -> Callable[..., Any]:
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if any("\x00" in value for value in request.GET.values()):  # PostgreSQL stores no NUL
+            return problem_response(
+                request, 400, gettext("La dirección lleva un carácter no válido (NUL).")
+            )
         response = view(request, *args, **kwargs)
         if response.status_code == 405 and response.get("Content-Type") != CONTENT_TYPE:
             allowed = response.get("Allow", "")

@@ -32,7 +32,7 @@ from ayni.personnel.models import ChangeRequest, Servant
 from ayni.personnel.request_selectors import my_requests
 from ayni.personnel.sections import SECTIONS, section_for
 from ayni.personnel.selectors import own_servant
-from ayni.reports.models import ServiceReportRequest
+from ayni.reports.models import ServiceReport, ServiceReportRequest
 from ayni.reports.selectors import get_my_report, my_report_requests
 from ayni.reports.services import report_pdf
 
@@ -173,16 +173,29 @@ def my_payslip_pdf(request: HttpRequest, ref: UUID) -> HttpResponse:
     return document_response(request, lambda: payslip_pdf(payslip), payslip.filename)
 
 
-def document_response(request: HttpRequest, render: Any, filename: str) -> HttpResponse:
-    """A PDF with its ETag (the SHA-256 of its bytes); 304 when If-None-Match has it."""
+#: The header that says a document's state, with the PDF or the 304.
+STATE_HEADER = "Ayni-Estado-Documento"
+
+
+def document_response(
+    request: HttpRequest, render: Any, filename: str, state: str = "vigente"
+) -> HttpResponse:
+    """A PDF with its ETag; 304 when If-None-Match has it. The ETag is the SHA-256 of
+    the bytes and of the document's state: an annulled report keeps its issued bytes
+    (they are what was signed), but its ETag changes, so a client holding the old one
+    gets the document again (200) with `Ayni-Estado-Documento: anulado`."""
     data: bytes = render()
-    etag = f'"{hashlib.sha256(data).hexdigest()}"'
+    digest = hashlib.sha256(data)
+    if state != "vigente":
+        digest.update(f"|{state}".encode())
+    etag = f'"{digest.hexdigest()}"'
     wanted = [t.strip() for t in request.headers.get("If-None-Match", "").split(",")]
     if etag in wanted or f"W/{etag}" in wanted or "*" in wanted:
         response = HttpResponse(status=304)
     else:
         response = pdf_response(data, filename)
     response["ETag"] = etag
+    response[STATE_HEADER] = state
     return response
 
 
@@ -246,10 +259,13 @@ def my_reports(request: HttpRequest, filters: Query[PageFilter]) -> dict[str, An
     },
 )
 def my_report_pdf(request: HttpRequest, ref: UUID) -> HttpResponse:
-    """`ref`: el `informe_id` de la lista de mis informes. El mismo PDF que en el portal."""
+    """`ref`: el `informe_id` de la lista de mis informes. El mismo PDF que en el portal.
+    La cabecera `Ayni-Estado-Documento` dice `vigente` o `anulado`; al anularse el
+    informe cambia su `ETag`, así que un `If-None-Match` anterior recibe el PDF (200)."""
     report = get_my_report(request.user, ref)
     return document_response(
         request,
         lambda: report_pdf(report),
         f"informe-escalafonario-{report.number:05d}-{report.year}.pdf",
+        state="anulado" if report.state == ServiceReport.State.ANNULLED else "vigente",
     )

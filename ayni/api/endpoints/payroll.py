@@ -19,9 +19,10 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_noop as N_
 from ninja import Field, Query, Router, Schema, Status
 
+from ayni.api import tokens
 from ayni.api.auth import scoped
 from ayni.api.pagination import Page, page_of
-from ayni.api.problems import ApiProblem
+from ayni.api.problems import ApiProblem, not_authenticated
 from ayni.api.schemas import responses
 from ayni.api.scopes import PAYROLL, PUBLISH
 from ayni.core.errors import UserError
@@ -220,6 +221,8 @@ def run_upload(request: HttpRequest) -> Status[dict[str, Any]]:
     master_file = default_storage.save(f"payroll/uploads/{token}.csv", cleaned["master"])
     try:
         with transaction.atomic():
+            if not tokens.still_in_force(request):  # revoked while the files came in
+                raise ApiProblem(401, not_authenticated())
             run = run_for_upload(
                 ugel=cleaned["ugel"],
                 year=cleaned["year"],
@@ -235,7 +238,7 @@ def run_upload(request: HttpRequest) -> Status[dict[str, Any]]:
             )
             run_id, actor_id = run.pk, request.user.pk
             transaction.on_commit(lambda: import_payroll_task.enqueue(run_id, actor_id))
-    except UserError:
+    except (UserError, ApiProblem):
         default_storage.delete(rem_file)
         default_storage.delete(master_file)
         raise
