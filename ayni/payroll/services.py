@@ -174,7 +174,7 @@ def payroll_publish(
     year = run.year
 
     def statistics() -> None:
-        analyze_payslips(year)
+        analyze_payslips(year, vacuum=True)
         analyze(VerificationRecord._meta.db_table)
 
     transaction.on_commit(statistics)

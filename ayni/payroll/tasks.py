@@ -16,6 +16,7 @@ from ayni.payroll.importer import INTERNAL_ERROR, payroll_import
 from ayni.payroll.models import PayrollRun, Payslip
 from ayni.payroll.pdf import payslip_pdf
 from ayni.payroll.states import run_try_move
+from ayni.payroll.writer import analyze_payslips
 
 logger = logging.getLogger(__name__)
 RENDER_CHUNK = 200
@@ -87,4 +88,7 @@ def render_run_pdfs_task(run_id: int) -> int:
             break
         payslip_pdf(payslip)
         rendered += 1
+    if rendered:
+        # the old row versions and the pending-PDF index entries go (run page's count)
+        analyze_payslips(PayrollRun.objects.get(pk=run_id).year, vacuum=True)
     return rendered
