@@ -31,6 +31,11 @@ def test_the_list_shows_the_demo_tokens_with_last_use_and_state(client_for):
     assert "Sistema de planillas UGEL 07" in html and "Revocado" in html
     assert "3 usos" in html and "10.20.0.15" in html
     assert 'href="/api/v1/docs"' in html and 'href="/ayuda/api/"' in html
+    # what a token is, the danger of sharing it, and that every token expires
+    assert "clave larga que un programa usa en lugar de su contraseña" in html
+    assert "No lo comparta." in html and "sin su contraseña ni su segundo factor" in html
+    assert "Todo token vence:" in html and "a las 8 horas si puede publicar" in html
+    assert "vence en 1" in html  # the active demo token says how long it has left
     security = client_for("planillas").get("/cuenta/seguridad/").content.decode()
     assert 'href="/cuenta/tokens/"' in security
 
