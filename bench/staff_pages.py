@@ -262,6 +262,8 @@ def main(argv: list[str]) -> None:
         log("  stored PDF downloads...")
         results["stored PDF download"] = measure(args.port, server.pid, database_url, downloads)
         load_end = os.getloadavg()
+        sizes = [p.stat().st_size for p in workdir.rglob("*.pdf")]
+        facts["pdf_size"] = statistics.median(sizes) if sizes else 0
         print(report(facts, found["queries"], results, args, load_start, load_end))
     finally:
         if server is not None:
@@ -325,7 +327,8 @@ def report(
         "Each page: 5 warm-up requests, then the measured ones; the officers' pages with one "
         "session each (the run page writes its audit event on every view), the PDFs with a "
         "different servant's session each (first: rendered, stored and hashed; then the same "
-        "servants again: the stored file). CPU from /proc (gunicorn master and workers; every "
+        f"servants again: the stored file; median PDF size {facts['pdf_size'] / 1024:.1f} "
+        "KiB). CPU from /proc (gunicorn master and workers; every "
         "PostgreSQL backend of the app's database).",
     ]
     return "\n".join(out)
