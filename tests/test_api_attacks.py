@@ -342,6 +342,12 @@ def test_no_cors_grant_to_any_origin(persona):
         assert "Access-Control-Allow-Credentials" not in answer
 
 
+def test_an_anonymous_write_is_told_to_authenticate_not_about_csrf(demo_data):
+    for path in ("/api/v1/servidores/busqueda", f"/api/v1/planillas/{NOBODY}/publicar"):
+        body = problem(Client(enforce_csrf_checks=True).post(path, '{"q": ""}', JSON), 401)
+        assert "CSRF" not in body["detail"] and "Authorization: Bearer" in body["detail"]
+
+
 def test_session_writes_need_csrf_on_every_writing_operation(persona):
     from ayni.identity.testing import sign_in_verified
 

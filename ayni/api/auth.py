@@ -107,6 +107,13 @@ class PortalSession(SessionAuth):
         super().__init__(csrf=True)
         self.scopes = scopes
 
+    def _get_key(self, request: HttpRequest) -> str | None:
+        # No signed-in session: nothing to protect with CSRF; the answer is 401 (send a
+        # token), not «falta el token CSRF», which would only confuse an integration.
+        if not getattr(request.user, "is_authenticated", False):
+            return None
+        return super()._get_key(request)
+
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         user: Any = request.user
         if not user.is_authenticated:
