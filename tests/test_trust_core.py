@@ -244,6 +244,7 @@ IDEMPOTENT_FORMS = {
     "desk/inbox.html",  # search
     "personnel/servant_list.html",  # search
     "portal/notifications.html",  # «marcar como leídas»
+    "sharing/gate.html",  # anonymous; the page's own visit value makes a resend one opening
 }
 
 
