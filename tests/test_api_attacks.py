@@ -23,7 +23,9 @@ from ayni.api.models import AccessToken
 from ayni.api.pagination import SALT
 from ayni.core.audit import reads_of_subject
 from ayni.core.models import AuditEvent
+from ayni.desk.cases import filer_servant_id
 from ayni.desk.models import Case
+from ayni.identity.testing import sign_in_verified
 from ayni.payroll.models import PayrollRun
 from ayni.personnel.models import ChangeRequest, Servant
 from ayni.reports.models import ServiceReport
@@ -349,8 +351,6 @@ def test_an_anonymous_write_is_told_to_authenticate_not_about_csrf(demo_data):
 
 
 def test_session_writes_need_csrf_on_every_writing_operation(persona):
-    from ayni.identity.testing import sign_in_verified
-
     ops = {
         "escalafon": [(f"/api/v1/solicitudes/{NOBODY}/aprobar", "{}")],
         "mesa_partes": [(f"/api/v1/expedientes/{NOBODY}/derivar", '{"area": "rrhh"}')],
@@ -437,9 +437,16 @@ def test_staff_reads_through_the_api_are_seen_by_the_servant(persona, servant_of
     reads = reads_of_subject("servant", teacher.pk)
     assert reads.count() >= before + (3 if pending else 2)
     assert reads.filter(actor=officer, detail__contains="SIGA").exists()
+    # a desk case read through the API reaches the person who filed it
+    desk = persona("mesa_partes")
+    desk_client = bearer(make_token(desk, ["mesa:gestionar"], name="Mesa virtual"))
+    listed = desk_client.get("/api/v1/expedientes?limite=200").json()["items"]
+    cases = Case.objects.filter(uuid__in=[c["id"] for c in listed])
+    case = next(c for c in cases if filer_servant_id(c))
+    assert desk_client.get(f"/api/v1/expedientes/{case.uuid}").status_code == 200
+    seen = reads_of_subject("servant", filer_servant_id(case))
+    assert seen.filter(actor=desk, action="desk.case_viewed").exists()
     # and the servant sees them on «¿Quién vio mi legajo?»
-    from ayni.identity.testing import sign_in_verified
-
     page = Client()
     sign_in_verified(page, persona("servant"))
     html = page.get("/mi-legajo/quien-vio/").content.decode()
