@@ -26,6 +26,7 @@ from ayni.core.models import AuditEvent
 from ayni.desk.cases import filer_servant_id
 from ayni.desk.models import Case
 from ayni.identity.testing import sign_in_verified
+from ayni.org.models import OrgUnit
 from ayni.payroll.models import PayrollRun
 from ayni.personnel.models import ChangeRequest, Servant
 from ayni.reports.models import ServiceReport
@@ -149,32 +150,38 @@ def test_every_id_of_another_ugel_answers_404_like_an_id_that_does_not_exist(per
         f"/api/v1/solicitudes/{NOBODY}",
     ):
         assert problem(client.get(path), 404)["detail"] == "No existe o no está a su alcance."
+    state = lima_request.state
     for act, body in ACTS:
         problem(client.post(f"/api/v1/solicitudes/{lima_request.uuid}/{act}", body, JSON), 404)
     lima_request.refresh_from_db()
-    assert lima_request.state == ChangeRequest.State.EN_SOLICITUD or lima_request.state
+    assert lima_request.state == state
     assert not reads_of_subject("servant", lima_servant.pk).filter(actor=cusco).exists()
 
 
-def test_a_token_narrowed_to_one_ugel_does_not_reach_a_run_or_case_elsewhere(persona):
+def test_a_run_or_case_of_another_ugel_answers_404_to_every_operation(persona):
+    """UGEL 07's payroll and desk officers, given the id of Cusco's run and case."""
+    cusco = OrgUnit.objects.get(code=persona("other_ugel_officer").role_grants.get().unit.code)
+    run = PayrollRun.objects.filter(ugel__code="150108", state="draft").first() or (
+        PayrollRun.objects.filter(ugel__code="150108").first()
+    )
+    assert run is not None
+    PayrollRun.objects.filter(pk=run.pk).update(ugel=cusco)  # as if uploaded in Cusco
     officer = persona("planillas")
-    lima_run = PayrollRun.objects.filter(ugel__code="150108").first()
-    assert lima_run is not None
-    # a run of another UGEL, as if uploaded there
-    other = PayrollRun.objects.exclude(ugel__code="150108").first()
-    if other is not None:
-        client = bearer(make_token(officer, ["planillas:cargar"]))
-        problem(client.get(f"/api/v1/planillas/{other.uuid}"), 404)
-        publisher = bearer(make_token(officer, ["planillas:cargar", "planillas:publicar"]))
-        problem(publisher.post(f"/api/v1/planillas/{other.uuid}/publicar"), 404)
-    desk = persona("mesa_partes")
-    case = Case.objects.exclude(unit__code="150108").first()
-    if case is not None:
-        client = bearer(make_token(desk, ["mesa:gestionar"]))
-        problem(client.get(f"/api/v1/expedientes/{case.uuid}"), 404)
-        problem(
-            client.post(f"/api/v1/expedientes/{case.uuid}/derivar", {"area": "rrhh"}, JSON), 404
-        )
+    publisher = bearer(make_token(officer, ["planillas:cargar", "planillas:publicar"]))
+    state = run.state
+    problem(publisher.get(f"/api/v1/planillas/{run.uuid}"), 404)
+    problem(publisher.post(f"/api/v1/planillas/{run.uuid}/publicar"), 404)
+    assert PayrollRun.objects.get(pk=run.pk).state == state
+    listed = publisher.get("/api/v1/planillas?limite=200").json()["items"]
+    assert str(run.uuid) not in {r["id"] for r in listed}
+    case = Case.objects.filter(unit__code="150108").exclude(filer=persona("mesa_partes")).first()
+    assert case is not None
+    Case.objects.filter(pk=case.pk).update(unit=cusco)
+    desk = bearer(make_token(persona("mesa_partes"), ["mesa:gestionar"]))
+    problem(desk.get(f"/api/v1/expedientes/{case.uuid}"), 404)
+    problem(desk.post(f"/api/v1/expedientes/{case.uuid}/derivar", {"area": "rrhh"}, JSON), 404)
+    listed = desk.get("/api/v1/expedientes?limite=200").json()["items"]
+    assert str(case.uuid) not in {c["id"] for c in listed}
 
 
 def test_an_officer_cannot_act_on_their_own_file_through_the_api(persona, servant_of):
