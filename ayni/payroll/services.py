@@ -174,7 +174,10 @@ def payroll_publish(
     year = run.year
 
     def statistics() -> None:
-        analyze_payslips(year, vacuum=True)
+        # ANALYZE only: a VACUUM here would scan every index of the year's partition
+        # (the whole sector's) inside the officer's request; the render task, in the
+        # background, ends with it
+        analyze_payslips(year)
         analyze(VerificationRecord._meta.db_table)
 
     transaction.on_commit(statistics)

@@ -136,9 +136,10 @@ def analyze_payslips(year: int, *, vacuum: bool = False) -> None:
         for f in Payslip._meta.concrete_fields
         if f.name not in ("header", "lines")
     )
-    # `vacuum`: also VACUUM (outside a transaction only), after a publication rewrote every
-    # payslip of a run or its PDFs were stored: the dead row versions go and the pages are
-    # marked all-visible, so the run page counts its pending PDFs from the index alone
+    # `vacuum`: also VACUUM (outside a transaction only; a background task's work: it
+    # scans the partition's indexes), after a run's PDFs were stored: the dead row
+    # versions go and the pages are marked all-visible, so the run page counts its
+    # pending PDFs from the index alone
     command = "VACUUM (ANALYZE)" if vacuum and not connection.in_atomic_block else "ANALYZE"
     with connection.cursor() as cursor:
         cursor.execute(f"{command} {quote(payslips_table(year))} ({columns})")
