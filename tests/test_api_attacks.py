@@ -101,6 +101,24 @@ def test_no_token_and_no_personal_data_is_echoed_in_bodies_logs_or_audit(
     assert not AuditEvent.objects.filter(detail__contains="?").exists()
 
 
+def test_an_unexpected_fault_is_a_spanish_problem_without_the_traceback_or_the_path(
+    persona, servant_of, monkeypatch, settings, caplog
+):
+    settings.DEBUG = True  # ninja would send the traceback as JSON in DEBUG
+    dni = servant_of("servant").doc_number
+
+    def broken(*args, **kwargs):
+        raise RuntimeError(f"fallo con {dni}")
+
+    monkeypatch.setattr("ayni.api.endpoints.servants.search_servants", broken)
+    client = bearer(make_token(persona("escalafon"), ["servidores:leer"]))
+    answer = client.post("/api/v1/servidores/busqueda", {"q": dni}, JSON)
+    body = problem(answer, 500)
+    assert dni not in answer.content.decode() and "Traceback" not in answer.content.decode()
+    assert body["title"] == "Error interno"
+    assert "500 POST /api/v1/servidores/busqueda" in caplog.text  # logged, with its cause
+
+
 # --- personal data in addresses -----------------------------------------------------------
 
 

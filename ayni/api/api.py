@@ -25,9 +25,11 @@ from ayni.api.problems import (
     ApiProblem,
     field_message,
     forbidden,
+    logger,
     not_authenticated,
     not_found,
     problem_response,
+    safe_path,
     titles,
 )
 from ayni.core.errors import UserError
@@ -189,6 +191,17 @@ def _user_error(request: HttpRequest, exc: UserError) -> HttpResponse:
     # A service's refusal: 403 (own record), 409 (state moved on) or 422 (bad values).
     status = exc.status if exc.status in (403, 404, 409) else 422
     return problem_response(request, status, exc.message)
+
+
+@api.exception_handler(Exception)
+def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+    # A fault of ours: a problem document (never ninja's traceback, which DEBUG would
+    # send), the traceback in the log under the masked path.
+    logger.error("500 %s %s", request.method, safe_path(request), exc_info=exc)
+    response = problem_response(
+        request, 500, gettext("Ocurrió un error interno. Inténtelo de nuevo más tarde.")
+    )
+    return response
 
 
 @api.exception_handler(ValidationError)

@@ -95,8 +95,8 @@ def problem_response(
         response["WWW-Authenticate"] = 'Bearer realm="ayni"'
     # Django would log «Not Found: <path>» with the path as sent; this line masks it.
     response._has_been_logged = True  # type: ignore[attr-defined]
-    log = logger.error if status >= 500 else logger.warning
-    log("%s %s %s", status, request.method, safe_path(request))
+    if status < 500:  # a 500 is logged with its traceback where it is caught
+        logger.warning("%s %s %s", status, request.method, safe_path(request))
     return response
 
 
