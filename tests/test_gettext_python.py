@@ -85,6 +85,7 @@ ALLOWED: list[Allowed] = [
     Allowed("core/partitions.py", "(year, month) >= {} AND", "SQL"),
     Allowed("core/dbrouter.py", "SELECT pg_is_in_recovery()", "SQL"),
     Allowed("payroll/writer.py", "COPY {} ({}) FROM STDIN", "SQL"),
+    Allowed("payroll/writer.py", "VACUUM (ANALYZE, INDEX_CLEANUP OFF)", "SQL"),
     Allowed("core/middleware.py", "default-src 'self'", "Content-Security-Policy header"),
     Allowed("core/responses.py", "sandbox; default-src 'none'", "Content-Security-Policy header"),
     Allowed("core/responses.py", "pdf html htm xhtml", "a list of file extensions"),

@@ -174,10 +174,10 @@ def payroll_publish(
     year = run.year
 
     def statistics() -> None:
-        # ANALYZE only: a VACUUM here would scan every index of the year's partition
+        # the heap only: a full VACUUM would scan every index of the year's partition
         # (the whole sector's) inside the officer's request; the render task, in the
-        # background, ends with it
-        analyze_payslips(year)
+        # background, ends with one
+        analyze_payslips(year, vacuum="heap")
         analyze(VerificationRecord._meta.db_table)
 
     transaction.on_commit(statistics)

@@ -90,5 +90,5 @@ def render_run_pdfs_task(run_id: int) -> int:
         rendered += 1
     if rendered:
         # the old row versions and the pending-PDF index entries go (run page's count)
-        analyze_payslips(PayrollRun.objects.get(pk=run_id).year, vacuum=True)
+        analyze_payslips(PayrollRun.objects.get(pk=run_id).year, vacuum="full")
     return rendered
