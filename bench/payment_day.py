@@ -616,8 +616,10 @@ def report(facts: dict[str, Any], levels: list[dict[str, Any]], args: Any) -> st
         )
     out += [
         "",
-        "CPU seconds per whole journey (from /proc: gunicorn master and workers; every "
-        "postgres process on the machine; the load generator's processes), and the share "
+        "CPU seconds per whole journey (from /proc: gunicorn master and workers; the "
+        "PostgreSQL backends of the app's database, those alive at the level's start and "
+        "end (a backend recycled meanwhile, DB_CONN_MAX_AGE, leaves its time out); the load "
+        "generator's processes), and the share "
         f"of the machine's {cores} cores they kept busy:",
         "",
         "| level | gunicorn | gunicorn less the password check | PostgreSQL (its "
