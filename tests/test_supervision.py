@@ -375,7 +375,8 @@ def test_the_page_says_how_fresh_the_figures_are(sector, client_for):
     UnitFigures.objects.update(computed_at=hours_ago)
     Refresh.objects.update(finished_at=hours_ago)
     page = client_for("minedu_supervisor").get("/supervision/000000/").content.decode()
-    assert "Cifras calculadas el" in page and "horas). Cuando tienen más de" in page  # «hace 2 horas, 59 minutos»
+    # «hace 2 horas, 59 minutos»
+    assert "Cifras calculadas el" in page and "horas). Cuando tienen más de" in page
     before = tables_of(MINEDU)["personal-unidades"].total[0][1]
     Servant.objects.filter(doc_number="30000001").update(
         employing_unit=OrgUnit.objects.get(code="080003")
