@@ -465,3 +465,24 @@ def test_double_click_on_verify_is_one_check(persona):
     assert first["Location"] == second["Location"] == "/planillas/"
     assert AuditEvent.objects.filter(actor=officer, action="auth.2fa_verified").count() == 1
     assert not AuditEvent.objects.filter(actor=officer, action="auth.2fa_failed").exists()
+
+
+def test_the_passkey_scripts_find_their_words_before_a_click(client_for, persona):
+    """The passkey buttons' script calls gettext() from Django's JavaScript catalog. The
+    package loaded the catalog "async", so on a slow line a click could come before it and
+    do nothing; ours loads it "defer", which runs it before the (deferred) module script."""
+    from django_otp_webauthn.models import WebAuthnCredential
+
+    officer = persona("escalafon")
+    WebAuthnCredential.objects.create(
+        user=officer, name="llave", confirmed=True, credential_id=b"x" * 16, public_key=b"k"
+    )
+    pages = [
+        client_for("escalafon").get("/cuenta/seguridad/").content.decode(),
+        unverified(officer).get(VERIFY).content.decode(),
+    ]
+    for page, script in zip(pages, ("otp_webauthn_register", "otp_webauthn_auth"), strict=True):
+        catalog = re.search(r'<script([^>]*)src="/cuenta/llave/jsi18n/"', page)
+        assert catalog is not None
+        assert "defer" in catalog.group(1) and "async" not in catalog.group(1)
+        assert page.index("/cuenta/llave/jsi18n/") < page.index(script)
