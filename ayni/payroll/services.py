@@ -146,7 +146,7 @@ def payroll_publish(
     )
     records = []
     for code, header, net in (
-        Payslip.objects.filter(run=run)
+        Payslip.objects.of_run(run)
         .values_list("verification_code", "header", "net")
         .iterator(chunk_size=2000)
     ):
@@ -169,7 +169,7 @@ def payroll_publish(
             VerificationRecord.objects.bulk_create(records)
             records = []
     VerificationRecord.objects.bulk_create(records)
-    Payslip.objects.filter(run=run).update(published=True)
+    Payslip.objects.of_run(run).update(published=True)
     # statistics of the rewritten payslips and the new records, once they are committed
     year = run.year
 
@@ -223,7 +223,7 @@ def payroll_annul(
         after={"reason": reason[:300]},
     )
     VerificationRecord.objects.filter(
-        code__in=Payslip.objects.filter(run=run).values("verification_code")
+        code__in=Payslip.objects.of_run(run).values("verification_code")
     ).update(
         status=VerificationRecord.Status.ANNULLED,
         annulled_reason=str(ANNULLED_PUBLIC),
