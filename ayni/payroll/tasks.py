@@ -75,10 +75,12 @@ def render_run_pdfs_task(run_id: int) -> int:
     def still_published() -> bool:
         return PayrollRun.objects.filter(pk=run_id, state=State.PUBLISHED).exists()
 
-    if not still_published():
+    run = PayrollRun.objects.filter(pk=run_id, state=State.PUBLISHED).first()
+    if run is None:
         return 0
     payslips = (
-        Payslip.objects.filter(run_id=run_id, published=True, pdf_file="")
+        Payslip.objects.of_run(run)
+        .filter(published=True, pdf_file="")
         .select_related("run")
         .order_by("pk")
     )
