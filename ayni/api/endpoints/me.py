@@ -152,19 +152,23 @@ def my_payslip(request: HttpRequest, ref: UUID) -> dict[str, Any]:
     return {**payslip_out(p), "cabecera": p.header, "lineas": p.lines}
 
 
+# A PDF with its ETag: what the schema says of both PDF operations' answers.
+PDF_RESPONSES: dict[str, Any] = {
+    "responses": {
+        200: {
+            "description": N_("El PDF"),
+            "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+        },
+        304: {"description": N_("No cambió desde el ETag enviado en If-None-Match")},
+    }
+}
+
+
 @router.get(
     "/boletas/{ref}/pdf",
     response={200: None, 304: None, **responses(None)},
     summary=N_("El PDF de una boleta (con ETag)"),
-    openapi_extra={
-        "responses": {
-            200: {
-                "description": N_("El PDF"),
-                "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
-            },
-            304: {"description": N_("No cambió desde el ETag enviado en If-None-Match")},
-        }
-    },
+    openapi_extra=PDF_RESPONSES,
 )
 def my_payslip_pdf(request: HttpRequest, ref: UUID) -> HttpResponse:
     """El mismo PDF que «Descargar» en «Mi boleta». Envíe `If-None-Match` con el
@@ -248,15 +252,7 @@ def my_reports(request: HttpRequest, filters: Query[PageFilter]) -> dict[str, An
     "/informes/{ref}/pdf",
     response={200: None, 304: None, **responses(None)},
     summary=N_("El PDF de un informe escalafonario (con ETag)"),
-    openapi_extra={
-        "responses": {
-            200: {
-                "description": N_("El PDF"),
-                "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
-            },
-            304: {"description": N_("No cambió desde el ETag enviado en If-None-Match")},
-        }
-    },
+    openapi_extra=PDF_RESPONSES,
 )
 def my_report_pdf(request: HttpRequest, ref: UUID) -> HttpResponse:
     """`ref`: el `informe_id` de la lista de mis informes. El mismo PDF que en el portal.
