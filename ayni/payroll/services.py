@@ -5,10 +5,13 @@ Every state change goes through `ayni.payroll.states.run_move` (the one gate).
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -123,6 +126,48 @@ def run_for_upload(
         },
         detail=str(run),
     )
+    return run
+
+
+def queue_upload(
+    data: dict[str, Any],
+    *,
+    actor: Any,
+    request: HttpRequest,
+    still_allowed: Callable[[], None] | None = None,
+) -> PayrollRun:
+    """Store an upload's two files and queue their import as a new run (the upload page's
+    and the API's one path). `data` is UploadForm's cleaned data. `still_allowed`, when
+    given, runs inside the transaction and raises to refuse (the API re-checks its token
+    there). Refused or failed, the stored files are removed and the error goes on."""
+    from ayni.payroll.tasks import import_payroll_task
+
+    token = uuid.uuid4().hex
+    rem_file = default_storage.save(f"payroll/uploads/{token}.rem", data["rem"])
+    master_file = default_storage.save(f"payroll/uploads/{token}.csv", data["master"])
+    try:
+        with transaction.atomic():
+            if still_allowed is not None:
+                still_allowed()
+            run = run_for_upload(
+                ugel=data["ugel"],
+                year=data["year"],
+                month=data["month"],
+                kind=data["kind"],
+                payment_date=data["payment_date"],
+                additional=data["additional"],
+                actor=actor,
+                request=request,
+                rem_name=data["rem"].name,
+                rem_file=rem_file,
+                master_file=master_file,
+            )
+            run_id, actor_id = run.pk, actor.pk
+            transaction.on_commit(lambda: import_payroll_task.enqueue(run_id, actor_id))
+    except Exception:
+        default_storage.delete(rem_file)
+        default_storage.delete(master_file)
+        raise
     return run
 
 

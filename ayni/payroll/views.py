@@ -6,8 +6,6 @@ from collections.abc import Callable
 from uuid import UUID
 
 from django.contrib import messages
-from django.core.files.storage import default_storage
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -39,8 +37,7 @@ from ayni.payroll.selectors import (
     ugels_for_upload,
     visible_payslips,
 )
-from ayni.payroll.services import payroll_annul, payroll_publish, run_for_upload
-from ayni.payroll.tasks import import_payroll_task
+from ayni.payroll.services import payroll_annul, payroll_publish, queue_upload
 
 RECENT = 12
 ANY_PAYSLIP = uuid.UUID(int=0)
@@ -164,30 +161,9 @@ def run_upload(request: HttpRequest) -> HttpResponse:
         initial=upload_initial(request.GET) if request.method == "GET" else None,
     )
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        token = uuid.uuid4().hex
-        rem_file = default_storage.save(f"payroll/uploads/{token}.rem", data["rem"])
-        master_file = default_storage.save(f"payroll/uploads/{token}.csv", data["master"])
         try:
-            with transaction.atomic():
-                run = run_for_upload(
-                    ugel=data["ugel"],
-                    year=data["year"],
-                    month=data["month"],
-                    kind=data["kind"],
-                    payment_date=data["payment_date"],
-                    additional=data["additional"],
-                    actor=request.user,
-                    request=request,
-                    rem_name=data["rem"].name,
-                    rem_file=rem_file,
-                    master_file=master_file,
-                )
-                run_id, actor_id = run.pk, request.user.pk
-                transaction.on_commit(lambda: import_payroll_task.enqueue(run_id, actor_id))
+            run = queue_upload(form.cleaned_data, actor=request.user, request=request)
         except UserError as exc:
-            default_storage.delete(rem_file)
-            default_storage.delete(master_file)
             form.add_error(None, exc.message)
         else:
             messages.success(

@@ -8,12 +8,9 @@ lives a few hours (ayni.api.scopes).
 from __future__ import annotations
 
 import re
-import uuid
 from typing import Any
 from uuid import UUID
 
-from django.core.files.storage import default_storage
-from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext
 from django.utils.translation import gettext_noop as N_
@@ -25,12 +22,10 @@ from ayni.api.pagination import Page, page_of
 from ayni.api.problems import ApiProblem, not_authenticated
 from ayni.api.schemas import responses
 from ayni.api.scopes import PAYROLL, PUBLISH
-from ayni.core.errors import UserError
 from ayni.payroll.forms import MAX_UPLOAD, UploadForm
 from ayni.payroll.models import PayrollRun
 from ayni.payroll.selectors import get_run_for_user, run_totals, runs_in_scope, ugels_for_upload
-from ayni.payroll.services import payroll_publish, run_for_upload
-from ayni.payroll.tasks import import_payroll_task
+from ayni.payroll.services import payroll_publish, queue_upload
 
 router = Router(tags=[N_("Planillas (personal)")])
 
@@ -215,33 +210,14 @@ def run_upload(request: HttpRequest) -> Status[dict[str, Any]]:
             gettext("Revise la planilla: hay datos que faltan o no son válidos."),
             errors=_form_errors(form),
         )
-    cleaned = form.cleaned_data
-    token = uuid.uuid4().hex
-    rem_file = default_storage.save(f"payroll/uploads/{token}.rem", cleaned["rem"])
-    master_file = default_storage.save(f"payroll/uploads/{token}.csv", cleaned["master"])
-    try:
-        with transaction.atomic():
-            if not tokens.still_in_force(request):  # revoked while the files came in
-                raise ApiProblem(401, not_authenticated())
-            run = run_for_upload(
-                ugel=cleaned["ugel"],
-                year=cleaned["year"],
-                month=cleaned["month"],
-                kind=cleaned["kind"],
-                payment_date=cleaned["payment_date"],
-                additional=cleaned["additional"],
-                actor=request.user,
-                request=request,
-                rem_name=cleaned["rem"].name,
-                rem_file=rem_file,
-                master_file=master_file,
-            )
-            run_id, actor_id = run.pk, request.user.pk
-            transaction.on_commit(lambda: import_payroll_task.enqueue(run_id, actor_id))
-    except (UserError, ApiProblem):
-        default_storage.delete(rem_file)
-        default_storage.delete(master_file)
-        raise
+
+    def token_still_in_force() -> None:  # revoked while the files came in
+        if not tokens.still_in_force(request):
+            raise ApiProblem(401, not_authenticated())
+
+    run = queue_upload(
+        form.cleaned_data, actor=request.user, request=request, still_allowed=token_still_in_force
+    )
     run.refresh_from_db()
     return Status(202, run_out(run))
 
