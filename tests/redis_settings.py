@@ -5,7 +5,7 @@ from ayni.settings import REDIS_URL, SESSION_ENGINE
 from ayni.settings_test import *  # noqa: F403
 
 assert REDIS_URL, "REDIS_URL must be set"
-assert SESSION_ENGINE == "django.contrib.sessions.backends.cached_db"
+assert SESSION_ENGINE == "ayni.core.sessions.cached_db"
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
 }

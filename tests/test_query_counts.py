@@ -42,7 +42,7 @@ EXPECTED = {
     "run page": 10,
     "run page, htmx poll": 9,
     "officer's payslip PDF": 7,
-    "servant file": 11,
+    "servant file": 10,
     "servant list": 8,
     "servant search": 11,
     "change request list": 9,
@@ -245,6 +245,40 @@ def test_mi_boleta_reads_the_same_queries_with_many_and_few_payslips(client_for,
         "servant pdf": EXPECTED["Mi boleta PDF (stored)"],
         "other_servant pdf": EXPECTED["Mi boleta PDF (stored)"],
     }
+
+
+TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE", "ROLLBACK")
+
+
+def statements(ctx: CaptureQueriesContext) -> list[str]:
+    return [q["sql"] for q in ctx.captured_queries if not q["sql"].startswith(TRANSACTION_CONTROL)]
+
+
+def test_signing_in_and_the_first_page_write_the_session_once(demo_data, servant_of):
+    """Payment day's journey: the sign-in POST reads the account, the lockouts (one
+    query for all three), writes what a sign-in records and the session row once; the
+    first page after it (Mi boleta) reads and writes nothing more than on later visits."""
+    from django.test import Client
+
+    client = Client(REMOTE_ADDR="190.42.17.8")
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.post(
+            "/cuenta/ingresar/",
+            {"doc_type": "01", "doc_number": "10000003", "password": "ayni-demo-2026"},
+        )
+    assert response.status_code == 302
+    sign_in = statements(ctx)
+    assert len(sign_in) == 10, sign_in
+    assert sum("core_throttle" in sql for sql in sign_in) == 1
+    assert sum('"django_session"' in sql for sql in sign_in) == 1  # the INSERT, once
+    reads_of_the_account = [sql for sql in sign_in if '"accounts_user"."password"' in sql]
+    assert len(reads_of_the_account) == 1  # not once more by the password backend
+    with CaptureQueriesContext(connection) as ctx:
+        page = client.get("/mi-boleta/")
+    assert page.status_code == 200
+    first_page = statements(ctx)
+    assert len(first_page) == EXPECTED["Mi boleta"], first_page
+    assert not any(sql.startswith("UPDATE") for sql in first_page)  # no session write
 
 
 def test_an_import_leaves_the_planners_statistics_fresh(ugel07):

@@ -7,7 +7,8 @@ from enum import Enum
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import authenticate, login
+from django.contrib.auth import login
+from django.contrib.auth.backends import ModelBackend
 from django.db import transaction
 from django.http import HttpRequest
 from django.urls import reverse
@@ -93,11 +94,12 @@ def login_attempt(
     ip = client_ip(request) or "unknown"
     limits = _limits(login_id, ip)
     existing = User.objects.filter(login_id=login_id).first()
-    if throttle.is_blocked(limits.pair) or throttle.is_blocked(limits.address):
+    blocked, counted = throttle.blocked_and_counted(limits.pair, limits.address, limits.account)
+    if limits.pair.key in blocked or limits.address.key in blocked:
         audit_log(action="auth.login_refused_locked", actor=existing, request=request)
         return LoginResult.LOCKED
-    guarded = throttle.is_blocked(limits.account)
-    user = authenticate(request, login_id=login_id, password=password)
+    guarded = limits.account.key in blocked
+    user = _authenticate(existing, password)
     if user is None:
         with transaction.atomic():
             pair_blocked = throttle.register_hit(limits.pair)
@@ -125,9 +127,23 @@ def login_attempt(
     if guarded:
         _send_sign_in_link(request, user)
         return LoginResult.GUARDED
-    throttle.clear(limits.pair.key)
-    _login(request, user, detail="")
+    with transaction.atomic():  # one commit for the sign-in's writes
+        if limits.pair.key in counted:
+            throttle.clear(limits.pair.key)
+        _login(request, user, detail="")
     return LoginResult.OK
+
+
+def _authenticate(existing: User | None, password: str) -> Any:
+    """The password backend's check on the account already read (one lookup, not two).
+    An unknown account costs the same hash as a known one, as in Django's ModelBackend."""
+    backend = ModelBackend()
+    if existing is None:
+        User().set_password(password)
+        return None
+    if existing.check_password(password) and backend.user_can_authenticate(existing):
+        return existing
+    return None
 
 
 def _login(request: HttpRequest, user: Any, *, detail: str) -> None:

@@ -34,6 +34,22 @@ def is_blocked(limit: Limit) -> bool:
     return Throttle.objects.filter(key=limit.key, blocked_until__gt=now).exists()
 
 
+def blocked_and_counted(*limits: Limit) -> tuple[set[str], set[str]]:
+    """One read for several limits: the keys blocked now, and the keys with any count
+    (blocked or not), so a caller clears only what exists."""
+    now = timezone.now()
+    rows = Throttle.objects.filter(key__in=[limit.key for limit in limits]).values_list(
+        "key", "blocked_until"
+    )
+    counted: set[str] = set()
+    blocked: set[str] = set()
+    for key, until in rows:
+        counted.add(key)
+        if until is not None and until > now:
+            blocked.add(key)
+    return blocked, counted
+
+
 def register_hit(limit: Limit) -> bool:
     """Count one hit; return True when the key is (now) blocked."""
     now = timezone.now()

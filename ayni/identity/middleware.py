@@ -25,9 +25,8 @@ from django.utils.translation import gettext
 from ayni.accounts.permissions import is_staff_user
 from ayni.identity import sessions
 from ayni.identity.oidc import strong_acr
-from ayni.identity.twofactor import has_second_factor
+from ayni.identity.twofactor import SERVANT_NO_FACTOR, has_second_factor
 
-SERVANT_NO_FACTOR = "ayni_2fa_none"
 ALLOWED_URL_NAMES = {
     "identity:enrol",
     "identity:verify",

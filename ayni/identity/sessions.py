@@ -28,6 +28,7 @@ from ayni.core.audit import audit_log
 from ayni.core.net import client_ip
 from ayni.core.notifications import notify
 from ayni.identity.models import UserSession
+from ayni.identity.twofactor import note_no_factor
 
 RECORD_KEY = "ayni_session_record"
 DEVICE_COOKIE = "ayni_dispositivo"
@@ -115,24 +116,29 @@ def _device_id(request: HttpRequest) -> str | None:
     return request.get_signed_cookie(DEVICE_COOKIE, default=None, salt="ayni-dispositivo")
 
 
-def _make_record(request: HttpRequest, device_id: str | None) -> UserSession | None:
+def _make_record(
+    request: HttpRequest, device_id: str | None, *, new_key: bool = False
+) -> UserSession | None:
+    """The session's record; `new_key` when the key was made by this sign-in, so no
+    record can have it yet (a plain INSERT instead of a locked lookup first)."""
     key = request.session.session_key
     if key is None:
         request.session.save()
         key = request.session.session_key
     if key is None:
         return None
-    record, _ = UserSession.objects.update_or_create(
-        key_hash=_digest(key),
-        defaults={
-            "user_id": _user_pk(request),
-            "key_sealed": _seal(key),
-            "device_hash": _digest(device_id) if device_id else "",
-            "user_agent": agent_summary(request)[:120],
-            "ip_prefix": ip_prefix(request),
-            "ended_at": None,
-        },
-    )
+    fields = {
+        "user_id": _user_pk(request),
+        "key_sealed": _seal(key),
+        "device_hash": _digest(device_id) if device_id else "",
+        "user_agent": agent_summary(request)[:120],
+        "ip_prefix": ip_prefix(request),
+        "ended_at": None,
+    }
+    if new_key:
+        record = UserSession.objects.create(key_hash=_digest(key), **fields)
+    else:
+        record, _ = UserSession.objects.update_or_create(key_hash=_digest(key), defaults=fields)
     request.session[RECORD_KEY] = record.pk
     request.session["ayni_session_hash"] = record.key_hash
     request.session["ayni_session_seen"] = timezone.now().timestamp()
@@ -159,7 +165,8 @@ def signed_in(request: HttpRequest, response: HttpResponse) -> None:
         samesite="Lax",
     )
     with transaction.atomic():
-        record = _make_record(request, device_id)
+        record = _make_record(request, device_id, new_key=True)
+        note_no_factor(request, user)
         if not known and record is not None:
             audit_log(action="auth.new_device", actor=user, request=request)
             when = timezone.localtime(record.created_at)

@@ -14,8 +14,10 @@ import time
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.sessions.backends.base import SessionBase
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.http import HttpRequest
 from django.utils.translation import gettext
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -81,11 +83,30 @@ def app_device(user: Any, *, confirmed: bool | None = True) -> TOTPDevice | None
     return devices.order_by("-pk").first()
 
 
+# In the session: a servant without a second factor, not asked for one.
+SERVANT_NO_FACTOR = "ayni_2fa_none"
+
+
 def has_second_factor(user: Any) -> bool:
+    """A confirmed authenticator app or passkey (one query for both)."""
+    mine = {"user": OuterRef("pk"), "confirmed": True}
     return (
-        TOTPDevice.objects.filter(user=user, confirmed=True).exists()
-        or WebAuthnCredential.objects.filter(user=user, confirmed=True).exists()
+        get_user_model()
+        .objects.filter(pk=user.pk)
+        .filter(
+            Exists(TOTPDevice.objects.filter(**mine))
+            | Exists(WebAuthnCredential.objects.filter(**mine))
+        )
+        .exists()
     )
+
+
+def note_no_factor(request: HttpRequest, user: Any) -> None:
+    """At sign-in: a servant with no second factor is not asked for one this session
+    (`SecondFactorMiddleware` would otherwise look it up, and write the session, on the
+    first page)."""
+    if not is_staff_user(user) and not has_second_factor(user):
+        request.session[SERVANT_NO_FACTOR] = True
 
 
 def passkey_count(user: Any) -> int:

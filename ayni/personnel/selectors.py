@@ -13,7 +13,7 @@ from uuid import UUID
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
-from ayni.accounts.permissions import PERSONNEL_VIEW, perm_paths
+from ayni.accounts.permissions import PERSONNEL_VIEW, has_perm, perm_paths
 from ayni.org.models import OrgUnit
 from ayni.org.selectors import under_any
 from ayni.personnel.models import Servant
@@ -51,7 +51,8 @@ def get_servant_for_user(
         raise Http404
     if servant.user_id is not None and servant.user_id == user.pk:
         return servant, False
-    if servants_in_scope(user, perm).filter(pk=servant.pk).exists():
+    # The scope rule of `servants_in_scope`, on the unit already loaded (no second query).
+    if has_perm(user, perm, servant.employing_unit):
         return servant, True
     raise Http404
 

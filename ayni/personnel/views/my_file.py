@@ -20,7 +20,7 @@ from ayni.personnel.file_selectors import (
 )
 from ayni.personnel.file_services import EntryValidationError
 from ayni.personnel.models import ChangeRequest, Servant
-from ayni.personnel.presenters import entry_detail, kind_table, request_diff
+from ayni.personnel.presenters import entry_detail, history_rows, kind_table, request_diff
 from ayni.personnel.sections import KINDS, SECTIONS, cleaned_values, section_for
 from ayni.personnel.selectors import own_servant
 
@@ -87,7 +87,7 @@ def my_history(request: HttpRequest) -> HttpResponse:
         "personnel/file_history.html",
         {
             "servant": servant,
-            "versions": file_history(servant)[:200],
+            "versions": history_rows(file_history(servant)[:200]),
             "kinds": KINDS,
         },
     )

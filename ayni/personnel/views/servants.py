@@ -25,7 +25,7 @@ from ayni.personnel.file_selectors import (
     open_requests_by_entry,
     whole_file,
 )
-from ayni.personnel.presenters import kind_table, with_staff_links
+from ayni.personnel.presenters import history_rows, kind_table, with_staff_links
 from ayni.personnel.sections import KINDS, SECTIONS
 from ayni.personnel.selectors import get_servant_for_user, search_servants
 from ayni.personnel.services import SUBJECT, servant_list_read_record, servant_read_record
@@ -90,7 +90,7 @@ def servant_detail(request: HttpRequest, ref: UUID) -> HttpResponse:
             "sections": sections,
             "can_edit": can_edit,
             "can_issue": can_edit and has_perm(request.user, REPORTS_ISSUE, servant.employing_unit),
-            "versions": file_history(servant)[:50],
+            "versions": history_rows(file_history(servant)[:50]),
             "kinds": KINDS,
         },
     )

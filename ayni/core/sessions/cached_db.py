@@ -1,0 +1,12 @@
+"""SESSION_ENGINE with REDIS_URL: rows in the database, read through the cache (see the
+package's docstring)."""
+
+from __future__ import annotations
+
+from django.contrib.sessions.backends import cached_db
+
+from ayni.core.sessions import DeferredCreateMixin
+
+
+class SessionStore(DeferredCreateMixin, cached_db.SessionStore):
+    pass
