@@ -24,6 +24,7 @@ from ayni.payroll.forms import AnnulForm, UploadForm
 from ayni.payroll.models import MONTHS, PayrollRun
 from ayni.payroll.pdf import payslip_pdf
 from ayni.payroll.selectors import (
+    get_payslip_file_for_user,
     get_payslip_for_user,
     get_run_for_user,
     guide_concepts,
@@ -93,7 +94,7 @@ def payslip_detail(request: HttpRequest, ref: UUID) -> HttpResponse:
 
 @require_GET
 def payslip_download(request: HttpRequest, ref: UUID) -> HttpResponse:
-    payslip = get_payslip_for_user(request.user, ref)
+    payslip = get_payslip_file_for_user(request.user, ref)
     pdf = payslip_pdf(payslip)
     return pdf_response(pdf, payslip.filename, inline=bool(request.GET.get("ver")))
 
