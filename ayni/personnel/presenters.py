@@ -47,6 +47,7 @@ class KindTable:
     headers: list[str]
     rows: list[EntryRow]
     new_url: str = ""  # staff's «Registrar» (`with_staff_links`)
+    body: str = ""  # the rows as printed (`with_row_html`)
 
 
 def kind_table(
@@ -86,6 +87,51 @@ def with_staff_links(table: KindTable, servant_ref: UUID) -> KindTable:
     for row in table.rows:
         ref = str(row.entry.uuid)
         row.edit_url, row.remove_url = edit.replace(stand_in, ref), remove.replace(stand_in, ref)
+    return table
+
+
+def with_row_html(table: KindTable, *, actions: str = "", section_slug: str = "") -> KindTable:
+    """The table's rows as the page prints them, in one string, with the actions of
+    `actions`: "staff" (correct and remove, after `with_staff_links`), "own" (the
+    servant's requests, `section_slug` naming the section) or "" (read only). Built here
+    once instead of by the template, row by row (the file page prints about 30 rows:
+    the template took 8 ms of its 23)."""
+    label, correct, remove = gettext("Acciones"), gettext("Corregir"), gettext("Eliminar")
+    pending = gettext("con solicitud")
+    key = table.kind.key
+    rows = []
+    for row in table.rows:
+        cell = ""
+        if actions == "staff":
+            links = format_html(
+                '<a href="{}">{}</a> · <a href="{}">{}</a>',
+                row.edit_url,
+                correct,
+                row.remove_url,
+                remove,
+            )
+            if row.open_request:
+                links += format_html(' <span class="tag">{}</span>', pending)
+            cell = format_html('<td class="actions-cell" data-label="{}">{}</td>', label, links)
+        elif actions == "own":
+            if row.open_request:
+                links = format_html(
+                    '<a href="{}" class="tag">{}</a>',
+                    reverse("personnel:my_request_detail", args=(row.open_request.uuid,)),
+                    row.open_request.get_state_display(),
+                )
+            else:
+                ask = ("personnel:request_change", section_slug, key)
+                links = format_html(
+                    '<a href="{}">{}</a> · <a href="{}">{}</a>',
+                    reverse(ask[0], args=(*ask[1:], "correct", row.entry.uuid)),
+                    correct,
+                    reverse(ask[0], args=(*ask[1:], "remove", row.entry.uuid)),
+                    remove,
+                )
+            cell = format_html('<td class="actions-cell" data-label="{}">{}</td>', label, links)
+        rows.append(f"<tr>{row.cells_html}{cell}</tr>")
+    table.body = mark_safe("\n".join(rows))  # noqa: S308 - every piece escaped above
     return table
 
 

@@ -20,7 +20,13 @@ from ayni.personnel.file_selectors import (
 )
 from ayni.personnel.file_services import EntryValidationError
 from ayni.personnel.models import ChangeRequest, Servant
-from ayni.personnel.presenters import entry_detail, history_rows, kind_table, request_diff
+from ayni.personnel.presenters import (
+    entry_detail,
+    history_rows,
+    kind_table,
+    request_diff,
+    with_row_html,
+)
 from ayni.personnel.sections import KINDS, SECTIONS, cleaned_values, section_for
 from ayni.personnel.selectors import own_servant
 
@@ -63,7 +69,7 @@ def my_section(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404
     open_requests = open_requests_by_entry(servant)
     tables = [
-        kind_table(kind, entries, open_requests)
+        with_row_html(kind_table(kind, entries, open_requests), actions="own", section_slug=slug)
         for kind, entries in section_entries(servant, section)
     ]
     return render(

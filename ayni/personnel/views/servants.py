@@ -25,7 +25,12 @@ from ayni.personnel.file_selectors import (
     open_requests_by_entry,
     whole_file,
 )
-from ayni.personnel.presenters import history_rows, kind_table, with_staff_links
+from ayni.personnel.presenters import (
+    history_rows,
+    kind_table,
+    with_row_html,
+    with_staff_links,
+)
 from ayni.personnel.sections import KINDS, SECTIONS
 from ayni.personnel.selectors import get_servant_for_user, search_servants
 from ayni.personnel.services import SUBJECT, servant_list_read_record, servant_read_record
@@ -77,8 +82,10 @@ def servant_detail(request: HttpRequest, ref: UUID) -> HttpResponse:
         and has_perm(request.user, PERSONNEL_EDIT, servant.employing_unit)
     )
     tables = {k.key: kind_table(k, entries[k.key], open_requests) for k in KINDS.values()}
-    if can_edit:
-        tables = {key: with_staff_links(t, servant.uuid) for key, t in tables.items()}
+    for table in tables.values():
+        if can_edit:
+            with_staff_links(table, servant.uuid)
+        with_row_html(table, actions="staff" if can_edit else "")
     sections = [(section, [tables[k.key] for k in section.kinds]) for section in SECTIONS]
     return render(
         request,
