@@ -173,6 +173,7 @@ def build(servants: int, workdir: Path, prerender: bool) -> dict[str, Any]:
         assert check_password(PASSWORD, user.password)
         cpu.append(time.process_time() - t)
     facts["argon2_cpu_ms"] = statistics.median(cpu) * 1000
+    facts["host"] = host_speed()
     # Distinct payslips: typst memoises, so the same one twice would be cheaper.
     payslips = list(Payslip.objects.select_related("run").filter(run=run)[:11])
     render_payslip(payslips[0])  # warm: fonts
@@ -335,6 +336,28 @@ def pg_backends(database_url: str) -> set[int]:
             "AND pid <> pg_backend_pid()"
         ).fetchall()
     return {pid for (pid,) in rows}
+
+
+def host_speed() -> dict[str, float]:
+    """How fast this host runs fixed work, so that figures from different hosts (or the
+    same virtual host on a busier day) can be compared: the CPU ms of one Argon2 check
+    with the project's hasher and of a fixed pure-Python loop, medians of 10. Needs
+    Django set up (the hasher's settings); reads no database."""
+    from django.contrib.auth.hashers import check_password, make_password
+
+    encoded = make_password(PASSWORD)
+    argon, loop = [], []
+    for _ in range(10):
+        t = time.process_time()
+        check_password(PASSWORD, encoded)
+        argon.append(time.process_time() - t)
+        t = time.process_time()
+        sum(i * i for i in range(200_000))
+        loop.append(time.process_time() - t)
+    return {
+        "argon2_ms": statistics.median(argon) * 1000,
+        "loop_ms": statistics.median(loop) * 1000,
+    }
 
 
 def cpu_by_pid(gunicorn_pid: int, pg_pids: set[int]) -> dict[tuple[str, int], float]:
@@ -641,7 +664,9 @@ def report(facts: dict[str, Any], levels: list[dict[str, Any]], args: Any) -> st
         "",
         f"In-process reference costs (this machine, same settings): one Argon2 login check "
         f"{facts['argon2_cpu_ms']:.0f} ms CPU; one payslip PDF render "
-        f"{facts['render_cpu_ms']:.0f} ms CPU (distinct payslips).",
+        f"{facts['render_cpu_ms']:.0f} ms CPU (distinct payslips). Host speed "
+        f"(`host_speed`): Argon2 {facts['host']['argon2_ms']:.1f} ms, the fixed Python loop "
+        f"{facts['host']['loop_ms']:.1f} ms.",
         "",
         f"CPU time of each step in-process (Django test client through every middleware, "
         f"no network; median of {RESERVED} servants kept out of the load): "

@@ -47,6 +47,7 @@ sys.path.insert(0, str(HERE))
 from payment_day import (  # noqa: E402 - the sibling benchmarks, found through HERE
     cpu_by_pid,
     cpu_delta,
+    host_speed,
     pct,
     pg_backends,
     request,
@@ -242,6 +243,7 @@ def main(argv: list[str]) -> None:
         django_env(database_url, workdir)
         facts = build(args.servants)
         found = sessions(args.pdfs)
+        facts["host"] = host_speed()
         from django.db import connections
 
         connections.close_all()
@@ -300,7 +302,9 @@ def report(
         f"Machine: {os.cpu_count()} cores; gunicorn workers: {args.workers}; "
         f"DB_CONN_MAX_AGE=60; requests one after another over loopback from the same "
         f"machine. Load average (1, 5, 15 min): {loads(load_start)} at the start, "
-        f"{loads(load_end)} at the end.",
+        f"{loads(load_end)} at the end. Host speed (`host_speed`, before the pages): one "
+        f"Argon2 check {facts['host']['argon2_ms']:.1f} ms CPU, the fixed Python loop "
+        f"{facts['host']['loop_ms']:.1f} ms.",
         "",
         "| setup step | time |",
         "|---|--:|",
