@@ -25,6 +25,8 @@ from django.test import Client
 from django.utils import translation
 from django.utils.translation import trans_real
 
+from ayni.personnel.sections import forget_translated_labels
+
 OPEN, CLOSE = "⟦", "⟧"
 CONTEXT_SEPARATOR = "\x04"
 
@@ -52,8 +54,10 @@ def pseudo_locale(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setattr(trans_real, "_translations", catalogues)
     monkeypatch.setattr(trans_real, "_default", pseudo)
     translation.activate(settings.LANGUAGE_CODE)
+    forget_translated_labels()  # the field labels cached in the real language
     yield
     translation.deactivate()
+    forget_translated_labels()  # and now in the pseudo one
 
 
 class VisibleText(HTMLParser):

@@ -3,6 +3,7 @@ staff edits and their versions, permissions and query counts."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, timedelta
 
 import pytest
@@ -203,6 +204,67 @@ def test_file_history_lists_versions(client_for):
     body = client_for("servant").get("/mi-legajo/historial/").content.decode()
     assert "Sección II · Grado o título: Maestría" in body
     assert "Carga inicial del legajo" in body
+
+
+def sixty_more_changes(teacher) -> None:
+    degree = maestria(teacher)
+    for n in range(1, 61):
+        EntryVersion.objects.create(
+            servant=teacher,
+            kind="degree",
+            entry_uuid=uuid.uuid4(),
+            version=1,
+            operation="update",
+            before=entry_values(DEGREE, degree),
+            after=entry_values(DEGREE, degree),
+            note=f"Ajuste {n:03d}",
+        )
+
+
+def test_file_page_shows_the_latest_changes_and_links_the_whole_history(
+    client_for, teacher, persona
+):
+    sixty_more_changes(teacher)
+    officer = client_for("escalafon")
+    page = officer.get(f"/servidores/{teacher.uuid}/").content.decode()
+    assert "Ajuste 060" in page and "Ajuste 051" in page
+    assert "Ajuste 050" not in page
+    history_url = f"/servidores/{teacher.uuid}/historial/"
+    assert f'href="{history_url}"' in page
+
+    first = officer.get(history_url).content.decode()
+    total = EntryVersion.objects.filter(servant=teacher).count()
+    assert f"{total} cambios registrados" in first
+    assert "Ajuste 060" in first and "Ajuste 011" in first and "Ajuste 010" not in first
+    second = officer.get(history_url, {"pagina": 2}).content.decode()
+    assert "Ajuste 010" in second and "Ajuste 001" in second and "Ajuste 011" not in second
+    assert "Carga inicial del legajo" in second  # the demo's own, the oldest
+    # each page of the history is a read the servant sees, with what was read
+    reads = AuditEvent.objects.filter(
+        action="personnel.servant_viewed",
+        subject_id=teacher.pk,
+        actor=persona("escalafon"),
+        detail="Historial del legajo",
+    )
+    assert reads.count() == 2
+    seen = client_for("servant").get("/mi-legajo/quien-vio/").content.decode()
+    assert "Historial del legajo" in seen
+
+
+def test_own_history_is_paged_and_not_an_audited_read(client_for, teacher):
+    sixty_more_changes(teacher)
+    servant = client_for("servant")
+    first = servant.get("/mi-legajo/historial/").content.decode()
+    assert "Ajuste 060" in first and "Ajuste 010" not in first
+    assert "Página 1 de 2" in first
+    last = servant.get("/mi-legajo/historial/", {"pagina": 99}).content.decode()
+    assert "Ajuste 001" in last and "Página 2 de 2" in last
+    # her own file through the staff address is her own history, not a staff read
+    own = servant.get(f"/servidores/{teacher.uuid}/historial/").content.decode()
+    assert "Historial de cambios de mi legajo" in own
+    assert not AuditEvent.objects.filter(
+        subject_id=teacher.pk, detail="Historial del legajo"
+    ).exists()
 
 
 # --- the servant's request flow through the pages ----------------------------------

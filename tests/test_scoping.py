@@ -90,6 +90,32 @@ MATRIX: dict[str, dict[str, int]] = {
         "admin": 200,
     },
     "servant_detail:missing": dict.fromkeys(PERSONAS, 404) | {"anonymous": 302},
+    # the full history of a file: the same scope as the file itself
+    "servant_history:servant": {
+        "anonymous": 302,
+        "servant": 200,
+        "other_servant": 404,
+        "cesante": 404,
+        "escalafon": 200,
+        "planillas": 404,
+        "other_ugel_officer": 404,
+        "dre_supervisor": 200,
+        "other_dre_supervisor": 404,
+        "admin": 200,
+    },
+    "servant_history:canete_servant": {
+        "anonymous": 302,
+        "servant": 404,
+        "other_servant": 404,
+        "cesante": 404,
+        "escalafon": 404,
+        "planillas": 404,
+        "other_ugel_officer": 404,
+        "dre_supervisor": 404,
+        "other_dre_supervisor": 200,
+        "admin": 200,
+    },
+    "servant_history:missing": dict.fromkeys(PERSONAS, 404) | {"anonymous": 302},
     "/verificar/": dict.fromkeys(PERSONAS, 200),
     # Mi legajo (every persona has a servant record of their own)
     "/mi-legajo/academica/": dict.fromkeys(PERSONAS, 200) | {"anonymous": 302},
@@ -191,11 +217,11 @@ def resolve(view: str, servant_of) -> str:
 
     if view in special:
         return special[view]()
-    if not view.startswith("servant_detail:"):
+    if not view.startswith(("servant_detail:", "servant_history:")):
         return view
-    target = view.split(":", 1)[1]
+    name, target = view.split(":", 1)
     ref = uuid.uuid4() if target == "missing" else servant_of(target).uuid
-    return f"/servidores/{ref}/"
+    return f"/servidores/{ref}/historial/" if name == "servant_history" else f"/servidores/{ref}/"
 
 
 @pytest.mark.parametrize(("view", "who", "expected"), CASES, ids=[f"{v}-{w}" for v, w, _ in CASES])

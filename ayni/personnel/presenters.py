@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from html import escape
 from typing import Any
 from uuid import UUID
 
@@ -35,9 +36,14 @@ class EntryRow:
     @property
     def cells_html(self) -> str:
         """The row's cells as the table prints them, escaped, in one string (one template
-        variable a row instead of two a cell: the file page prints about 200 cells)."""
-        return mark_safe(  # noqa: S308 - every piece is escaped by format_html
-            "".join(format_html('<td data-label="{}">{}</td>', label, v) for label, v in self.cells)
+        variable a row instead of two a cell: the file page prints about 200 cells).
+        Escaped with the standard library's `html.escape`, which Django's `escape` wraps
+        (the same output, without a lazy-string check and a format per cell)."""
+        return mark_safe(  # noqa: S308 - every piece is escaped here
+            "".join(
+                f'<td data-label="{escape(label)}">{escape(value)}</td>'
+                for label, value in self.cells
+            )
         )
 
 

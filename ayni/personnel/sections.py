@@ -3,6 +3,7 @@ views, forms, change requests and reports."""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -12,7 +13,7 @@ from django import forms
 from django.db import models
 from django.utils.functional import Promise
 from django.utils.text import capfirst
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from ayni.core import formats
@@ -338,22 +339,62 @@ def cleaned_values(kind: EntryKind, cleaned: dict[str, Any]) -> dict[str, Any]:
 
 def display_value(kind: EntryKind, field: str, value: Any) -> str:
     """A stored value (JSON or model) as the user reads it."""
-    model_field: Any = kind.model._meta.get_field(field)
     if value in (None, ""):
         return "—"
-    if isinstance(model_field, models.BooleanField):
+    shape = _FIELD_SHAPES.get((kind.key, field)) or _field_shape(kind, field)
+    if shape == "bool":
         return gettext("Sí") if value else gettext("No")
-    if model_field.choices:
-        return str(dict(model_field.choices).get(value, value))
-    if isinstance(model_field, models.DateField):
+    if shape == "choice":
+        return _choice_labels(kind.model, field, get_language()).get(value, str(value))
+    if shape == "date":
         day = value if isinstance(value, date) else date.fromisoformat(str(value))
         return day.strftime("%d/%m/%Y")
-    if isinstance(model_field, models.DecimalField):
+    if shape == "decimal":
         return formats.soles(value)
     return str(value)
 
 
-def field_label(kind: EntryKind, field: str) -> str:
+# How each field prints, and its labels per language: worked out once per process (the
+# file page prints some 500 values, and casting the lazy labels each time was a tenth of
+# its CPU). The labels are fixed at start-up; only the language varies. Keyed by the
+# model, not the EntryKind: hashing a kind would cast its lazy label.
+_FIELD_SHAPES: dict[tuple[str, str], str] = {}
+
+
+def _field_shape(kind: EntryKind, field: str) -> str:
     model_field: Any = kind.model._meta.get_field(field)
+    if isinstance(model_field, models.BooleanField):
+        shape = "bool"
+    elif model_field.choices:
+        shape = "choice"
+    elif isinstance(model_field, models.DateField):
+        shape = "date"
+    elif isinstance(model_field, models.DecimalField):
+        shape = "decimal"
+    else:
+        shape = "text"
+    _FIELD_SHAPES[(kind.key, field)] = shape
+    return shape
+
+
+@functools.cache
+def _choice_labels(model: type[FileEntry], field: str, language: str | None) -> dict[Any, str]:
+    model_field: Any = model._meta.get_field(field)
+    return {value: str(label) for value, label in model_field.choices}
+
+
+def forget_translated_labels() -> None:
+    """Empty the label caches: for tests that swap the translation catalogue."""
+    _choice_labels.cache_clear()
+    _field_label.cache_clear()
+
+
+def field_label(kind: EntryKind, field: str) -> str:
+    return _field_label(kind.model, field, get_language())
+
+
+@functools.cache
+def _field_label(model: type[FileEntry], field: str, language: str | None) -> str:
+    model_field: Any = model._meta.get_field(field)
     # capfirst, not capitalize: «AFP», «CUSPP», «CTS (S/)» keep their capitals.
     return capfirst(str(model_field.verbose_name))

@@ -29,6 +29,7 @@ urlpatterns = [
     path("escalafon/solicitudes/<uuid:ref>/", review.review_detail, name="review_detail"),
     path("servidores/", servants.servant_list, name="servant_list"),
     path("servidores/<uuid:ref>/", servants.servant_detail, name="servant_detail"),
+    path("servidores/<uuid:ref>/historial/", servants.servant_history, name="servant_history"),
     path(
         "servidores/<uuid:ref>/legajo/<str:kind_key>/nuevo/",
         staff_file.entry_edit,

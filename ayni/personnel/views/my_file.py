@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
@@ -31,6 +32,7 @@ from ayni.personnel.sections import KINDS, SECTIONS, cleaned_values, section_for
 from ayni.personnel.selectors import own_servant
 
 Operation = ChangeRequest.Operation
+HISTORY_PAGE_SIZE = 50
 OPERATION_TITLES = {
     Operation.ADD: "Agregar",
     Operation.CORRECT: "Corregir",
@@ -87,14 +89,20 @@ def my_section(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_GET
 def my_history(request: HttpRequest) -> HttpResponse:
-    servant = own_or_404(request)
+    return history_page(request, own_or_404(request), own=True)
+
+
+def history_page(request: HttpRequest, servant: Servant, *, own: bool) -> HttpResponse:
+    """A file's history, newest first, HISTORY_PAGE_SIZE changes a page («?pagina=»)."""
+    page = Paginator(file_history(servant), HISTORY_PAGE_SIZE).get_page(request.GET.get("pagina"))
     return render(
         request,
         "personnel/file_history.html",
         {
             "servant": servant,
-            "versions": history_rows(file_history(servant)[:200]),
-            "kinds": KINDS,
+            "own": own,
+            "page": page,
+            "versions": history_rows(page.object_list),
         },
     )
 

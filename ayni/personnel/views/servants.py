@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ayni.accounts.models import RoleGrant
@@ -34,9 +35,11 @@ from ayni.personnel.presenters import (
 from ayni.personnel.sections import KINDS, SECTIONS
 from ayni.personnel.selectors import get_servant_for_user, search_servants
 from ayni.personnel.services import SUBJECT, servant_list_read_record, servant_read_record
-from ayni.personnel.views.my_file import own_or_404
+from ayni.personnel.views.my_file import history_page, own_or_404
 
 PAGE_SIZE = 50
+# The file page shows the latest changes; the rest are on the history page.
+HISTORY_ON_FILE_PAGE = 10
 SEARCH_KEY = "servant_search"
 TO_COMPLETE = "por_completar"
 
@@ -87,6 +90,8 @@ def servant_detail(request: HttpRequest, ref: UUID) -> HttpResponse:
             with_staff_links(table, servant.uuid)
         with_row_html(table, actions="staff" if can_edit else "")
     sections = [(section, [tables[k.key] for k in section.kinds]) for section in SECTIONS]
+    # the latest changes, and one more to know whether the full history has others
+    versions = history_rows(file_history(servant)[: HISTORY_ON_FILE_PAGE + 1])
     return render(
         request,
         "personnel/servant_detail.html",
@@ -97,10 +102,21 @@ def servant_detail(request: HttpRequest, ref: UUID) -> HttpResponse:
             "sections": sections,
             "can_edit": can_edit,
             "can_issue": can_edit and has_perm(request.user, REPORTS_ISSUE, servant.employing_unit),
-            "versions": history_rows(file_history(servant)[:50]),
-            "kinds": KINDS,
+            "versions": versions[:HISTORY_ON_FILE_PAGE],
+            "more_versions": len(versions) > HISTORY_ON_FILE_PAGE,
+            "history_url": reverse("personnel:servant_history", args=(servant.uuid,)),
         },
     )
+
+
+@require_GET
+def servant_history(request: HttpRequest, ref: UUID) -> HttpResponse:
+    """Every change of a servant's file, newest first, a page at a time (staff, or
+    oneself: then it is «Mi legajo»'s history)."""
+    servant, staff_read = get_servant_for_user(request.user, ref)
+    if staff_read:
+        servant_read_record(request, servant, what="Historial del legajo")
+    return history_page(request, servant, own=not staff_read)
 
 
 @require_GET
