@@ -25,7 +25,7 @@ from django.test import Client
 from django.utils import translation
 from django.utils.translation import trans_real
 
-from ayni.personnel.sections import forget_translated_labels
+from ayni.core import words as cached_words
 
 OPEN, CLOSE = "⟦", "⟧"
 CONTEXT_SEPARATOR = "\x04"
@@ -54,10 +54,10 @@ def pseudo_locale(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setattr(trans_real, "_translations", catalogues)
     monkeypatch.setattr(trans_real, "_default", pseudo)
     translation.activate(settings.LANGUAGE_CODE)
-    forget_translated_labels()  # the field labels cached in the real language
+    cached_words.forget()  # the words cached in the real language
     yield
     translation.deactivate()
-    forget_translated_labels()  # and now in the pseudo one
+    cached_words.forget()  # and now in the pseudo one
 
 
 class VisibleText(HTMLParser):

@@ -19,7 +19,7 @@ from django.utils import translation
 from django.utils.translation import trans_real
 from pypdf import PdfReader
 
-from ayni.personnel.sections import forget_translated_labels
+from ayni.core import words as cached_words
 from tests.test_i18n_pseudo import PseudoTranslation, stored_strings
 
 # Guillemets that the PDFs' font has (a missing glyph would extract as NUL).
@@ -39,10 +39,10 @@ def pseudo_words(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setattr(trans_real, "_translations", catalogues)
     monkeypatch.setattr(trans_real, "_default", pseudo)
     translation.activate(settings.LANGUAGE_CODE)
-    forget_translated_labels()  # the field labels cached in the real language
+    cached_words.forget()  # the words cached in the real language
     yield
     translation.deactivate()
-    forget_translated_labels()  # and now in the pseudo one
+    cached_words.forget()  # and now in the pseudo one
 
 
 WORD = re.compile(r"[A-Za-zÁÉÍÓÚÜÑáéíóúüñ]{2,}")

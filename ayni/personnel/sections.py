@@ -3,7 +3,6 @@ views, forms, change requests and reports."""
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -18,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ayni.core import formats
 from ayni.core.forms import ChoosePromptMixin
+from ayni.core.words import per_language
 from ayni.personnel.models import (
     Address,
     Allowance,
@@ -377,23 +377,17 @@ def _field_shape(kind: EntryKind, field: str) -> str:
     return shape
 
 
-@functools.cache
+@per_language
 def _choice_labels(model: type[FileEntry], field: str, language: str | None) -> dict[Any, str]:
     model_field: Any = model._meta.get_field(field)
     return {value: str(label) for value, label in model_field.choices}
-
-
-def forget_translated_labels() -> None:
-    """Empty the label caches: for tests that swap the translation catalogue."""
-    _choice_labels.cache_clear()
-    _field_label.cache_clear()
 
 
 def field_label(kind: EntryKind, field: str) -> str:
     return _field_label(kind.model, field, get_language())
 
 
-@functools.cache
+@per_language
 def _field_label(model: type[FileEntry], field: str, language: str | None) -> str:
     model_field: Any = model._meta.get_field(field)
     # capfirst, not capitalize: «AFP», «CUSPP», «CTS (S/)» keep their capitals.

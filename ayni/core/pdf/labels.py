@@ -8,8 +8,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from importlib import import_module
 
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+
+from ayni.core.words import per_language
 
 
 def _layout() -> dict[str, str]:
@@ -162,7 +164,13 @@ LABELS: dict[str, Callable[[], dict[str, str]]] = {
 
 
 def labels_for(template: str) -> dict[str, str]:
-    """The labels of the shared layout plus those of `template` (its file name's stem)."""
+    """The labels of the shared layout plus those of `template` (its file name's stem),
+    translated once per language (a copy: the caller may change it)."""
+    return dict(_labels_for(template, get_language()))
+
+
+@per_language
+def _labels_for(template: str, language: str | None) -> dict[str, str]:
     words = _layout()
     builder = LABELS.get(template)
     if builder is not None:
