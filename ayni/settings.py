@@ -280,7 +280,9 @@ GOBPE_OIDC_DOC_TYPE_CLAIM = os.environ.get("GOBPE_OIDC_DOC_TYPE_CLAIM", "doc_typ
 GOBPE_OIDC_DOC_NUMBER_CLAIM = os.environ.get("GOBPE_OIDC_DOC_NUMBER_CLAIM", "doc_number")
 GOBPE_OIDC_DOC_TYPES = {"DNI": "01", "CE": "04", "PAS": "07"}
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, the request's user read by key (sessions signed in through
+    # ModelBackend before it end once: docs/decisions.md)
+    "ayni.accounts.backends.AccountBackend",
     "ayni.identity.oidc.GobPeBackend",
 ]
 

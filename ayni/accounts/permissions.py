@@ -12,6 +12,7 @@ such an item instead (another officer of the unit, else the parent unit's).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
@@ -21,6 +22,7 @@ from django.http import HttpRequest, HttpResponse
 
 from ayni.accounts.models import Role, RoleGrant
 from ayni.core.errors import UserError
+from ayni.core.rowread import fixed_rows, with_tables
 from ayni.org.models import OrgUnit
 from ayni.org.selectors import top_paths
 
@@ -65,9 +67,21 @@ def _grants(user: Any) -> list[tuple[str, str]]:
         return []
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is None:
-        cached = list(user.role_grants.filter(active=True).values_list("role", "unit__path"))
+        cached = [(role, path) for role, path in fixed_rows(RoleGrant, _grants_sql(), [user.pk])]
         setattr(user, _CACHE_ATTR, cached)
     return cached
+
+
+@functools.cache
+def _grants_sql() -> str:
+    """The active grants' roles and unit paths: read on every signed-in request, so in
+    fixed SQL (`rowread`) rather than a query the ORM builds each time."""
+    return with_tables(
+        "SELECT g.role, u.path FROM {grant} g INNER JOIN {unit} u ON g.unit_id = u.id "
+        "WHERE g.user_id = %s AND g.active",
+        grant=RoleGrant,
+        unit=OrgUnit,
+    )
 
 
 def forget_grants(user: Any) -> None:

@@ -147,7 +147,7 @@ def _authenticate(existing: User | None, password: str) -> Any:
 
 
 def _login(request: HttpRequest, user: Any, *, detail: str) -> None:
-    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    login(request, user, backend="ayni.accounts.backends.AccountBackend")
     request.session["last_activity"] = timezone.now().timestamp()
     audit_log(action="auth.login", actor=user, request=request, detail=detail)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django.conf import settings
@@ -11,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from ayni.core.models import Notification
+from ayni.core.rowread import fixed_rows, with_tables
 
 SUBJECT_MAX = 78  # RFC 5322's line length: a subject a phone's inbox shows whole
 
@@ -68,7 +70,17 @@ def notifications_for(user: Any) -> models.QuerySet[Notification]:
 
 
 def unread_count(user: Any) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    """On every signed-in page (the bell): fixed SQL, not a query built each time."""
+    ((count,),) = fixed_rows(Notification, _unread_sql(), [user.pk])
+    return int(count)
+
+
+@functools.cache
+def _unread_sql() -> str:
+    return with_tables(
+        "SELECT COUNT(*) FROM {notification} WHERE recipient_id = %s AND read_at IS NULL",
+        notification=Notification,
+    )
 
 
 def mark_all_read(user: Any) -> int:

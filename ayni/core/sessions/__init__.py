@@ -13,7 +13,23 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.sessions.backends.base import VALID_KEY_CHARS
+from django.utils import timezone
 from django.utils.crypto import get_random_string
+
+from ayni.core.rowread import get_by_key
+
+
+class KeyReadMixin:
+    """The session's row read by key through `rowread` (the ORM's query built once, not
+    on every request); an expired or missing row is no session, as in Django's store."""
+
+    def _get_session_from_db(self) -> Any:
+        store: Any = self
+        row = get_by_key(store.model, store.session_key, column="session_key")
+        if row is None or row.expire_date <= timezone.now():
+            store._session_key = None
+            return None
+        return row
 
 
 class DeferredCreateMixin:

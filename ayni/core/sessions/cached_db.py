@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from django.contrib.sessions.backends import cached_db
 
-from ayni.core.sessions import DeferredCreateMixin
+from ayni.core.sessions import DeferredCreateMixin, KeyReadMixin
 
 
-class SessionStore(DeferredCreateMixin, cached_db.SessionStore):
+class SessionStore(KeyReadMixin, DeferredCreateMixin, cached_db.SessionStore):
     pass

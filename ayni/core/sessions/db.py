@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.contrib.sessions.backends import db
 
-from ayni.core.sessions import DeferredCreateMixin
+from ayni.core.sessions import DeferredCreateMixin, KeyReadMixin
 
 
-class SessionStore(DeferredCreateMixin, db.SessionStore):
+class SessionStore(KeyReadMixin, DeferredCreateMixin, db.SessionStore):
     pass

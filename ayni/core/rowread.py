@@ -1,0 +1,83 @@
+"""One row by its key, without building the query each time.
+
+Every signed-in request reads its session and its user by key. Django's ORM builds that
+SELECT anew on each call (0.5 ms of CPU here, against 0.15 ms for the query itself);
+`get_by_key` builds it once per model, column and database, then only runs it. The row
+becomes an instance through `Model.from_db` after the same converters the ORM applies
+(a UUID or a date from SQLite's text, a JSON field's value), so it is the instance the
+ORM would have given. Reads go to the database the router picks for reading, as the
+ORM's would.
+
+For fixed reads on every request only; anything else uses the ORM.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django.db import connections, models, router
+
+M = TypeVar("M", bound=models.Model)
+
+Converter = Callable[[Any, Any, Any], Any]
+Plan = tuple[str, list[str], list[list[tuple[Converter, Any]]]]
+_plans: dict[tuple[type[models.Model], str, str], Plan] = {}
+
+
+def _plan(model: type[models.Model], column: str, alias: str) -> Plan:
+    """The SELECT of `model`'s concrete columns by `column`, the attribute names in
+    order, and each column's converters on database `alias`."""
+    key = (model, column, alias)
+    plan = _plans.get(key)
+    if plan is None:
+        connection = connections[alias]
+        quote = connection.ops.quote_name
+        fields = model._meta.concrete_fields
+        table = model._meta.db_table
+        sql = "SELECT {} FROM {} WHERE {} = %s".format(  # noqa: S608 - names from the model
+            ", ".join(quote(str(f.column)) for f in fields), quote(table), quote(column)
+        )
+        converters: list[list[tuple[Converter, Any]]] = []
+        for f in fields:
+            col = f.get_col(table)
+            steps = connection.ops.get_db_converters(col) + f.get_db_converters(connection)
+            converters.append([(convert, col) for convert in steps])
+        plan = (sql, [f.attname for f in fields], converters)
+        _plans[key] = plan
+    return plan
+
+
+def get_by_key(model: type[M], value: Any, *, column: str | None = None) -> M | None:
+    """The instance of `model` whose `column` (default: the primary key) is `value`,
+    or None."""
+    alias = router.db_for_read(model) or "default"
+    sql, names, converters = _plan(model, column or str(model._meta.pk.column), alias)
+    connection = connections[alias]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [value])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    values = list(row)
+    for i, steps in enumerate(converters):
+        for convert, col in steps:
+            values[i] = convert(values[i], col, connection)
+    return model.from_db(alias, names, values)
+
+
+def fixed_rows(model: type[models.Model], sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
+    """The rows of a fixed SELECT about `model`, from the database the router picks for
+    reading it: for the per-request reads whose values need no converter (text, numbers,
+    booleans)."""
+    alias = router.db_for_read(model) or "default"
+    with connections[alias].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def with_tables(template: str, **tables: type[models.Model]) -> str:
+    """`template` with each `{name}` replaced by that model's quoted table name (values
+    stay bound parameters: nothing from a request goes into the text)."""
+    quote = connections["default"].ops.quote_name
+    return template.format(**{name: quote(m._meta.db_table) for name, m in tables.items()})
