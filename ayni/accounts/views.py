@@ -9,10 +9,11 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -38,6 +39,7 @@ from ayni.core import throttle
 from ayni.core.audit import audit_log
 from ayni.core.errors import UserError
 from ayni.core.formtoken import one_time_form
+from ayni.core.words import per_language
 from ayni.identity.demo import DEMO_TOTP_SECRET
 from ayni.identity.oidc import is_enabled as oidc_enabled
 from ayni.identity.sessions import end_current, signed_in
@@ -52,6 +54,13 @@ LOCKED_MESSAGE = _(
     "Hay demasiados intentos fallidos desde esta conexión. Espere %(minutes)s "
     "minutos antes de intentarlo de nuevo, o restablezca su contraseña."
 )
+
+
+@per_language
+def _blank_login_fields(language: str | None) -> str:
+    """The sign-in form's three fields, empty: the page every visitor opens first, and
+    Django's widget templates were a third of its rendering."""
+    return render_to_string("accounts/_login_fields.html", {"form": LoginForm()})
 
 
 @login_not_required
@@ -88,6 +97,8 @@ def login_view(request: HttpRequest) -> HttpResponse:
         )
     context = {
         "form": form,
+        # the empty form is the same for everyone: its fields rendered once per language
+        "blank_fields": "" if form.is_bound else _blank_login_fields(get_language()),
         "error": error,
         "locked": locked,
         "next": request.GET.get("next", ""),
