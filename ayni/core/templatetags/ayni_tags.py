@@ -3,8 +3,15 @@ from typing import Any
 from django import template
 
 from ayni.core import formats
+from ayni.core.frame import frame_url
 
 register = template.Library()
+
+
+@register.simple_tag
+def frame(key: str) -> str:
+    """An address of every page's frame, reversed once per process (ayni.core.frame)."""
+    return frame_url(key)
 
 
 @register.simple_tag(takes_context=True)
