@@ -43,6 +43,18 @@ def test_officer_opens_a_file_and_the_teacher_sees_who_read_it(page: Page, new_c
     expect(main).to_contain_text("(0312603)")
     expect(main).to_contain_text("Esta consulta queda registrada y el servidor puede verla.")
 
+    # The latest changes on the file, the whole history one tap away (also a read).
+    latest = main.locator("section", has=page.get_by_role("heading", name="Últimos cambios"))
+    expect(latest.locator("tbody tr")).to_have_count(10)
+    latest.get_by_role("link", name="Ver todo el historial de cambios").click()
+    expect(page).to_have_url(re.compile(r"/servidores/[0-9a-f-]{36}/historial/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Historial de cambios del legajo")
+    expect(main).to_contain_text("del más reciente al más antiguo")
+    expect(main.locator("tbody tr").last).to_contain_text("Carga inicial del legajo")
+    assert main.locator("tbody tr").count() > 10
+    page.get_by_role("link", name="QUISPE HUAMÁN, ROSA ELENA").click()
+    expect(page).to_have_url(re.compile(r"/servidores/[0-9a-f-]{36}/$"))
+
     # The teacher, on her own phone, finds that read at the top of her list, dated today.
     teacher = new_context().new_page()
     login(teacher, "servant")
@@ -54,3 +66,4 @@ def test_officer_opens_a_file_and_the_teacher_sees_who_read_it(page: Page, new_c
     expect(newest.locator("td").nth(0)).to_contain_text(today)
     expect(newest.locator("td").nth(1)).to_contain_text(OFFICER)
     expect(newest.locator("td").nth(2)).not_to_be_empty()  # what was read
+    expect(teacher.locator("main")).to_contain_text("Historial del legajo")
