@@ -161,6 +161,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+    # Tests on a file, as the server runs, not Django's in-memory default: the browser
+    # tests' live server then gives each thread its own connection that waits for a lock
+    # (a double click's two requests queue, as in production) instead of sharing one
+    # connection and failing at once with «database table is locked».
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-ayni.sqlite3")}
 # Streaming replicas (issue 18, docs/scaling.md): DATABASE_REPLICA_URLS, comma-separated,
 # become the aliases replica_1, replica_2, …; read-only pages read from them through
 # ayni.core.dbrouter, with read-your-writes for DATABASE_REPLICA_PIN_SECONDS after a write.
