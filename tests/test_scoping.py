@@ -34,6 +34,32 @@ PERSONAS = [
     "admin",
 ]
 
+# A servant's file (and its history): the teacher of UGEL 07, and of UGEL 08 Cañete.
+FILE_OF_TEACHER = {
+    "anonymous": 302,
+    "servant": 200,
+    "other_servant": 404,
+    "cesante": 404,
+    "escalafon": 200,
+    "planillas": 404,
+    "other_ugel_officer": 404,
+    "dre_supervisor": 200,
+    "other_dre_supervisor": 404,
+    "admin": 200,
+}
+FILE_OF_CANETE = {
+    "anonymous": 302,
+    "servant": 404,
+    "other_servant": 404,
+    "cesante": 404,
+    "escalafon": 404,
+    "planillas": 404,
+    "other_ugel_officer": 404,
+    "dre_supervisor": 404,
+    "other_dre_supervisor": 200,
+    "admin": 200,
+}
+
 # view -> expected status per persona (views on a servant's record use the teacher
 # of UGEL 07, "servant", or the teacher of UGEL 08 Cañete, "canete_servant").
 MATRIX: dict[str, dict[str, int]] = {
@@ -65,56 +91,12 @@ MATRIX: dict[str, dict[str, int]] = {
         "other_dre_supervisor": 200,
         "admin": 200,
     },
-    "servant_detail:servant": {
-        "anonymous": 302,
-        "servant": 200,
-        "other_servant": 404,
-        "cesante": 404,
-        "escalafon": 200,
-        "planillas": 404,
-        "other_ugel_officer": 404,
-        "dre_supervisor": 200,
-        "other_dre_supervisor": 404,
-        "admin": 200,
-    },
-    "servant_detail:canete_servant": {
-        "anonymous": 302,
-        "servant": 404,
-        "other_servant": 404,
-        "cesante": 404,
-        "escalafon": 404,
-        "planillas": 404,
-        "other_ugel_officer": 404,
-        "dre_supervisor": 404,
-        "other_dre_supervisor": 200,
-        "admin": 200,
-    },
+    "servant_detail:servant": FILE_OF_TEACHER,
+    "servant_detail:canete_servant": FILE_OF_CANETE,
     "servant_detail:missing": dict.fromkeys(PERSONAS, 404) | {"anonymous": 302},
     # the full history of a file: the same scope as the file itself
-    "servant_history:servant": {
-        "anonymous": 302,
-        "servant": 200,
-        "other_servant": 404,
-        "cesante": 404,
-        "escalafon": 200,
-        "planillas": 404,
-        "other_ugel_officer": 404,
-        "dre_supervisor": 200,
-        "other_dre_supervisor": 404,
-        "admin": 200,
-    },
-    "servant_history:canete_servant": {
-        "anonymous": 302,
-        "servant": 404,
-        "other_servant": 404,
-        "cesante": 404,
-        "escalafon": 404,
-        "planillas": 404,
-        "other_ugel_officer": 404,
-        "dre_supervisor": 404,
-        "other_dre_supervisor": 200,
-        "admin": 200,
-    },
+    "servant_history:servant": FILE_OF_TEACHER,
+    "servant_history:canete_servant": FILE_OF_CANETE,
     "servant_history:missing": dict.fromkeys(PERSONAS, 404) | {"anonymous": 302},
     "/verificar/": dict.fromkeys(PERSONAS, 200),
     # Mi legajo (every persona has a servant record of their own)
