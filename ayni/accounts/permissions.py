@@ -67,7 +67,7 @@ def _grants(user: Any) -> list[tuple[str, str]]:
         return []
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is None:
-        cached = [(role, path) for role, path in fixed_rows(RoleGrant, _grants_sql(), [user.pk])]
+        cached = fixed_rows(RoleGrant, _grants_sql(), [user.pk])
         setattr(user, _CACHE_ATTR, cached)
     return cached
 

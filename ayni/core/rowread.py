@@ -13,6 +13,7 @@ For fixed reads on every request only; anything else uses the ORM.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -22,30 +23,25 @@ M = TypeVar("M", bound=models.Model)
 
 Converter = Callable[[Any, Any, Any], Any]
 Plan = tuple[str, list[str], list[list[tuple[Converter, Any]]]]
-_plans: dict[tuple[type[models.Model], str, str], Plan] = {}
 
 
+@functools.cache
 def _plan(model: type[models.Model], column: str, alias: str) -> Plan:
     """The SELECT of `model`'s concrete columns by `column`, the attribute names in
-    order, and each column's converters on database `alias`."""
-    key = (model, column, alias)
-    plan = _plans.get(key)
-    if plan is None:
-        connection = connections[alias]
-        quote = connection.ops.quote_name
-        fields = model._meta.concrete_fields
-        table = model._meta.db_table
-        sql = "SELECT {} FROM {} WHERE {} = %s".format(  # noqa: S608 - names from the model
-            ", ".join(quote(str(f.column)) for f in fields), quote(table), quote(column)
-        )
-        converters: list[list[tuple[Converter, Any]]] = []
-        for f in fields:
-            col = f.get_col(table)
-            steps = connection.ops.get_db_converters(col) + f.get_db_converters(connection)
-            converters.append([(convert, col) for convert in steps])
-        plan = (sql, [f.attname for f in fields], converters)
-        _plans[key] = plan
-    return plan
+    order, and each column's converters on database `alias` (once per process)."""
+    connection = connections[alias]
+    quote = connection.ops.quote_name
+    fields = model._meta.concrete_fields
+    table = model._meta.db_table
+    sql = "SELECT {} FROM {} WHERE {} = %s".format(  # noqa: S608 - names from the model
+        ", ".join(quote(str(f.column)) for f in fields), quote(table), quote(column)
+    )
+    converters: list[list[tuple[Converter, Any]]] = []
+    for f in fields:
+        col = f.get_col(table)
+        steps = connection.ops.get_db_converters(col) + f.get_db_converters(connection)
+        converters.append([(convert, col) for convert in steps])
+    return sql, [f.attname for f in fields], converters
 
 
 def get_by_key(model: type[M], value: Any, *, column: str | None = None) -> M | None:

@@ -123,7 +123,7 @@ def with_row_html(table: KindTable, *, actions: str = "", section_slug: str = ""
     words = _block_words(get_language())
     label, correct, remove = words["actions"], words["correct"], words["remove"]
     pair = '<a href="{}">{}</a> · <a href="{}">{}</a>'
-    correct_html, remove_html = escape(correct), escape(remove)
+    label_html, correct_html, remove_html = escape(label), escape(correct), escape(remove)
     pending = f' <span class="tag">{escape(words["pending"])}</span>'
     rows = []
     for row in table.rows:
@@ -152,7 +152,7 @@ def with_row_html(table: KindTable, *, actions: str = "", section_slug: str = ""
         else:
             rows.append(f"<tr>{row.cells_html}</tr>")
             continue
-        cell = f'<td class="actions-cell" data-label="{escape(label)}">{links}</td>'
+        cell = f'<td class="actions-cell" data-label="{label_html}">{links}</td>'
         rows.append(f"<tr>{row.cells_html}{cell}</tr>")
     table.body = mark_safe("\n".join(rows))  # noqa: S308 - every piece escaped above
     table.html = _table_block(table, actions, section_slug)

@@ -3,6 +3,7 @@ views, forms, change requests and reports."""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -341,7 +342,7 @@ def display_value(kind: EntryKind, field: str, value: Any) -> str:
     """A stored value (JSON or model) as the user reads it."""
     if value in (None, ""):
         return "—"
-    shape = _FIELD_SHAPES.get((kind.key, field)) or _field_shape(kind, field)
+    shape = _field_shape(kind.model, field)
     if shape == "bool":
         return gettext("Sí") if value else gettext("No")
     if shape == "choice":
@@ -358,23 +359,18 @@ def display_value(kind: EntryKind, field: str, value: Any) -> str:
 # file page prints some 500 values, and casting the lazy labels each time was a tenth of
 # its CPU). The labels are fixed at start-up; only the language varies. Keyed by the
 # model, not the EntryKind: hashing a kind would cast its lazy label.
-_FIELD_SHAPES: dict[tuple[str, str], str] = {}
-
-
-def _field_shape(kind: EntryKind, field: str) -> str:
-    model_field: Any = kind.model._meta.get_field(field)
+@functools.cache
+def _field_shape(model: type[FileEntry], field: str) -> str:
+    model_field: Any = model._meta.get_field(field)
     if isinstance(model_field, models.BooleanField):
-        shape = "bool"
-    elif model_field.choices:
-        shape = "choice"
-    elif isinstance(model_field, models.DateField):
-        shape = "date"
-    elif isinstance(model_field, models.DecimalField):
-        shape = "decimal"
-    else:
-        shape = "text"
-    _FIELD_SHAPES[(kind.key, field)] = shape
-    return shape
+        return "bool"
+    if model_field.choices:
+        return "choice"
+    if isinstance(model_field, models.DateField):
+        return "date"
+    if isinstance(model_field, models.DecimalField):
+        return "decimal"
+    return "text"
 
 
 @per_language
