@@ -8,7 +8,8 @@ becomes an instance through `Model.from_db` after the same converters the ORM ap
 ORM would have given. Reads go to the database the router picks for reading, as the
 ORM's would.
 
-For fixed reads on every request only; anything else uses the ORM.
+For fixed reads on every request (and the servant's payment-day pages) only; anything
+else uses the ORM.
 """
 
 from __future__ import annotations
@@ -60,6 +61,53 @@ def get_by_key(model: type[M], value: Any, *, column: str | None = None) -> M | 
         for convert, col in steps:
             values[i] = convert(values[i], col, connection)
     return model.from_db(alias, names, values)
+
+
+def _field(model: type[models.Model], name: str) -> models.Field[Any, Any]:
+    """The concrete field `name` (a name or an attname: "run_id") of `model`."""
+    field = model._meta.get_field(name)
+    assert isinstance(field, models.Field), name
+    return field
+
+
+@functools.cache
+def _converters(
+    model: type[models.Model], names: tuple[str, ...], alias: str
+) -> list[list[tuple[Converter, Any]]]:
+    """Each named field's converters on database `alias`, as the ORM applies them."""
+    connection = connections[alias]
+    table = model._meta.db_table
+    steps = []
+    for name in names:
+        field = _field(model, name)
+        col = field.get_col(table)
+        found = connection.ops.get_db_converters(col) + field.get_db_converters(connection)
+        steps.append([(convert, col) for convert in found])
+    return steps
+
+
+def read_alias(model: type[models.Model]) -> str:
+    """The database the router picks for reading `model`."""
+    return router.db_for_read(model) or "default"
+
+
+def db_param(model: type[models.Model], name: str, value: Any, alias: str) -> Any:
+    """`value` as the ORM would bind it for `model`'s field `name` on `alias` (a UUID or
+    a date on SQLite is text)."""
+    return _field(model, name).get_db_prep_value(value, connections[alias], prepared=False)
+
+
+def instance(model: type[M], names: tuple[str, ...], values: Any, alias: str) -> M:
+    """An instance of `model` from the columns `names` (attribute names, the others
+    deferred) after the ORM's converters: what `.only(*names)` would have given."""
+    connection = connections[alias]
+    given = dict(zip(names, values, strict=True))
+    for name, steps in zip(names, _converters(model, names, alias), strict=True):
+        for convert, col in steps:
+            given[name] = convert(given[name], col, connection)
+    # `from_db` takes a subset of the columns in the model's order
+    ordered = [f.attname for f in model._meta.concrete_fields if f.attname in given]
+    return model.from_db(alias, ordered, [given[name] for name in ordered])
 
 
 def fixed_rows(model: type[models.Model], sql: str, params: list[Any]) -> list[tuple[Any, ...]]:

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import functools
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
 from ayni.accounts.permissions import PAYROLL_MANAGE, perm_paths
+from ayni.core.rowread import db_param, fixed_rows, instance, read_alias, with_tables
 from ayni.org.models import OrgUnit, PayrollConcept, PensionRegime
 from ayni.org.selectors import under_any
 from ayni.payroll.models import ContributionRate, PayrollRun, Payslip
+from ayni.personnel.models import Servant
 
 
 def visible_payslips(user: Any) -> QuerySet[Payslip]:
@@ -33,19 +37,88 @@ def get_payslip_for_user(user: Any, ref: UUID | str) -> Payslip:
     return payslip
 
 
+# --- Mi boleta and its download in fixed SQL ---------------------------------------------
+# The same rule as `visible_payslips` (own, published, payment day come), written once per
+# process as SQL: on payment day every servant opens these two pages, and building the
+# ORM's query cost more than running it. tests/test_payroll_fixed_reads.py checks that
+# they give what `visible_payslips` gives.
+
+VISIBLE = (
+    "FROM {payslip} p JOIN {servant} s ON s.id = p.servant_id "
+    "WHERE s.user_id = %s AND p.published AND p.payment_date <= %s"
+)
+LIST_FIELDS = ("id", "uuid", "run_id", "year", "month", "payment_date", "net")
+RUN_FIELDS = ("id", "kind", "sequence", "state")
+FILE_FIELDS = ("id", "uuid", "year", "month", "pdf_file", "pdf_sha256")
+NEWEST = " ORDER BY p.year DESC, p.month DESC, p.id DESC"
+
+
+@functools.cache
+def _sql(kind: str) -> str:
+    columns = {
+        "years": "SELECT DISTINCT p.year ",
+        "list": "SELECT "
+        + ", ".join([f"p.{n}" for n in LIST_FIELDS] + [f"r.{n}" for n in RUN_FIELDS])
+        + " ",
+        "file": "SELECT " + ", ".join(f"p.{n}" for n in FILE_FIELDS) + " ",
+    }[kind]
+    joins = " JOIN {run} r ON r.id = p.run_id " if kind == "list" else " "
+    where = VISIBLE.replace("WHERE", joins + "WHERE")
+    tail = {
+        "years": " ORDER BY p.year DESC",
+        "list": " AND p.year = %s" + NEWEST,
+        "file": " AND p.uuid = %s" + NEWEST + " LIMIT 1",
+    }[kind]
+    return with_tables(columns + where + tail, payslip=Payslip, servant=Servant, run=PayrollRun)
+
+
+def _visible_params(user: Any, alias: str) -> list[Any]:
+    return [user.pk, db_param(Payslip, "payment_date", timezone.localdate(), alias)]
+
+
+def visible_years(user: Any) -> list[int]:
+    """The years of the servant's visible payslips, newest first."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    alias = read_alias(Payslip)
+    return [year for (year,) in fixed_rows(Payslip, _sql("years"), _visible_params(user, alias))]
+
+
+def visible_payslip_list(user: Any, *, year: int | None = None, limit: int = 12) -> list[Payslip]:
+    """The servant's visible payslips of `year` (or the newest `limit`), newest first,
+    with what «Mi boleta» prints of each and of its run."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    alias = read_alias(Payslip)
+    sql = _sql("list")
+    params = _visible_params(user, alias)
+    if year is None:
+        sql = sql.replace(" AND p.year = %s", "") + f" LIMIT {int(limit)}"
+    else:
+        params.append(year)
+    split = len(LIST_FIELDS)
+    found = []
+    for row in fixed_rows(Payslip, sql, params):
+        payslip = instance(Payslip, LIST_FIELDS, row[:split], alias)
+        payslip.run = instance(PayrollRun, RUN_FIELDS, row[split:], alias)
+        found.append(payslip)
+    return found
+
+
 def get_payslip_file_for_user(user: Any, ref: UUID | str) -> Payslip:
-    """`get_payslip_for_user` for a download: only the columns that find or make the
-    file (a stored PDF needs no lines, header or run: 5 ms less of ORM a download)."""
-    payslip = (
-        visible_payslips(user)
-        .select_related(None)
-        .only("pk", "uuid", "year", "month", "pdf_file", "pdf_sha256")
-        .filter(uuid=ref)
-        .first()
-    )
-    if payslip is None:
+    """A payslip of the user's for a download: only the columns that find or make the
+    file (a stored PDF needs no lines, header or run)."""
+    if not getattr(user, "is_authenticated", False):
         raise Http404
-    return payslip
+    alias = read_alias(Payslip)
+    try:
+        key = db_param(Payslip, "uuid", ref, alias)
+    except ValidationError:
+        raise Http404 from None
+    rows = fixed_rows(Payslip, _sql("file"), [*_visible_params(user, alias), key])
+    if not rows:
+        raise Http404
+    return instance(Payslip, FILE_FIELDS, rows[0], alias)
 
 
 def runs_in_scope(user: Any) -> QuerySet[PayrollRun]:

@@ -36,7 +36,8 @@ from ayni.payroll.selectors import (
     runs_in_scope,
     stored_pdf_count,
     ugels_for_upload,
-    visible_payslips,
+    visible_payslip_list,
+    visible_years,
 )
 from ayni.payroll.services import payroll_annul, payroll_publish, queue_upload
 
@@ -50,14 +51,14 @@ ANY_PAYSLIP = uuid.UUID(int=0)
 @require_GET
 def my_payslips(request: HttpRequest) -> HttpResponse:
     """Newest first: the last 12 on the first screen, older ones by year."""
-    # only what the list prints (a payslip and its run have about 60 columns)
-    payslips = visible_payslips(request.user).only(
-        *("uuid", "year", "month", "payment_date", "net"),
-        *("run__kind", "run__sequence", "run__state"),
-    )
-    years = list(payslips.order_by("-year").values_list("year", flat=True).distinct())
+    years = visible_years(request.user)
     year = request.GET.get("anio", "")
-    shown = list(payslips.filter(year=int(year))) if year.isdigit() else list(payslips[:RECENT])
+    if not year.isdigit():
+        shown = visible_payslip_list(request.user, limit=RECENT)
+    elif len(year) <= 4:
+        shown = visible_payslip_list(request.user, year=int(year))
+    else:
+        shown = []  # no payslip has a five-digit year
     # each payslip's two addresses: reversed once with a stand-in, filled in per row
     detail = reverse("payroll:payslip_detail", args=(ANY_PAYSLIP,))
     pdf = reverse("payroll:payslip_pdf", args=(ANY_PAYSLIP,))
