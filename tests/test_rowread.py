@@ -4,7 +4,7 @@ out, a revoked role is gone on the next request."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, timedelta
 from importlib import import_module
 
 import pytest
@@ -77,3 +77,31 @@ def test_second_factor_and_unread_count_answer_as_the_orm_would(persona):
     assert unread_count(servant) == before + 1
     Notification.objects.filter(recipient=servant).update(read_at=timezone.now())
     assert unread_count(servant) == 0
+
+
+def test_the_lockout_read_tells_blocked_from_counted_and_a_block_ends_on_time():
+    from datetime import datetime
+
+    import time_machine
+
+    from ayni.core import throttle
+    from ayni.core.models import Throttle
+
+    limit = throttle.Limit(key="k" * 64, max_count=2, window_seconds=60, block_seconds=300)
+    other = throttle.Limit(key="o" * 64, max_count=5, window_seconds=60, block_seconds=300)
+    absent = throttle.Limit(key="a" * 64, max_count=5, window_seconds=60, block_seconds=300)
+    start = datetime(2030, 3, 4, 10, 0, tzinfo=UTC)
+    with time_machine.travel(start, tick=False):
+        assert throttle.register_hit(other) is False
+        assert throttle.register_hit(limit) is False
+        assert throttle.register_hit(limit) is True
+        assert throttle.blocked_and_counted(limit, other, absent) == (
+            {limit.key},
+            {limit.key, other.key},
+        )
+    until = Throttle.objects.get(key=limit.key).blocked_until
+    assert until == start + timedelta(seconds=300)
+    with time_machine.travel(until - timedelta(microseconds=1), tick=False):
+        assert throttle.blocked_and_counted(limit)[0] == {limit.key}
+    with time_machine.travel(until, tick=False):  # «blocked until» that instant, not after
+        assert throttle.blocked_and_counted(limit, other) == (set(), {limit.key, other.key})

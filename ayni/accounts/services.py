@@ -21,6 +21,7 @@ from ayni.core import throttle
 from ayni.core.audit import audit_log
 from ayni.core.net import client_ip
 from ayni.core.notifications import mail_after_commit, notify
+from ayni.core.rowread import get_by_key
 
 
 class LoginResult(Enum):
@@ -93,7 +94,7 @@ def login_attempt(
     login_id = login_id_for(doc_type, doc_number)
     ip = client_ip(request) or "unknown"
     limits = _limits(login_id, ip)
-    existing = User.objects.filter(login_id=login_id).first()
+    existing = get_by_key(User, login_id, column="login_id")  # unique: one row or none
     blocked, counted = throttle.blocked_and_counted(limits.pair, limits.address, limits.account)
     if limits.pair.key in blocked or limits.address.key in blocked:
         audit_log(action="auth.login_refused_locked", actor=existing, request=request)
