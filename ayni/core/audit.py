@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from ayni.core import audit_actions
 from ayni.core.models import AuditEvent
 from ayni.core.net import client_ip
+from ayni.core.rowwrite import insert
 
 
 def audit_log(
@@ -34,7 +35,7 @@ def audit_log(
         raise LookupError(f"audit action {action!r} is not registered (see core.audit_actions)")
     if actor is None and request is not None and request.user.is_authenticated:
         actor = request.user
-    return AuditEvent.objects.create(
+    event = AuditEvent(
         action=action,
         actor=actor if actor is not None and getattr(actor, "pk", None) else None,
         subject_type=subject_type,
@@ -48,6 +49,7 @@ def audit_log(
         detail=detail[:255],
         subject_ids=sorted(set(subject_ids)) if subject_ids else None,
     )
+    return insert(event)  # the INSERT built once per process: every page view writes one
 
 
 def events_for_subject(subject_type: str, subject_id: int) -> models.QuerySet[AuditEvent]:

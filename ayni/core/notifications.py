@@ -13,6 +13,7 @@ from django.utils.translation import gettext
 
 from ayni.core.models import Notification
 from ayni.core.rowread import fixed_rows, with_tables
+from ayni.core.rowwrite import insert
 
 SUBJECT_MAX = 78  # RFC 5322's line length: a subject a phone's inbox shows whole
 
@@ -37,7 +38,7 @@ def notify(
     atendida», not the values that changed. A long title (a notice with advice) gives a
     short `subject` for the e-mail.
     """
-    note = Notification.objects.create(recipient=recipient, title=title, link=link)
+    note = insert(Notification(recipient=recipient, title=title, link=link))
     if email and recipient.email:
         address = recipient.email
         url = f"{settings.SITE_URL}{link}" if link else settings.SITE_URL

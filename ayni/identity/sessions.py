@@ -27,6 +27,7 @@ from django.utils.translation import gettext
 from ayni.core.audit import audit_log
 from ayni.core.net import client_ip
 from ayni.core.notifications import notify
+from ayni.core.rowwrite import insert
 from ayni.identity.models import UserSession
 from ayni.identity.twofactor import note_no_factor
 
@@ -136,7 +137,7 @@ def _make_record(
         "ended_at": None,
     }
     if new_key:
-        record = UserSession.objects.create(key_hash=_digest(key), **fields)
+        record = insert(UserSession(key_hash=_digest(key), **fields))
     else:
         record, _ = UserSession.objects.update_or_create(key_hash=_digest(key), defaults=fields)
     request.session[RECORD_KEY] = record.pk
