@@ -140,9 +140,14 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "ayni.core.context_processors.ayni",
             ],
+            # Django's i18n tags, `{% translate "constant" %}` looked up once per language
+            "libraries": {"i18n": "ayni.core.templatetags.i18n_once"},
         },
     },
 ]
+# templates.W003 warns that two modules register the name "i18n": ours replaces Django's
+# on purpose (above), and the check cannot tell that from an accident.
+SILENCED_SYSTEM_CHECKS = ["templates.W003"]
 
 # Database: DATABASE_URL, default a SQLite file under var/. SQLite runs in WAL
 # mode with IMMEDIATE transactions so the web server and the task worker share it.
