@@ -51,6 +51,7 @@ EXPECTED = {
     "supervision list": 10,
     "Mi boleta": 6,
     "Mi boleta PDF (stored)": 4,
+    "Mi boleta PDF (first)": 9,
 }
 
 
@@ -299,3 +300,32 @@ def test_an_import_leaves_the_planners_statistics_fresh(ugel07):
         )
         (rows,) = cursor.fetchone()
     assert rows >= MANY  # -1 (never analysed) before
+
+
+@pytest.mark.parametrize("signed", [False, True])
+def test_a_first_download_reads_what_the_pdf_needs_in_one_locked_query(
+    signed, client_for, servant_of, request
+):
+    """The first download renders, stores and records the hash: one locked read of the
+    payslip with its run and unit (no deferred column read afterwards, signed or not)."""
+    if signed:
+        request.getfixturevalue("signing")
+    client = client_for("servant")
+    client.get("/mi-boleta/")
+    visible = Payslip.objects.filter(
+        servant=servant_of("servant"), published=True, payment_date__lte=timezone.localdate()
+    )
+    first, second = visible[:2]
+    Payslip.objects.filter(pk__in=[first.pk, second.pk]).update(pdf_file="", pdf_sha256="")
+    counts = []
+    for payslip in (first, second):
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(f"/mi-boleta/{payslip.uuid}/pdf/")
+        assert response.status_code == 200 and response.content.startswith(b"%PDF")
+        statements = [q["sql"] for q in ctx.captured_queries]
+        counts.append(len(statements))
+        payslip_reads = [
+            sql for sql in statements if sql.startswith("SELECT") and "payroll_payslip" in sql
+        ]
+        assert len(payslip_reads) == 2, payslip_reads  # find it (scoped), then lock it
+    assert counts[0] == counts[1] == EXPECTED["Mi boleta PDF (first)"]

@@ -20,6 +20,14 @@ from ayni.payroll.models import Payslip
 TEMPLATE = Path(__file__).resolve().parent / "pdf" / "boleta.typ"
 
 
+# What the PDF, its signature and its storage read (a deferred field would cost a query
+# of its own: tests/test_query_counts.py counts the first download's).
+RENDER_FIELDS = (
+    *("uuid", "year", "month", "payment_date", "header", "lines", "verification_code"),
+    *("gross", "deductions", "net", "taxable_base", "employer_contributions", "pdf_file"),
+    *("run__published_at", "run__ugel__code", "run__ugel__name", "run__ugel__path"),
+)
+
 DATE_FIELDS = ("fecha_nacimiento", "fecha_afiliacion", "fecha_ingreso", "fecha_termino")
 
 
@@ -75,6 +83,7 @@ def payslip_pdf(payslip: Payslip) -> bytes:
         locked = (
             Payslip.objects.select_for_update(of=("self",))
             .select_related("run__ugel")  # the unit signs (or not): no query of its own
+            .only(*RENDER_FIELDS)  # a payslip, its run and unit have about 80 columns
             .get(pk=payslip.pk, year=payslip.year, month=payslip.month)  # one partition
         )
         if locked.pdf_file and default_storage.exists(locked.pdf_file):
