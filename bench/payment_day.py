@@ -595,6 +595,14 @@ def pct(values: list[float], q: float) -> float:
 # --- report --------------------------------------------------------------------------------
 
 
+def postgres_cell(level: dict[str, Any], journeys: int) -> str:
+    """The PostgreSQL CPU per journey, or a dash when every backend of the level was
+    recycled meanwhile (DB_CONN_MAX_AGE): their time is then out of reach, not zero."""
+    if level["postgres_cpu"] <= 0:
+        return "— (backends recycled)"
+    return f"{level['postgres_cpu'] / journeys * 1000:.1f} ms"
+
+
 def report(facts: dict[str, Any], levels: list[dict[str, Any]], args: Any) -> str:
     cores = os.cpu_count() or 1
     out = [
@@ -649,7 +657,7 @@ def report(facts: dict[str, Any], levels: list[dict[str, Any]], args: Any) -> st
         app = lv["gunicorn_cpu"] / n * 1000
         out.append(
             f"| {lv['label']} | {app:.1f} ms | **{app - argon2:.1f} ms** | "
-            f"{lv['postgres_cpu'] / n * 1000:.1f} ms | {lv['generator_cpu'] / n * 1000:.1f} ms | "
+            f"{postgres_cell(lv, n)} | {lv['generator_cpu'] / n * 1000:.1f} ms | "
             f"{busy:.2f} of {cores} |"
         )
     best = max(levels, key=lambda lv: lv["rate"])
