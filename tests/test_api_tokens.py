@@ -102,3 +102,42 @@ def test_only_the_owner_revokes_and_twice_is_harmless(client_for, persona):
     assert "ya estaba revocado" in again.content.decode()
     assert AuditEvent.objects.filter(action="api.token_revoked").count() >= 2  # demo + this
     assert client_for("anonymous").get("/cuenta/tokens/").status_code == 302
+
+
+def test_usable_tokens_are_listed_first_and_a_just_revoked_one_goes_below(client_for, persona):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    owner = persona("planillas")
+    base = {"user": owner, "scopes": ["planillas:cargar"], "unit_paths": []}
+    now = timezone.now()
+    AccessToken.objects.create(
+        name="Usable antiguo",
+        prefix="aaaa",
+        digest="a" * 64,
+        expires_at=now + timedelta(days=5),
+        **base,
+    )
+    newest = AccessToken.objects.create(
+        name="Recien revocado",
+        prefix="bbbb",
+        digest="b" * 64,
+        expires_at=now + timedelta(days=5),
+        **base,
+    )
+    AccessToken.objects.create(
+        name="Ya vencido",
+        prefix="cccc",
+        digest="c" * 64,
+        expires_at=now - timedelta(days=1),
+        **base,
+    )
+    client = client_for("planillas")
+    assert client.post(f"/cuenta/tokens/{newest.uuid}/revocar/").status_code == 302
+    html = client.get("/cuenta/tokens/").content.decode()
+    names = re.findall(r"<strong>([^<]+)</strong><br><code>", html)
+    usable = [t.name for t in AccessToken.objects.filter(user=owner) if t.is_active]
+    assert set(names[: len(usable)]) == set(usable) and "Usable antiguo" in usable
+    assert names.index("Usable antiguo") < names.index("Recien revocado")
+    assert names.index("Usable antiguo") < names.index("Ya vencido")

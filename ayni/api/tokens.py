@@ -16,7 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, QuerySet
+from django.db.models import Case, F, Q, QuerySet, Value, When
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -51,6 +51,15 @@ def digest_of(secret: str) -> str:
 
 def tokens_of(user: Any) -> QuerySet[AccessToken]:
     return AccessToken.objects.filter(user=user)
+
+
+def tokens_for_list(user: Any) -> QuerySet[AccessToken]:
+    """The user's tokens as «Mis tokens» lists them: those still usable first (a token
+    just revoked no longer sits above them), each group newest first."""
+    usable = Q(revoked_at__isnull=True, expires_at__gt=timezone.now())
+    return tokens_of(user).order_by(
+        Case(When(usable, then=Value(0)), default=Value(1)), "-created_at", "-id"
+    )
 
 
 def get_own_token(user: Any, ref: Any) -> AccessToken | None:

@@ -14,7 +14,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from ayni.api.forms import LIFETIMES, TokenForm
 from ayni.api.scopes import SCOPES, available_scopes, paths_for
-from ayni.api.tokens import TokenError, get_own_token, token_create, token_revoke, tokens_of
+from ayni.api.tokens import (
+    TokenError,
+    get_own_token,
+    token_create,
+    token_revoke,
+    tokens_for_list,
+)
 from ayni.core.formtoken import one_time_form
 from ayni.identity.stepup import step_up
 from ayni.org.models import OrgUnit
@@ -35,7 +41,7 @@ def _units_in_reach(user: Any) -> list[OrgUnit]:
 
 @require_GET
 def token_list(request: HttpRequest) -> HttpResponse:
-    tokens = list(tokens_of(request.user))
+    tokens = list(tokens_for_list(request.user))
     paths = {p for t in tokens for p in t.unit_paths}
     names = {u.path: u.name for u in OrgUnit.objects.filter(path__in=paths)}
     rows = [
