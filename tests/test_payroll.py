@@ -632,3 +632,25 @@ def test_synthetic_sector_payslips_are_published_and_visible(demo_data):
     assert slip.net == slip.gross - slip.deductions
     assert slip.header["documento"] == f"DNI {one.doc_number}"
     assert generate_payslips(2) == 0  # idempotent
+
+
+def test_a_stored_pdf_lost_from_the_folder_is_made_again_with_the_same_bytes(
+    client_for, servant_of
+):
+    from django.core.files.storage import default_storage
+
+    slip = (
+        Payslip.objects.filter(servant=servant_of("servant"), published=True)
+        .filter(payment_date__lte=date.today())
+        .first()
+    )
+    client = client_for("servant")
+    first = client.get(f"/mi-boleta/{slip.uuid}/pdf/").content
+    slip.refresh_from_db()
+    default_storage.delete(slip.pdf_file)
+    assert not default_storage.exists(slip.pdf_file)
+    again = client.get(f"/mi-boleta/{slip.uuid}/pdf/")
+    assert again.status_code == 200 and again.content == first
+    slip.refresh_from_db()
+    with default_storage.open(slip.pdf_file, "rb") as handle:
+        assert handle.read() == first

@@ -115,6 +115,31 @@ def test_payslip_pdf_is_stored_in_the_bucket_and_served_from_it(bucket, client_f
     assert again.status_code == 200 and again.content == marked
 
 
+def test_a_stored_download_asks_the_bucket_once_and_a_lost_file_is_made_again(
+    bucket, client_for, servant_of
+):
+    from django.core.files.storage import default_storage
+
+    slip = Payslip.objects.filter(servant=servant_of("servant")).order_by("-pk").first()
+    client = client_for("servant")
+    first = client.get(f"/mi-boleta/{slip.uuid}/pdf/").content
+    sent: list[str] = []
+    events = default_storage.connection.meta.client.meta.events
+    events.register("before-send.s3", lambda request, **_: sent.append(request.method))
+    again = client.get(f"/mi-boleta/{slip.uuid}/pdf/")
+    assert again.content == first
+    # the open checks the object (HEAD), boto3 asks its size (HEAD) and reads it (GET); no
+    # «exists?» of ours before them (it was one request more)
+    assert sent == ["HEAD", "HEAD", "GET"]
+    slip.refresh_from_db()
+    bucket.client.delete_object(Bucket=BUCKET, Key=slip.pdf_file)  # lost from the bucket
+    sent.clear()
+    remade = client.get(f"/mi-boleta/{slip.uuid}/pdf/")
+    assert remade.status_code == 200 and remade.content == first  # same snapshot, same bytes
+    slip.refresh_from_db()
+    assert bucket()[slip.pdf_file] == first and "PUT" in sent
+
+
 def test_desk_upload_is_stored_in_the_bucket_and_read_back_by_the_officer(bucket, client_for):
     ugel07 = OrgUnit.objects.get(code="150108")
     pdf = demo_pdf("Solicitud guardada en S3").data

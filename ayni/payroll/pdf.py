@@ -73,12 +73,25 @@ def render_payslip(payslip: Payslip) -> bytes:
     )
 
 
+def _stored(name: str) -> bytes | None:
+    """The stored file's bytes, or None when there is none (no name, or the file is gone:
+    it is rendered again). Opening a missing file fails at once, in a folder as in a
+    bucket, so a stored download asks the store once, not «exists?» and then «open»."""
+    if not name:
+        return None
+    try:
+        with default_storage.open(name, "rb") as handle:
+            return bytes(handle.read())
+    except FileNotFoundError:
+        return None
+
+
 def payslip_pdf(payslip: Payslip) -> bytes:
     """The stored PDF; rendered and stored on first download, under a row lock so that
     two first downloads at once store one file."""
-    if payslip.pdf_file and default_storage.exists(payslip.pdf_file):
-        with default_storage.open(payslip.pdf_file, "rb") as handle:
-            return handle.read()
+    stored = _stored(payslip.pdf_file)
+    if stored is not None:
+        return stored
     with transaction.atomic():
         locked = (
             Payslip.objects.select_for_update(of=("self",))
@@ -86,9 +99,9 @@ def payslip_pdf(payslip: Payslip) -> bytes:
             .only(*RENDER_FIELDS)  # a payslip, its run and unit have about 80 columns
             .get(pk=payslip.pk, year=payslip.year, month=payslip.month)  # one partition
         )
-        if locked.pdf_file and default_storage.exists(locked.pdf_file):
-            with default_storage.open(locked.pdf_file, "rb") as handle:
-                return handle.read()
+        stored = _stored(locked.pdf_file)
+        if stored is not None:
+            return stored
         pdf = render_payslip(locked)
         name = default_storage.save(
             f"payslips/{locked.year}/{locked.month:02d}/{locked.uuid}.pdf", ContentFile(pdf)
