@@ -22,6 +22,7 @@ from ayni.core.formats import filesize
 from ayni.core.models import VerificationRecord
 from ayni.core.pdf import render_pdf
 from ayni.core.signing import Level, sign_document
+from ayni.core.stored import read_stored
 from ayni.core.verification import format_code
 from ayni.core.workdays import lima_dmy, lima_hm
 from ayni.desk.models import Case
@@ -99,14 +100,14 @@ def receipt_record(case: Case) -> VerificationRecord:
 def receipt_pdf(case: Case) -> bytes:
     """The stored cargo; rendered and stored on first need, under a row lock so that two
     first downloads store one file."""
-    if case.receipt_file and default_storage.exists(case.receipt_file):
-        with default_storage.open(case.receipt_file, "rb") as handle:
-            return handle.read()  # type: ignore[no-any-return]
+    stored = read_stored(case.receipt_file)
+    if stored is not None:
+        return stored
     with transaction.atomic():
         locked = Case.objects.select_for_update(of=("self",)).select_related("unit").get(pk=case.pk)
-        if locked.receipt_file and default_storage.exists(locked.receipt_file):
-            with default_storage.open(locked.receipt_file, "rb") as handle:
-                return handle.read()  # type: ignore[no-any-return]
+        stored = read_stored(locked.receipt_file)
+        if stored is not None:
+            return stored
         record = VerificationRecord.objects.filter(code=locked.verification_code).first()
         pdf = render_pdf(
             RECEIPT,

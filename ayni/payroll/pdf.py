@@ -14,6 +14,7 @@ from ayni.core.formats import amount
 from ayni.core.models import VerificationRecord
 from ayni.core.pdf import render_pdf
 from ayni.core.signing import Level, sign_document
+from ayni.core.stored import read_stored
 from ayni.core.verification import format_code
 from ayni.payroll.models import Payslip
 
@@ -73,23 +74,10 @@ def render_payslip(payslip: Payslip) -> bytes:
     )
 
 
-def _stored(name: str) -> bytes | None:
-    """The stored file's bytes, or None when there is none (no name, or the file is gone:
-    it is rendered again). Opening a missing file fails at once, in a folder as in a
-    bucket, so a stored download asks the store once, not «exists?» and then «open»."""
-    if not name:
-        return None
-    try:
-        with default_storage.open(name, "rb") as handle:
-            return bytes(handle.read())
-    except FileNotFoundError:
-        return None
-
-
 def payslip_pdf(payslip: Payslip) -> bytes:
     """The stored PDF; rendered and stored on first download, under a row lock so that
     two first downloads at once store one file."""
-    stored = _stored(payslip.pdf_file)
+    stored = read_stored(payslip.pdf_file)
     if stored is not None:
         return stored
     with transaction.atomic():
@@ -99,7 +87,7 @@ def payslip_pdf(payslip: Payslip) -> bytes:
             .only(*RENDER_FIELDS)  # a payslip, its run and unit have about 80 columns
             .get(pk=payslip.pk, year=payslip.year, month=payslip.month)  # one partition
         )
-        stored = _stored(locked.pdf_file)
+        stored = read_stored(locked.pdf_file)
         if stored is not None:
             return stored
         pdf = render_payslip(locked)

@@ -32,6 +32,7 @@ from ayni.core.numbering import next_number
 from ayni.core.pdf import render_pdf
 from ayni.core.signing import Level, sign_document
 from ayni.core.states import Gate
+from ayni.core.stored import read_stored
 from ayni.core.verification import (
     format_code,
     mask_name,
@@ -170,14 +171,14 @@ def _ensure_pdf(model: Any, pk: int, folder: str, render: Any) -> bytes:
     """The stored PDF of a resume or report; rendered and stored on first need, under a
     row lock so that two first downloads store one file."""
     obj = model.objects.get(pk=pk)
-    if obj.pdf_file and default_storage.exists(obj.pdf_file):
-        with default_storage.open(obj.pdf_file, "rb") as handle:
-            return handle.read()  # type: ignore[no-any-return]
+    stored = read_stored(obj.pdf_file)
+    if stored is not None:
+        return stored
     with transaction.atomic():
         locked = model.objects.select_for_update(of=("self",)).select_related("unit").get(pk=pk)
-        if locked.pdf_file and default_storage.exists(locked.pdf_file):
-            with default_storage.open(locked.pdf_file, "rb") as handle:
-                return handle.read()  # type: ignore[no-any-return]
+        stored = read_stored(locked.pdf_file)
+        if stored is not None:
+            return stored
         pdf: bytes = render(locked)
         name, digest = _store(folder, str(locked.uuid), pdf)
         model.objects.filter(pk=pk).update(pdf_file=name, pdf_sha256=digest)
