@@ -373,7 +373,8 @@ def test_demo_servant_has_24_months_and_one_scheduled(servant_of, client_for):
     # an adicional pays what the month's run left out, never the whole salary again
     assert {slip.net for slip in extra} == {Decimal("225.00")}
     listing = client_for("servant").get("/mi-boleta/").content.decode()
-    assert listing.count('<li class="payslip">') == 12
+    # «Últimos 12 meses»: the twelve monthly payslips and the month's two adicionales
+    assert listing.count('<li class="payslip">') == 14
     assert "Anulada: la reemplaza una planilla adicional" in listing
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.http import Http404
@@ -24,6 +25,15 @@ LIST_ATTRS = ("pk", "uuid", "run_id", "year", "month", "payment_date", "net")
 RUN_ATTRS = ("pk", "kind", "sequence", "state", "is_additional")
 
 
+def last_months(payslips: Any, months: int) -> list[Payslip]:
+    """The payslips of the `months` periods ending at the newest one's, newest first."""
+    ordered = list(payslips)
+    if not ordered:
+        return []
+    newest = ordered[0].year * 12 + ordered[0].month
+    return [p for p in ordered if p.year * 12 + p.month > newest - months]
+
+
 def same_values(fixed: Payslip, orm: Payslip) -> None:
     for name in LIST_ATTRS:
         assert getattr(fixed, name) == getattr(orm, name), name
@@ -40,9 +50,10 @@ def test_the_list_and_the_years_are_what_the_orm_gives(who, persona):
     orm = visible_payslips(user)
     years = list(orm.order_by("-year").values_list("year", flat=True).distinct())
     assert years and visible_years(user) == years
-    recent = visible_payslip_list(user, limit=12)
-    assert [p.pk for p in recent] == [p.pk for p in orm[:12]]
-    for fixed, expected in zip(recent, orm[:12], strict=True):
+    recent = visible_payslip_list(user, months=12)
+    expected_recent = last_months(orm, 12)
+    assert [p.pk for p in recent] == [p.pk for p in expected_recent]
+    for fixed, expected in zip(recent, expected_recent, strict=True):
         same_values(fixed, expected)
     for year in years:
         assert [p.pk for p in visible_payslip_list(user, year=year)] == [
@@ -52,21 +63,21 @@ def test_the_list_and_the_years_are_what_the_orm_gives(who, persona):
 
 def test_unpublished_and_not_yet_paid_payslips_are_not_listed_nor_served(persona):
     user = persona("servant")
-    newest, second = visible_payslip_list(user, limit=2)
+    newest, second = visible_payslip_list(user, months=12)[:2]
     Payslip.objects.filter(pk=newest.pk).update(published=False)
     Payslip.objects.filter(pk=second.pk).update(
         payment_date=timezone.localdate() + timedelta(days=1)
     )
-    shown = [p.pk for p in visible_payslip_list(user, limit=12)]
+    shown = [p.pk for p in visible_payslip_list(user, months=12)]
     assert newest.pk not in shown and second.pk not in shown
-    assert shown == [p.pk for p in visible_payslips(user)[:12]]
+    assert shown == [p.pk for p in last_months(visible_payslips(user), 12)]
     for hidden in (newest, second):
         with pytest.raises(Http404):
             get_payslip_file_for_user(user, hidden.uuid)
 
 
 def test_the_download_finds_only_the_servants_own_payslip(persona):
-    mine = visible_payslip_list(persona("servant"), limit=1)[0]
+    mine = visible_payslip_list(persona("servant"))[0]
     found = get_payslip_file_for_user(persona("servant"), mine.uuid)
     stored = Payslip.objects.get(pk=mine.pk, year=mine.year, month=mine.month)
     assert (found.pk, found.uuid, found.year, found.month) == (
@@ -94,10 +105,27 @@ def test_nobody_signed_in_reads_nothing():
         get_payslip_file_for_user(anonymous, uuid.uuid4())
 
 
-def test_a_year_out_of_range_shows_no_payslip_and_a_word_shows_the_latest(client_for):
+def test_a_year_out_of_range_shows_no_payslip_and_a_word_shows_the_latest(client_for, persona):
     client = client_for("servant")
     far = client.get("/mi-boleta/?anio=123456789012345678901234567890").content.decode()
     assert far.count('<li class="payslip">') == 0
     assert "Aún no tiene boletas publicadas" in far
     word = client.get("/mi-boleta/?anio=dos-mil").content.decode()
-    assert word.count('<li class="payslip">') == 12
+    assert word.count('<li class="payslip">') == len(visible_payslip_list(persona("servant")))
+
+
+def test_the_first_screen_holds_every_payslip_of_the_last_twelve_months(persona, servant_of):
+    """«Últimos 12 meses» means months, not payslips: the demo teacher's adicionales of
+    October (one annulled, one replacing it) do not push February out."""
+    user = persona("servant")
+    shown = visible_payslip_list(user)
+    periods = sorted({(p.year, p.month) for p in shown}, reverse=True)
+    assert len(periods) == 12
+    newest_year, newest_month = periods[0]
+    newest = newest_year * 12 + newest_month
+    assert [y * 12 + m for y, m in periods] == list(range(newest, newest - 12, -1))
+    assert len(shown) == 14  # 12 monthly payslips and the two adicionales
+    older = Payslip.objects.filter(
+        servant=servant_of("servant"), published=True, payment_date__lte=timezone.localdate()
+    ).exclude(pk__in=[p.pk for p in shown])
+    assert all(p.year * 12 + p.month <= newest - 12 for p in older)

@@ -53,20 +53,25 @@ FILE_FIELDS = ("id", "uuid", "year", "month", "pdf_file", "pdf_sha256")
 NEWEST = " ORDER BY p.year DESC, p.month DESC, p.id DESC"
 
 
+PERIOD = "p.year * 12 + p.month"  # months since year 0: one number per period
+
+
 @functools.cache
 def _sql(kind: str) -> str:
+    listed = ", ".join([f"p.{n}" for n in LIST_FIELDS] + [f"r.{n}" for n in RUN_FIELDS])
     columns = {
         "years": "SELECT DISTINCT p.year ",
-        "list": "SELECT "
-        + ", ".join([f"p.{n}" for n in LIST_FIELDS] + [f"r.{n}" for n in RUN_FIELDS])
-        + " ",
+        "year": f"SELECT {listed} ",
+        "recent": f"SELECT {listed} ",
         "file": "SELECT " + ", ".join(f"p.{n}" for n in FILE_FIELDS) + " ",
     }[kind]
-    joins = " JOIN {run} r ON r.id = p.run_id " if kind == "list" else " "
+    joins = " JOIN {run} r ON r.id = p.run_id " if kind in ("year", "recent") else " "
     where = VISIBLE.replace("WHERE", joins + "WHERE")
     tail = {
         "years": " ORDER BY p.year DESC",
-        "list": " AND p.year = %s" + NEWEST,
+        "year": " AND p.year = %s" + NEWEST,
+        # the months from the newest visible payslip's back: (SELECT ...) has its own p, s
+        "recent": f" AND {PERIOD} > (SELECT MAX({PERIOD}) {VISIBLE}) - %s" + NEWEST,
         "file": " AND p.uuid = %s" + NEWEST + " LIMIT 1",
     }[kind]
     return with_tables(columns + where + tail, payslip=Payslip, servant=Servant, run=PayrollRun)
@@ -84,18 +89,18 @@ def visible_years(user: Any) -> list[int]:
     return [year for (year,) in fixed_rows(Payslip, _sql("years"), _visible_params(user, alias))]
 
 
-def visible_payslip_list(user: Any, *, year: int | None = None, limit: int = 12) -> list[Payslip]:
-    """The servant's visible payslips of `year` (or the newest `limit`), newest first,
-    with what «Mi boleta» prints of each and of its run."""
+def visible_payslip_list(user: Any, *, year: int | None = None, months: int = 12) -> list[Payslip]:
+    """The servant's visible payslips of `year`, or of the last `months` months counted
+    from the newest one's period (adicionales included), newest first, with what «Mi
+    boleta» prints of each and of its run."""
     if not getattr(user, "is_authenticated", False):
         return []
     alias = read_alias(Payslip)
-    sql = _sql("list")
-    params = _visible_params(user, alias)
+    visible = _visible_params(user, alias)
     if year is None:
-        sql = sql.replace(" AND p.year = %s", "") + f" LIMIT {int(limit)}"
+        sql, params = _sql("recent"), [*visible, *visible, months]
     else:
-        params.append(year)
+        sql, params = _sql("year"), [*visible, year]
     split = len(LIST_FIELDS)
     found = []
     for row in fixed_rows(Payslip, sql, params):

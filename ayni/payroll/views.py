@@ -41,7 +41,7 @@ from ayni.payroll.selectors import (
 )
 from ayni.payroll.services import payroll_annul, payroll_publish, queue_upload
 
-RECENT = 12
+RECENT_MONTHS = 12  # «Últimos 12 meses»: every payslip of those months
 ANY_PAYSLIP = uuid.UUID(int=0)
 
 
@@ -50,11 +50,11 @@ ANY_PAYSLIP = uuid.UUID(int=0)
 
 @require_GET
 def my_payslips(request: HttpRequest) -> HttpResponse:
-    """Newest first: the last 12 on the first screen, older ones by year."""
+    """Newest first: the last 12 months on the first screen, older ones by year."""
     years = visible_years(request.user)
     year = request.GET.get("anio", "")
     if not year.isdigit():
-        shown = visible_payslip_list(request.user, limit=RECENT)
+        shown = visible_payslip_list(request.user, months=RECENT_MONTHS)
     elif len(year) <= 4:
         shown = visible_payslip_list(request.user, year=int(year))
     else:
