@@ -30,19 +30,15 @@ Plan = tuple[str, list[str], list[list[tuple[Converter, Any]]]]
 def _plan(model: type[models.Model], column: str, alias: str) -> Plan:
     """The SELECT of `model`'s concrete columns by `column`, the attribute names in
     order, and each column's converters on database `alias` (once per process)."""
-    connection = connections[alias]
-    quote = connection.ops.quote_name
+    quote = connections[alias].ops.quote_name
     fields = model._meta.concrete_fields
-    table = model._meta.db_table
     sql = "SELECT {} FROM {} WHERE {} = %s".format(  # noqa: S608 - names from the model
-        ", ".join(quote(str(f.column)) for f in fields), quote(table), quote(column)
+        ", ".join(quote(str(f.column)) for f in fields),
+        quote(model._meta.db_table),
+        quote(column),
     )
-    converters: list[list[tuple[Converter, Any]]] = []
-    for f in fields:
-        col = f.get_col(table)
-        steps = connection.ops.get_db_converters(col) + f.get_db_converters(connection)
-        converters.append([(convert, col) for convert in steps])
-    return sql, [f.attname for f in fields], converters
+    names = tuple(f.attname for f in fields)
+    return sql, list(names), _converters(model, names, alias)
 
 
 def get_by_key(model: type[M], value: Any, *, column: str | None = None) -> M | None:

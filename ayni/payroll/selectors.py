@@ -47,34 +47,28 @@ VISIBLE = (
     "FROM {payslip} p JOIN {servant} s ON s.id = p.servant_id "
     "WHERE s.user_id = %s AND p.published AND p.payment_date <= %s"
 )
+WITH_RUN = VISIBLE.replace("WHERE", "JOIN {run} r ON r.id = p.run_id WHERE")
 LIST_FIELDS = ("id", "uuid", "run_id", "year", "month", "payment_date", "net")
 RUN_FIELDS = ("id", "kind", "sequence", "state")
 FILE_FIELDS = ("id", "uuid", "year", "month", "pdf_file", "pdf_sha256")
-NEWEST = " ORDER BY p.year DESC, p.month DESC, p.id DESC"
-
-
+LISTED = ", ".join([f"p.{n}" for n in LIST_FIELDS] + [f"r.{n}" for n in RUN_FIELDS])
+NEWEST = "ORDER BY p.year DESC, p.month DESC, p.id DESC"
 PERIOD = "p.year * 12 + p.month"  # months since year 0: one number per period
+QUERIES = {
+    "years": f"SELECT DISTINCT p.year {VISIBLE} ORDER BY p.year DESC",
+    "year": f"SELECT {LISTED} {WITH_RUN} AND p.year = %s {NEWEST}",
+    # the months back from the newest visible payslip's: (SELECT ...) has its own p and s
+    "recent": f"SELECT {LISTED} {WITH_RUN} AND {PERIOD} > (SELECT MAX({PERIOD}) {VISIBLE}) - %s "
+    + NEWEST,
+    "file": f"SELECT {', '.join(f'p.{n}' for n in FILE_FIELDS)} {VISIBLE} AND p.uuid = %s "
+    f"{NEWEST} LIMIT 1",
+}
 
 
 @functools.cache
 def _sql(kind: str) -> str:
-    listed = ", ".join([f"p.{n}" for n in LIST_FIELDS] + [f"r.{n}" for n in RUN_FIELDS])
-    columns = {
-        "years": "SELECT DISTINCT p.year ",
-        "year": f"SELECT {listed} ",
-        "recent": f"SELECT {listed} ",
-        "file": "SELECT " + ", ".join(f"p.{n}" for n in FILE_FIELDS) + " ",
-    }[kind]
-    joins = " JOIN {run} r ON r.id = p.run_id " if kind in ("year", "recent") else " "
-    where = VISIBLE.replace("WHERE", joins + "WHERE")
-    tail = {
-        "years": " ORDER BY p.year DESC",
-        "year": " AND p.year = %s" + NEWEST,
-        # the months from the newest visible payslip's back: (SELECT ...) has its own p, s
-        "recent": f" AND {PERIOD} > (SELECT MAX({PERIOD}) {VISIBLE}) - %s" + NEWEST,
-        "file": " AND p.uuid = %s" + NEWEST + " LIMIT 1",
-    }[kind]
-    return with_tables(columns + where + tail, payslip=Payslip, servant=Servant, run=PayrollRun)
+    """QUERIES[kind] with the tables' quoted names (once per process)."""
+    return with_tables(QUERIES[kind], payslip=Payslip, servant=Servant, run=PayrollRun)
 
 
 def _visible_params(user: Any, alias: str) -> list[Any]:
