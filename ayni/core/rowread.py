@@ -44,7 +44,7 @@ def _plan(model: type[models.Model], column: str, alias: str) -> Plan:
 def get_by_key(model: type[M], value: Any, *, column: str | None = None) -> M | None:
     """The instance of `model` whose `column` (default: the primary key) is `value`,
     or None."""
-    alias = router.db_for_read(model) or "default"
+    alias = read_alias(model)
     sql, names, converters = _plan(model, column or str(model._meta.pk.column), alias)
     connection = connections[alias]
     with connection.cursor() as cursor:
@@ -110,7 +110,7 @@ def fixed_rows(model: type[models.Model], sql: str, params: list[Any]) -> list[t
     """The rows of a fixed SELECT about `model`, from the database the router picks for
     reading it: for the per-request reads whose values need no converter (text, numbers,
     booleans)."""
-    alias = router.db_for_read(model) or "default"
+    alias = read_alias(model)
     with connections[alias].cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
